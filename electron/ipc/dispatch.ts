@@ -1,0 +1,61 @@
+// The single entry point both transports call: validate, run the handler, wrap the reply.
+// Nothing a caller sends can make this throw; every failure becomes a typed error result.
+import type { z } from 'zod';
+import {
+  isRequestChannel,
+  requestChannels,
+  type ParsedInput,
+  type RequestChannel,
+  type RequestOutput,
+} from './contract.js';
+import { StudioError, fail, ok, type Result } from './result.js';
+
+export interface CallContext {
+  transport: 'electron' | 'websocket' | 'in-process';
+}
+
+export type Handlers = {
+  [K in RequestChannel]: (input: ParsedInput<K>, ctx: CallContext) => RequestOutput<K> | Promise<RequestOutput<K>>;
+};
+
+export interface DispatchOptions {
+  /** Check handler outputs against the contract too (tests turn this on). */
+  checkOutput?: boolean;
+  onInternalError?: (channel: string, error: unknown) => void;
+}
+
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 20).map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`);
+}
+
+export function createDispatcher(handlers: Handlers, options: DispatchOptions = {}) {
+  return async function dispatch(channel: unknown, payload: unknown, ctx: CallContext): Promise<Result<unknown>> {
+    if (!isRequestChannel(channel)) {
+      return fail('unknown_channel', `No channel named ${JSON.stringify(String(channel)).slice(0, 120)}.`);
+    }
+    const spec = requestChannels[channel];
+    const parsed = spec.input.safeParse(payload);
+    if (!parsed.success) {
+      const issues = describeIssues(parsed.error);
+      return fail('invalid_payload', `Invalid request for ${channel}: ${issues[0] ?? 'malformed payload'}`, issues);
+    }
+    try {
+      const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
+      const value = await handler(parsed.data, ctx);
+      if (options.checkOutput) {
+        const out = spec.output.safeParse(value);
+        if (!out.success) {
+          return fail('internal', `Handler for ${channel} returned a value outside the contract`, describeIssues(out.error));
+        }
+      }
+      return ok(value);
+    } catch (error) {
+      if (error instanceof StudioError) return { ok: false, error: error.toInfo() };
+      options.onInternalError?.(channel, error);
+      const message = error instanceof Error ? error.message : String(error);
+      return fail('internal', `${channel} failed: ${message}`);
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;

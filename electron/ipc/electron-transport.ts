@@ -1,0 +1,27 @@
+// Transport 1: the contract over Electron IPC. Every request goes through one ipcMain handler
+// into the shared dispatcher; events fan out to every window that is still alive.
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { Dispatch } from './dispatch.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './electron-names.js';
+import type { EventBus } from './event-bus.js';
+import { fail } from './result.js';
+
+export function registerElectronTransport(options: {
+  dispatch: Dispatch;
+  bus: EventBus;
+  /** Only frames loaded from the app itself may call in. */
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
+  targets: () => WebContents[];
+}): () => void {
+  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
+    if (!options.isTrustedSender(event)) return fail('unauthorized', 'This frame may not call the studio.');
+    return options.dispatch(channel, payload, { transport: 'electron' });
+  });
+  const stop = options.bus.listen((event, payload) => {
+    for (const target of options.targets()) if (!target.isDestroyed()) target.send(EVENT_CHANNEL, event, payload);
+  });
+  return () => {
+    ipcMain.removeHandler(INVOKE_CHANNEL);
+    stop();
+  };
+}

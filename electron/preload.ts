@@ -1,0 +1,24 @@
+// Exposes the transport of the typed contract to the renderer, and nothing else.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { Transport } from './ipc/client.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/electron-names.js';
+import type { Result } from './ipc/result.js';
+
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+ipcRenderer.on(EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
+  if (typeof name !== 'string') return;
+  for (const callback of listeners.get(name) ?? []) callback(payload);
+});
+
+const transport: Transport = {
+  kind: 'electron',
+  invoke: (channel, payload) => ipcRenderer.invoke(INVOKE_CHANNEL, channel, payload) as Promise<Result<unknown>>,
+  subscribe(event, callback) {
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
+    set.add(callback);
+    return () => set.delete(callback);
+  },
+};
+
+contextBridge.exposeInMainWorld('studioTransport', transport);

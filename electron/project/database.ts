@@ -1,0 +1,50 @@
+// Opening a project database: the pragmas that make it safe, then pending migrations.
+import Database from 'better-sqlite3';
+import { StudioError } from '../ipc/result.js';
+import { LATEST_VERSION, migrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Stop migrating at this version (tests build older databases with it). */
+  targetVersion?: number;
+  readonly?: boolean;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // FULL: a label the user saw committed must survive a crash, not only a clean exit.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) migrate(db, options.targetVersion ?? LATEST_VERSION);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function migrate(db: Db, target: number = LATEST_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new StudioError(
+      'conflict',
+      `This project was saved by a newer Transfer Studio (schema ${current}, this version knows ${LATEST_VERSION}). Update the app to open it.`,
+    );
+  }
+  for (let version = current; version < target; version++) {
+    const step = migrations[version];
+    if (!step) break;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

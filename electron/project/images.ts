@@ -1,0 +1,123 @@
+// Queries on images and their paths.
+import type { ImageFilter, ImageRow, Split } from '../ipc/schemas.js';
+import type { Db } from './database.js';
+
+export interface NewImage {
+  hash: string;
+  path: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  split?: Split;
+  mtimeMs?: number | null;
+}
+
+/**
+ * Adds an image by content hash, or only its path when that content is already known.
+ * Returns the image id and whether the content was new.
+ */
+export function insertImage(db: Db, image: NewImage): { id: number; created: boolean } {
+  const existing = db.prepare('SELECT id FROM images WHERE hash = ?').get(image.hash) as { id: number } | undefined;
+  let id: number;
+  let created = false;
+  if (existing) {
+    id = existing.id;
+  } else {
+    const info = db
+      .prepare(
+        `INSERT INTO images (hash, byte_size, width, height, format, split, added_at)
+         VALUES (@hash, @byteSize, @width, @height, @format, @split, @addedAt)`,
+      )
+      .run({ ...image, split: image.split ?? 'unassigned', addedAt: Date.now() });
+    id = Number(info.lastInsertRowid);
+    created = true;
+  }
+  db.prepare(
+    `INSERT INTO image_paths (image_id, path, mtime_ms, present) VALUES (?, ?, ?, 1)
+     ON CONFLICT(path) DO UPDATE SET image_id = excluded.image_id, mtime_ms = excluded.mtime_ms, present = 1`,
+  ).run(id, image.path, image.mtimeMs ?? null);
+  return { id, created };
+}
+
+export function countImages(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
+}
+
+export function existingImageIds(db: Db, ids: readonly number[]): Set<number> {
+  const found = new Set<number>();
+  const stmt = db.prepare('SELECT id FROM images WHERE id = ?').pluck();
+  for (const id of ids) if (stmt.get(id) !== undefined) found.add(id);
+  return found;
+}
+
+interface ImageDbRow {
+  id: number;
+  hash: string;
+  path: string | null;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  split: ImageRow['split'];
+  status: ImageRow['status'];
+  class_id: number | null;
+  source: ImageRow['labelSource'];
+  confidence: number | null;
+}
+
+function whereClause(filter: ImageFilter | undefined): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (filter?.classId !== undefined) {
+    parts.push('l.class_id = ?');
+    params.push(filter.classId);
+  }
+  if (filter?.unlabeled) parts.push('l.image_id IS NULL');
+  if (filter?.split !== undefined) {
+    parts.push('i.split = ?');
+    params.push(filter.split);
+  }
+  if (filter?.nameContains) {
+    parts.push(`EXISTS (SELECT 1 FROM image_paths q WHERE q.image_id = i.id AND instr(lower(q.path), lower(?)) > 0)`);
+    params.push(filter.nameContains);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** One page of the library grid, in a stable order (by id). */
+export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter): { total: number; rows: ImageRow[] } {
+  const where = whereClause(filter);
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}`).get(...where.params) as {
+      n: number;
+    }
+  ).n;
+  const rows = db
+    .prepare(
+      `SELECT i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
+              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id ORDER BY p.present DESC, p.id LIMIT 1) AS path,
+              l.class_id, l.source, l.confidence
+       FROM images i LEFT JOIN labels l ON l.image_id = i.id
+       ${where.sql}
+       ORDER BY i.id LIMIT ? OFFSET ?`,
+    )
+    .all(...where.params, limit, offset) as ImageDbRow[];
+  return {
+    total,
+    rows: rows.map((r) => ({
+      id: r.id,
+      hash: r.hash,
+      path: r.path ?? '',
+      byteSize: r.byte_size,
+      width: r.width,
+      height: r.height,
+      format: r.format,
+      split: r.split,
+      status: r.status,
+      classId: r.class_id,
+      labelSource: r.source,
+      confidence: r.confidence,
+    })),
+  };
+}

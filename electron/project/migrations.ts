@@ -1,0 +1,126 @@
+// Schema history. Migration i takes a database at user_version i to i + 1; each runs in its
+// own transaction together with the version bump, so a kill mid-migration leaves version i.
+// Never edit a migration that has shipped: add the next one.
+import type { Database } from 'better-sqlite3';
+
+export type Migration = (db: Database) => void;
+
+export const migrations: readonly Migration[] = [
+  // 0 → 1: the foundation tables.
+  (db) => {
+    db.exec(`
+      CREATE TABLE images (
+        id         INTEGER PRIMARY KEY,
+        hash       TEXT    NOT NULL UNIQUE,
+        byte_size  INTEGER NOT NULL CHECK (byte_size >= 0),
+        width      INTEGER,
+        height     INTEGER,
+        format     TEXT,
+        split      TEXT    NOT NULL DEFAULT 'unassigned' CHECK (split IN ('train','val','test','unassigned')),
+        status     TEXT    NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','missing','corrupt')),
+        added_at   INTEGER NOT NULL
+      );
+      CREATE INDEX images_split ON images(split);
+
+      -- One image (content) can live at several paths: exact duplicates are stored once.
+      CREATE TABLE image_paths (
+        id        INTEGER PRIMARY KEY,
+        image_id  INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        path      TEXT    NOT NULL UNIQUE,
+        mtime_ms  INTEGER,
+        present   INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0,1))
+      );
+      CREATE INDEX image_paths_image ON image_paths(image_id);
+
+      CREATE TABLE classes (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+        color       TEXT    NOT NULL,
+        sort_order  INTEGER NOT NULL,
+        shortcut    INTEGER UNIQUE CHECK (shortcut BETWEEN 0 AND 9),
+        created_at  INTEGER NOT NULL
+      );
+
+      -- Single-label classification: at most one label per image; no row = unlabeled.
+      CREATE TABLE labels (
+        image_id    INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+        class_id    INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        source      TEXT    NOT NULL CHECK (source IN ('human','import','model')),
+        confidence  REAL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE INDEX labels_class ON labels(class_id);
+
+      -- Label history for undo/redo: one action groups the changes of one user gesture.
+      CREATE TABLE label_actions (
+        id           INTEGER PRIMARY KEY,
+        created_at   INTEGER NOT NULL,
+        description  TEXT    NOT NULL,
+        undone       INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0,1))
+      );
+      CREATE TABLE label_changes (
+        action_id       INTEGER NOT NULL REFERENCES label_actions(id) ON DELETE CASCADE,
+        image_id        INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        old_class_id    INTEGER,
+        old_source      TEXT,
+        old_confidence  REAL,
+        new_class_id    INTEGER,
+        new_source      TEXT,
+        new_confidence  REAL,
+        PRIMARY KEY (action_id, image_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY,
+        created_at    INTEGER NOT NULL,
+        started_at    INTEGER,
+        finished_at   INTEGER,
+        status        TEXT NOT NULL CHECK (status IN ('queued','running','done','failed','cancelled','interrupted')),
+        backend       TEXT,
+        embed_engine  TEXT,
+        config        TEXT NOT NULL,
+        timings       TEXT,
+        metrics       TEXT,
+        error         TEXT
+      );
+      CREATE TABLE run_epochs (
+        run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch        INTEGER NOT NULL,
+        train_loss   REAL,
+        train_acc    REAL,
+        val_loss     REAL,
+        val_acc      REAL,
+        duration_ms  INTEGER,
+        PRIMARY KEY (run_id, epoch)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE models (
+        id             INTEGER PRIMARY KEY,
+        run_id         INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        created_at     INTEGER NOT NULL,
+        backbone_id    TEXT NOT NULL,
+        preprocessing  TEXT NOT NULL,
+        labels         TEXT NOT NULL,
+        path           TEXT NOT NULL,
+        metrics        TEXT
+      );
+      CREATE TABLE exports (
+        id          INTEGER PRIMARY KEY,
+        model_id    INTEGER REFERENCES models(id) ON DELETE CASCADE,
+        created_at  INTEGER NOT NULL,
+        format      TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('done','failed')),
+        parity      TEXT
+      );
+
+      -- Project settings (augmentation, preprocessing, split plan) as JSON per key.
+      CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+export const LATEST_VERSION = migrations.length;

@@ -1,0 +1,51 @@
+// Typed project settings, stored as one JSON value per key with defaults filled in on read.
+import type { z } from 'zod';
+import { Augmentation, Preprocessing, Settings, SplitPlan } from '../ipc/schemas.js';
+import type { Db } from './database.js';
+
+export const DEFAULT_SETTINGS: Settings = {
+  preprocessing: { inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1' },
+  augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 2 },
+  split: { train: 0.7, val: 0.15, test: 0.15, seed: 42 },
+};
+
+const schemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
+  preprocessing: Preprocessing,
+  augmentation: Augmentation,
+  split: SplitPlan,
+};
+
+function readKey<K extends keyof Settings>(db: Db, key: K): Settings[K] {
+  const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+  if (raw === undefined) return DEFAULT_SETTINGS[key];
+  try {
+    const parsed = schemas[key].safeParse(JSON.parse(raw));
+    // A value from an older schema that no longer fits falls back to the default, not a crash.
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS[key];
+  } catch {
+    return DEFAULT_SETTINGS[key];
+  }
+}
+
+export function readSettings(db: Db): Settings {
+  return { preprocessing: readKey(db, 'preprocessing'), augmentation: readKey(db, 'augmentation'), split: readKey(db, 'split') };
+}
+
+export function updateSettings(db: Db, patch: Partial<Settings>): Settings {
+  const write = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  db.transaction(() => {
+    for (const key of Object.keys(schemas) as Array<keyof Settings>) {
+      const value = patch[key];
+      if (value !== undefined) write.run(key, JSON.stringify(value));
+    }
+  })();
+  return readSettings(db);
+}
+
+export function readMeta(db: Db, key: string): string | null {
+  return (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(`meta:${key}`) as string | undefined) ?? null;
+}
+
+export function writeMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(`meta:${key}`, value);
+}

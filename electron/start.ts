@@ -1,0 +1,36 @@
+// `npm start`: the desktop window when the Electron binary is installed, otherwise the same UI
+// in a browser (serve mode). Machines without internet cannot download the binary at install.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = electronBinary();
+if (binary) {
+  for (const mode of ['main', 'preload']) {
+    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'electron/vite.config.ts', '--mode', mode], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  const child = spawn(binary, [path.join(root, 'dist/electron/main.js')], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log('The Electron binary is not installed (offline install), so the studio opens in your browser instead.');
+  console.log('On a connected machine, `node node_modules/electron/install.js` fetches it for the desktop window.');
+  const { serveCommand } = await import('./cli.js');
+  await serveCommand(process.argv.slice(2));
+}

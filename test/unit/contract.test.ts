@@ -1,0 +1,131 @@
+// Table-driven over the whole contract: every channel has schemas and a valid example, and
+// malformed payloads on every channel get a typed invalid_payload error without any write.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  eventChannelNames,
+  eventChannels,
+  requestChannelNames,
+  requestChannels,
+  type RequestChannel,
+  type RequestInput,
+} from '../../electron/ipc/contract.js';
+import { createStudio, type Studio } from '../../electron/services/studio.js';
+import { seedClasses, seedImages } from '../helpers/seed.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const tmp = tempDir();
+const projectDir = `${tmp.dir}/project`;
+
+// The mapped type makes this table fail to compile when a channel is added without an example.
+const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
+  'app:info': {},
+  'project:create': { path: `${tmp.dir}/other-project` },
+  'project:open': { path: projectDir },
+  'project:close': {},
+  'project:current': {},
+  'project:summary': {},
+  'classes:list': {},
+  'classes:create': { name: 'wasp', color: '#123456', shortcut: 7 },
+  'classes:update': { id: 1, name: 'ants', shortcut: 3 },
+  'images:page': { offset: 0, limit: 50, filter: { unlabeled: true, split: 'train' } },
+  'labels:set': { imageIds: [1, 2], classId: 1 },
+  'labels:undo': {},
+  'labels:redo': {},
+  'settings:get': {},
+  'settings:update': { augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 5, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 1 } },
+};
+
+/** Values that are wrong for a field of any type the contract uses, tried until one is rejected. */
+const WRONG_VALUES: unknown[] = [{ nested: { deeper: true } }, 'not-a-valid-value', -1.5, null, [], true, 'x'.repeat(5000), 1e308];
+
+function invalidPayloads(channel: RequestChannel): Array<{ why: string; payload: unknown }> {
+  const schema = requestChannels[channel].input;
+  const example = validExamples[channel] as Record<string, unknown>;
+  const cases: Array<{ why: string; payload: unknown }> = [
+    { why: 'undefined', payload: undefined },
+    { why: 'null', payload: null },
+    { why: 'a number', payload: 42 },
+    { why: 'a string', payload: 'hello' },
+    { why: 'an array', payload: [example] },
+    { why: 'an unknown key', payload: { ...example, unexpected: 1 } },
+    { why: 'a __proto__ key', payload: JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(example).slice(1, -1) || '"x": 0'}}`) },
+    { why: 'a constructor key', payload: { ...example, constructor: { prototype: { polluted: true } } } },
+  ];
+  const shape = (schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+  for (const key of Object.keys(shape)) {
+    const wrong = WRONG_VALUES.find((value) => !schema.safeParse({ ...example, [key]: value }).success);
+    if (wrong !== undefined) cases.push({ why: `${key} = ${JSON.stringify(wrong).slice(0, 30)}`, payload: { ...example, [key]: wrong } });
+    const required = !shape[key]!.safeParse(undefined).success;
+    if (required) {
+      const { [key]: _dropped, ...rest } = example;
+      cases.push({ why: `missing ${key}`, payload: rest });
+    }
+  }
+  return cases;
+}
+
+let studio: Studio;
+
+function totalChanges(): number {
+  return studio.session.requireProject().db.prepare('SELECT total_changes()').pluck().get() as number;
+}
+
+beforeAll(() => {
+  studio = createStudio({ checkOutput: true });
+  const project = studio.session.create(projectDir, 'contract');
+  seedClasses(project.db, ['ant', 'bee']);
+  seedImages(project.db, 5);
+});
+
+afterAll(() => {
+  studio.close();
+  tmp.cleanup();
+});
+
+describe('contract', () => {
+  it('gives every request channel an input and an output schema, and every event a schema', () => {
+    expect(requestChannelNames.length).toBeGreaterThan(10);
+    for (const name of requestChannelNames) {
+      expect(requestChannels[name].input, name).toBeInstanceOf(z.ZodType);
+      expect(requestChannels[name].output, name).toBeInstanceOf(z.ZodType);
+    }
+    for (const name of eventChannelNames) expect(eventChannels[name], name).toBeInstanceOf(z.ZodType);
+  });
+
+  it('accepts the valid example of every channel', () => {
+    for (const name of requestChannelNames) {
+      const parsed = requestChannels[name].input.safeParse(validExamples[name]);
+      expect(parsed.success, `${name}: ${parsed.error?.message}`).toBe(true);
+    }
+  });
+
+  describe.each(requestChannelNames)('%s', (channel) => {
+    it.each(invalidPayloads(channel))('rejects $why without a write', async ({ payload }) => {
+      const before = totalChanges();
+      const result = await studio.dispatch(channel, payload, { transport: 'in-process' });
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('invalid_payload');
+        expect(result.error.issues?.length).toBeGreaterThan(0);
+      }
+      expect(totalChanges()).toBe(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  });
+
+  it('answers an unknown channel with a typed error', async () => {
+    for (const channel of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+      const result = await studio.dispatch(channel, {}, { transport: 'in-process' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    }
+  });
+
+  it('runs the valid examples through the real handlers with outputs inside the contract', async () => {
+    // Order matters only where one example creates what the next one uses.
+    for (const name of requestChannelNames.filter((n) => n !== 'project:create' && n !== 'project:close' && n !== 'project:open')) {
+      const result = await studio.dispatch(name, validExamples[name], { transport: 'in-process' });
+      expect(result.ok ? 'ok' : result.error, name).toBe('ok');
+    }
+  });
+});
