@@ -1,6 +1,6 @@
 // The studio without a window. Commands grow with the product; `serve` runs the UI in a
 // browser on 127.0.0.1 with a token in the printed URL.
-import { startServer } from './server/serve.js';
+import { runServeMode } from './server/serve-command.js';
 
 const USAGE = `Usage: transfer-studio <command> [options]
 
@@ -18,21 +18,12 @@ function parsePort(args: string[]): number | undefined {
   return value;
 }
 
-export async function serveCommand(args: string[]): Promise<void> {
-  const server = await startServer({ port: parsePort(args) });
-  console.log(`Transfer Studio is running at ${server.url}`);
-  console.log('Open that address in a browser. Press Ctrl+C to stop.');
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
-        await serveCommand(rest);
+        await runServeMode(parsePort(rest));
         return 0;
       case undefined:
       case '--help':

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runServeMode } from './server/serve-command.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +32,5 @@ if (binary) {
 } else {
   console.log('The Electron binary is not installed (offline install), so the studio opens in your browser instead.');
   console.log('On a connected machine, `node node_modules/electron/install.js` fetches it for the desktop window.');
-  const { serveCommand } = await import('./cli.js');
-  await serveCommand(process.argv.slice(2));
+  await runServeMode();
 }

@@ -1,0 +1,67 @@
+// The Svelte page in real Chromium, talking to the real services over the WebSocket transport.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const skipReason = chromiumUnavailable();
+if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
+
+const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+
+describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () => {
+  const tmp = tempDir();
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
+      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
+    }
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    tmp.cleanup();
+  });
+
+  it('connects with the token, calls the studio and creates a project', async () => {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Connected · websocket · v\d/);
+
+    const dir = path.join(tmp.dir, 'first project');
+    await page.getByLabel('Project folder').fill(dir);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.getByTestId('project').textContent()).toContain('first project');
+    expect(fs.existsSync(path.join(dir, 'project.sqlite'))).toBe(true);
+    expect(server.studio.session.project?.dir).toBe(dir);
+    await page.screenshot({ path: path.join(OUTPUT, 'foundation-project.png') });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a readable error for a bad path, and nothing without the token', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await server.studio.dispatch('project:close', {}, { transport: 'in-process' });
+    await page.reload();
+    await page.getByLabel('Project folder').fill('relative/path');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/path must be absolute/);
+
+    await page.goto(server.origin);
+    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/access token/);
+    await page.close();
+  });
+});
