@@ -1,88 +1,18 @@
 // The one IPC contract shared by main, preload and renderer (in the manner of GitHub
 // Desktop's ipc-shared.ts). Request channels map an input schema to an output schema; event
-// channels are main → renderer pushes. Inputs are strict objects: the renderer is untrusted,
-// so unknown keys (including __proto__ tricks) are rejected rather than silently dropped.
+// channels are main → renderer pushes. Each domain lists its channels in channels/; this file
+// joins them. Inputs are strict objects: the renderer is untrusted, so unknown keys
+// (including __proto__ tricks) are rejected rather than silently dropped.
 import { z } from 'zod';
-import {
-  AbsolutePath,
-  ClassName,
-  ClassRow,
-  Color,
-  Id,
-  ImageFilter,
-  ImageRow,
-  JobFinished,
-  JobProgress,
-  LabelChange,
-  LabelSummary,
-  ProjectInfo,
-  Settings,
-  SettingsPatch,
-  Shortcut,
-  TrainMetrics,
-  WatchChanged,
-} from './schemas.js';
-
-const none = z.strictObject({});
-
-function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
-}
+import { appChannels } from './channels/app.js';
+import { libraryChannels } from './channels/library.js';
+import { projectChannels } from './channels/project.js';
+import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
 
 export const requestChannels = {
-  'app:info': channel(
-    none,
-    z.object({
-      name: z.string(),
-      version: z.string(),
-      transport: z.enum(['electron', 'websocket', 'in-process']),
-      platform: z.string(),
-    }),
-  ),
-
-  'project:create': channel(
-    z.strictObject({ path: AbsolutePath, name: z.string().trim().min(1).max(200).optional() }),
-    ProjectInfo,
-  ),
-  'project:open': channel(z.strictObject({ path: AbsolutePath }), ProjectInfo),
-  'project:close': channel(none, z.object({ closed: z.boolean() })),
-  'project:current': channel(none, ProjectInfo.nullable()),
-  'project:summary': channel(none, LabelSummary),
-
-  'classes:list': channel(none, z.array(ClassRow)),
-  'classes:create': channel(
-    z.strictObject({ name: ClassName, color: Color.optional(), shortcut: Shortcut.nullable().optional() }),
-    ClassRow,
-  ),
-  'classes:update': channel(
-    z.strictObject({
-      id: Id,
-      name: ClassName.optional(),
-      color: Color.optional(),
-      shortcut: Shortcut.nullable().optional(),
-      order: z.int().min(0).max(1_000_000).optional(),
-    }),
-    ClassRow,
-  ),
-
-  'images:page': channel(
-    z.strictObject({
-      offset: z.int().nonnegative().max(10_000_000),
-      limit: z.int().min(1).max(1000),
-      filter: ImageFilter.optional(),
-    }),
-    z.object({ total: z.int(), rows: z.array(ImageRow) }),
-  ),
-
-  'labels:set': channel(
-    z.strictObject({ imageIds: z.array(Id).min(1).max(200_000), classId: Id.nullable() }),
-    LabelChange,
-  ),
-  'labels:undo': channel(none, LabelChange),
-  'labels:redo': channel(none, LabelChange),
-
-  'settings:get': channel(none, Settings),
-  'settings:update': channel(SettingsPatch, Settings),
+  ...appChannels,
+  ...projectChannels,
+  ...libraryChannels,
 } as const;
 
 export const eventChannels = {

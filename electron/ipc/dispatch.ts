@@ -14,9 +14,10 @@ export interface CallContext {
   transport: 'electron' | 'websocket' | 'in-process';
 }
 
-export type Handlers = {
-  [K in RequestChannel]: (input: ParsedInput<K>, ctx: CallContext) => RequestOutput<K> | Promise<RequestOutput<K>>;
-};
+export type Handler<K extends RequestChannel> = (input: ParsedInput<K>, ctx: CallContext) => RequestOutput<K> | Promise<RequestOutput<K>>;
+/** The handlers of one domain's channels; the full table is the union of the groups. */
+export type HandlerGroup<K extends RequestChannel> = { [P in K]: Handler<P> };
+export type Handlers = HandlerGroup<RequestChannel>;
 
 export interface DispatchOptions {
   /** Check handler outputs against the contract too (tests turn this on). */

@@ -142,6 +142,18 @@ export const JobProgress = z.object({
   etaMs: z.number().nonnegative().nullable(),
   message: z.string().optional(),
 });
+export const JobInfo = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  etaMs: z.number().nonnegative().nullable(),
+  startedAt: z.number(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+export type JobKind = z.infer<typeof JobKind>;
+
 export const JobFinished = z.object({
   jobId: z.string(),
   kind: JobKind,

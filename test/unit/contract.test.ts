@@ -20,6 +20,8 @@ const projectDir = `${tmp.dir}/project`;
 // The mapped type makes this table fail to compile when a channel is added without an example.
 const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'app:info': {},
+  'jobs:list': {},
+  'jobs:cancel': { jobId: 'a-job-that-is-not-running' },
   'project:create': { path: `${tmp.dir}/other-project` },
   'project:open': { path: projectDir },
   'project:close': {},

@@ -1,0 +1,18 @@
+// Channels that open, create and configure a project.
+import { z } from 'zod';
+import { AbsolutePath, LabelSummary, ProjectInfo, Settings, SettingsPatch } from '../schemas.js';
+import { channel, none } from './define.js';
+
+export const projectChannels = {
+  'project:create': channel(
+    z.strictObject({ path: AbsolutePath, name: z.string().trim().min(1).max(200).optional() }),
+    ProjectInfo,
+  ),
+  'project:open': channel(z.strictObject({ path: AbsolutePath }), ProjectInfo),
+  'project:close': channel(none, z.object({ closed: z.boolean() })),
+  'project:current': channel(none, ProjectInfo.nullable()),
+  'project:summary': channel(none, LabelSummary),
+
+  'settings:get': channel(none, Settings),
+  'settings:update': channel(SettingsPatch, Settings),
+};

@@ -1,0 +1,14 @@
+// The full handler table: one group per domain, the same table behind every transport.
+import type { Handlers } from '../../ipc/dispatch.js';
+import type { ServiceDeps } from '../deps.js';
+import { appHandlers } from './app.js';
+import { libraryHandlers } from './library.js';
+import { projectHandlers } from './project.js';
+
+export function createHandlers(deps: ServiceDeps): Handlers {
+  return {
+    ...appHandlers(deps),
+    ...projectHandlers(deps),
+    ...libraryHandlers(deps),
+  };
+}

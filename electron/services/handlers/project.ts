@@ -1,0 +1,33 @@
+import type { projectChannels } from '../../ipc/channels/project.js';
+import type { HandlerGroup } from '../../ipc/dispatch.js';
+import { labelSummary } from '../../project/labels.js';
+import { projectInfo } from '../../project/project.js';
+import { readSettings, updateSettings } from '../../project/settings.js';
+import type { ServiceDeps } from '../deps.js';
+
+export function projectHandlers({ session, bus }: ServiceDeps): HandlerGroup<keyof typeof projectChannels> {
+  const db = () => session.requireProject().db;
+  const announce = () => bus.emit('project:changed', { project: session.project ? projectInfo(session.project) : null });
+
+  return {
+    'project:create': ({ path, name }) => {
+      const info = projectInfo(session.create(path, name));
+      announce();
+      return info;
+    },
+    'project:open': ({ path }) => {
+      const info = projectInfo(session.open(path));
+      announce();
+      return info;
+    },
+    'project:close': () => {
+      const closed = session.close();
+      if (closed) announce();
+      return { closed };
+    },
+    'project:current': () => (session.project ? projectInfo(session.project) : null),
+    'project:summary': () => labelSummary(db()),
+    'settings:get': () => readSettings(db()),
+    'settings:update': (patch) => updateSettings(db(), patch),
+  };
+}
