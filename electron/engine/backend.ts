@@ -1,0 +1,96 @@
+// The backend ladder: native TensorFlow (tfjs-node) where it installed, else WebAssembly with
+// SIMD, else the pure-JS cpu backend. Chosen once per process (the engine worker); every other
+// engine module is written against @tensorflow/tfjs-core and never branches on the result,
+// except where a feature truly needs native speed (see `capabilities`).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What the user sees: "native TensorFlow", "WebAssembly (SIMD)", … */
+  label: string;
+  simd: boolean | null;
+  threads: number;
+  /** Why a higher rung of the ladder was not used. */
+  skipped: Array<{ backend: BackendName; reason: string }>;
+}
+
+export interface BackendCapabilities {
+  /** Conv gradients exist and are fast enough to fine-tune backbone blocks. */
+  fineTune: boolean;
+  fineTuneReason: string | null;
+}
+
+const require = createRequire(import.meta.url);
+let chosen: BackendInfo | null = null;
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 200);
+}
+
+async function tryNative(): Promise<void> {
+  // A variable specifier keeps bundlers from resolving the optional package at build time.
+  const specifier = '@tensorflow/tfjs-node';
+  await import(/* @vite-ignore */ specifier);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node loaded but its backend did not initialise');
+}
+
+async function tryWasm(): Promise<boolean> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  // In Node the wasm files are read from disk; a trailing separator makes this a prefix.
+  wasm.setWasmPaths(`${dist}${path.sep}`);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  return (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+}
+
+/** Picks the best backend that works here. `prefer` skips higher rungs (tests, benchmarks). */
+export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
+  if (chosen && (!prefer || prefer === chosen.name)) return chosen;
+  const skipped: BackendInfo['skipped'] = [];
+  const ladder: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+  const start = prefer ? ladder.indexOf(prefer) : 0;
+  for (const name of ladder.slice(0, start)) skipped.push({ backend: name, reason: 'not requested' });
+
+  for (const name of ladder.slice(start)) {
+    try {
+      if (name === 'tensorflow') {
+        await tryNative();
+        chosen = { name, label: 'native TensorFlow (tfjs-node)', simd: null, threads: 0, skipped };
+      } else if (name === 'wasm') {
+        const simd = await tryWasm();
+        chosen = { name, label: `WebAssembly${simd ? ' (SIMD)' : ''}`, simd, threads: 1, skipped };
+      } else {
+        if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+        chosen = { name, label: 'JavaScript (cpu, slow)', simd: null, threads: 1, skipped };
+      }
+      await tf.ready();
+      return chosen;
+    } catch (error) {
+      skipped.push({ backend: name, reason: message(error) });
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+export function currentBackend(): BackendInfo | null {
+  return chosen;
+}
+
+export function capabilities(info: BackendInfo): BackendCapabilities {
+  if (info.name === 'tensorflow') return { fineTune: true, fineTuneReason: null };
+  return {
+    fineTune: false,
+    fineTuneReason:
+      info.name === 'wasm'
+        ? 'Fine-tuning backbone layers needs convolution gradients, which the WebAssembly backend does not have. Install @tensorflow/tfjs-node (native TensorFlow) to fine-tune.'
+        : 'Fine-tuning on the JavaScript cpu backend would take hours (one small batch of conv gradients takes over a minute). Install @tensorflow/tfjs-node to fine-tune.',
+  };
+}
+
