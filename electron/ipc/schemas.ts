@@ -175,3 +175,61 @@ export const WatchChanged = z.object({
   changed: z.int().nonnegative(),
   removed: z.int().nonnegative(),
 });
+
+/** Training settings: every field has a default, so `{}` is the one-click train. */
+export const TrainConfig = z.strictObject({
+  backboneId: z.string().min(1).max(200).optional(),
+  hiddenUnits: z.int().min(0).max(4096).default(128),
+  dropout: z.number().min(0).max(0.9).default(0.3),
+  epochs: z.int().min(1).max(1000).default(60),
+  learningRate: z.number().positive().max(1).default(0.001),
+  /** 0 = choose from the dataset size. */
+  batchSize: z.int().min(0).max(4096).default(0),
+  /** Epochs without a better validation loss before stopping; 0 turns early stopping off. */
+  patience: z.int().min(0).max(1000).default(8),
+  classWeights: z.boolean().default(true),
+  labelSmoothing: z.number().min(0).max(0.5).default(0.1),
+  seed: z.int().nonnegative().max(2 ** 31).default(42),
+  /** Augmented views per training image; absent = the project's augmentation setting. */
+  augmentViews: z.int().min(0).max(16).optional(),
+  fineTuneBlocks: z.int().min(0).max(20).default(0),
+  /** Out-of-fold predictions for "likely mislabeled" (k folds; 0 = skip). */
+  outOfFoldK: z.int().min(0).max(10).default(5),
+});
+export type TrainConfig = z.output<typeof TrainConfig>;
+export type TrainConfigInput = z.input<typeof TrainConfig>;
+
+export const ClassMetrics = z.object({
+  classId: Id,
+  name: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.int(),
+});
+
+export const SplitMetrics = z.object({
+  count: z.int(),
+  accuracy: z.number(),
+  loss: z.number(),
+  perClass: z.array(ClassMetrics),
+  /** rows = true class, columns = predicted class, in the run's class order. */
+  confusion: z.array(z.array(z.int())),
+  topLosses: z.array(z.object({ imageId: Id, classId: Id, predictedId: Id, loss: z.number(), confidence: z.number() })),
+});
+export type SplitMetrics = z.infer<typeof SplitMetrics>;
+
+export const RunSummary = z.object({
+  id: Id,
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']),
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+  backend: z.string().nullable(),
+  embedEngine: z.string().nullable(),
+  backboneId: z.string().nullable(),
+  classIds: z.array(Id),
+  valAccuracy: z.number().nullable(),
+  testAccuracy: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;

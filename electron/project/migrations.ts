@@ -121,6 +121,39 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+
+  // 1 → 2: the engine's embedding cache and per-run predictions.
+  (db) => {
+    db.exec(`
+      -- Frozen-backbone features keyed by content, so duplicates and re-imports share them and a
+      -- retrain after new labels embeds only what it has not seen. spec_hash covers the
+      -- preprocessing (and, for augmented views, the augmentation settings and seed).
+      CREATE TABLE embeddings (
+        backbone_id  TEXT    NOT NULL,
+        spec_hash    TEXT    NOT NULL,
+        image_hash   TEXT    NOT NULL,
+        view         INTEGER NOT NULL CHECK (view >= 0),
+        dtype        TEXT    NOT NULL CHECK (dtype IN ('float32','float16')),
+        data         BLOB    NOT NULL,
+        PRIMARY KEY (backbone_id, spec_hash, image_hash, view)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE predictions (
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        image_id        INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        class_id        INTEGER,
+        confidence      REAL    NOT NULL,
+        margin          REAL    NOT NULL,
+        entropy         REAL    NOT NULL,
+        probs           BLOB    NOT NULL,
+        loss            REAL,
+        oof_label_prob  REAL,
+        PRIMARY KEY (run_id, image_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX predictions_margin ON predictions(run_id, margin);
+      CREATE INDEX predictions_oof ON predictions(run_id, oof_label_prob);
+    `);
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

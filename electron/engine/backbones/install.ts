@@ -1,0 +1,169 @@
+// Getting a backbone onto this machine: download it from its publisher (model.json first, then
+// the weight shards it names) or import a model folder from disk for air-gapped users. Both
+// stage into a private folder, verify, and only then move the result into the cache.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readModelJson, weightFiles } from '../model-files.js';
+import { loadCatalogue, type BackboneSpec } from './catalogue.js';
+import { DownloadError, downloadFile } from './download.js';
+import { commitInstall, installedDir, partialDir, readInstall, modelCacheDir } from './model-cache.js';
+import { sha256File } from './sha256.js';
+
+export interface InstallProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  file: string;
+}
+
+export interface InstallOptions {
+  cache?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: InstallProgress) => void;
+}
+
+function shardUrl(modelUrl: string, shard: string): string {
+  const base = new URL(modelUrl);
+  const url = new URL(shard, base);
+  // TF-Hub serves files only with its query (?tfjs-format=file): carry it over to the shards.
+  if (!url.search && base.search) url.search = base.search;
+  return url.toString();
+}
+
+async function downloadFrom(modelUrl: string, spec: BackboneSpec, staging: string, options: InstallOptions): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const known = spec.sha256 ?? {};
+  const progress = { bytesDone: 0, bytesTotal: spec.approxBytes, file: 'model.json' };
+  const done: Record<string, number> = {};
+  const report = (file: string, received: number) => {
+    done[file] = received;
+    progress.bytesDone = Object.values(done).reduce((a, b) => a + b, 0);
+    progress.bytesTotal = Math.max(progress.bytesTotal, progress.bytesDone);
+    progress.file = file;
+    options.onProgress?.({ ...progress });
+  };
+  const fetchOne = async (relative: string, url: string) => {
+    const dest = path.join(staging, relative);
+    if (fs.existsSync(dest)) {
+      // Completed by an earlier attempt: trust it only if it still matches what is known.
+      const sha = await sha256File(dest);
+      if (!known[relative] || known[relative] === sha) {
+        files[relative] = sha;
+        report(relative, fs.statSync(dest).size);
+        return;
+      }
+      fs.rmSync(dest);
+    }
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    const result = await downloadFile(url, dest, {
+      expectedSha256: known[relative],
+      signal: options.signal,
+      onProgress: (received) => report(relative, received),
+    });
+    files[relative] = result.sha256;
+  };
+
+  await fetchOne('model.json', modelUrl);
+  const model = readModelJson(staging);
+  for (const file of weightFiles(staging, model)) {
+    const relative = path.relative(staging, file).split(path.sep).join('/');
+    await fetchOne(relative, shardUrl(modelUrl, relative));
+  }
+  return files;
+}
+
+/** Downloads a catalogue backbone into the cache; resumes a partial download if one exists. */
+export async function downloadBackbone(spec: BackboneSpec, options: InstallOptions & { urls?: string[] } = {}): Promise<string> {
+  const cache = options.cache ?? modelCacheDir();
+  if (readInstall(spec.id, cache)) return installedDir(spec.id, cache);
+  const urls = options.urls ?? spec.urls;
+  if (urls.length === 0) throw new DownloadError(`${spec.name} has no download address; import its folder from disk instead.`, false);
+  const staging = partialDir(spec.id, cache);
+  fs.mkdirSync(staging, { recursive: true });
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      const files = await downloadFrom(url, spec, staging, options);
+      return commitInstall(staging, { spec, files, source: url, installedAt: new Date().toISOString() }, cache);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      failures.push(error instanceof Error ? error.message : String(error));
+      if (error instanceof DownloadError && !error.retryable) {
+        // A checksum mismatch poisons the staging folder for this mirror's files: start clean.
+        fs.rmSync(staging, { recursive: true, force: true });
+        fs.mkdirSync(staging, { recursive: true });
+      }
+    }
+  }
+  throw new DownloadError(`Could not download ${spec.name}. ${failures.join(' | ')}`, failures.length > 0);
+}
+
+/**
+ * Imports a TF.js model folder (model.json + shards) into the cache. A folder whose files match
+ * a catalogue entry's checksums takes that entry's id and settings; `spec` names one explicitly.
+ */
+export async function importBackboneFolder(folder: string, options: { cache?: string; spec?: BackboneSpec } = {}): Promise<{ spec: BackboneSpec; dir: string }> {
+  const cache = options.cache ?? modelCacheDir();
+  const model = readModelJson(folder);
+  const sources = ['model.json', ...weightFiles(folder, model).map((f) => path.relative(path.resolve(folder), f).split(path.sep).join('/'))];
+  const files: Record<string, string> = {};
+  for (const relative of sources) files[relative] = await sha256File(path.join(folder, relative));
+
+  const spec = options.spec ?? matchCatalogue(files) ?? guessSpec(folder, model, files);
+  if (spec.sha256) {
+    const mismatched = Object.entries(spec.sha256).filter(([file, sha]) => files[file] !== undefined && files[file] !== sha);
+    if (mismatched.length) throw new DownloadError(`${folder} does not match ${spec.name}: ${mismatched.map(([f]) => f).join(', ')} differ.`, false);
+  }
+  const existing = readInstall(spec.id, cache);
+  if (existing) return { spec: existing.spec, dir: installedDir(spec.id, cache) };
+
+  const staging = `${partialDir(spec.id, cache)}-import-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const relative of sources) {
+      const dest = path.join(staging, relative);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(path.join(folder, relative), dest);
+    }
+    const dir = commitInstall(staging, { spec, files, source: path.resolve(folder), installedAt: new Date().toISOString() }, cache);
+    return { spec, dir };
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function matchCatalogue(files: Record<string, string>): BackboneSpec | null {
+  return (
+    loadCatalogue().find((b) => b.sha256 && Object.entries(b.sha256).every(([file, sha]) => files[file] === sha) && Object.keys(b.sha256).length === Object.keys(files).length) ??
+    null
+  );
+}
+
+/** A folder the catalogue does not know: TF.js metadata gives the format and input size. */
+function guessSpec(folder: string, model: ReturnType<typeof readModelJson>, files: Record<string, string>): BackboneSpec {
+  const digest = (files['model.json'] ?? '').slice(0, 10);
+  const name = path.basename(path.resolve(folder));
+  const graph = model.format === 'graph-model';
+  const inputShape = findInputShape(model.modelTopology);
+  return {
+    id: `local-${digest}`,
+    name: `${name} (imported)`,
+    description: `Imported from ${path.resolve(folder)}`,
+    format: graph ? 'graph' : 'layers',
+    urls: [],
+    input: { size: inputShape ?? 224, scaling: graph ? 'zero1' : 'minus1to1' },
+    embedding: { pooling: 'avg', size: 0 },
+    licence: 'unknown (imported by the user)',
+    approxBytes: Math.max(1, Object.keys(files).reduce((sum, f) => sum + fs.statSync(path.join(folder, f)).size, 0)),
+    sha256: files,
+    fixture: null,
+    recommended: false,
+    notes: 'Embedding size is read from the model when it first loads; check the input scaling.',
+  };
+}
+
+function findInputShape(topology: unknown): number | null {
+  const text = JSON.stringify(topology ?? {});
+  const match = /"batch_input_shape":\[null,(\d+),(\d+),3\]/.exec(text) ?? /"batchInputShape":\[null,(\d+),(\d+),3\]/.exec(text);
+  return match ? Number(match[1]) : null;
+}

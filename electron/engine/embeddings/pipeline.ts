@@ -1,0 +1,113 @@
+// Embedding as a pipeline: several images decode (sharp, on libuv threads) while the current
+// batch runs through the backbone, so both cores stay busy. Already cached views are skipped,
+// each image is decoded once per view, and an unreadable image is reported, not fatal.
+import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Embedder } from '../embedder.js';
+import type { AugmentParams } from '../images/augment.js';
+import { decodeForModel, scalePixels, type DecodedImage } from '../images/decode.js';
+import type { CacheKey, EmbeddingCache } from './cache.js';
+
+export interface EmbedItem {
+  key: CacheKey;
+  /** Every known path of this content; the first that decodes is used. */
+  paths: string[];
+  augment: AugmentParams;
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+export interface EmbedOptions {
+  embedder: Embedder;
+  cache: EmbeddingCache;
+  preprocessing: Preprocessing;
+  batchSize?: number;
+  /** Decodes kept in flight ahead of the backbone. */
+  inFlight?: number;
+  onProgress?: (p: EmbedProgress) => void;
+  /** Called between batches; throw to stop (cancel). */
+  checkpoint?: () => void;
+}
+
+export interface EmbedResult {
+  embedded: number;
+  cached: number;
+  failed: Array<{ key: CacheKey; reason: string }>;
+  decodeMs: number;
+  embedMs: number;
+}
+
+async function decodeFirst(item: EmbedItem, preprocessing: Preprocessing): Promise<DecodedImage> {
+  let lastError: unknown = new Error('no path');
+  for (const path of item.paths) {
+    try {
+      return await decodeForModel(path, preprocessing, item.augment);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+export async function embedItems(items: readonly EmbedItem[], options: EmbedOptions): Promise<EmbedResult> {
+  const { embedder, cache, preprocessing } = options;
+  const batchSize = options.batchSize ?? 16;
+  const inFlight = Math.max(batchSize, options.inFlight ?? batchSize * 2);
+  const todo = items.filter((item) => !cache.has(item.key));
+  const result: EmbedResult = { embedded: 0, cached: items.length - todo.length, failed: [], decodeMs: 0, embedMs: 0 };
+  const total = items.length;
+  options.onProgress?.({ done: result.cached, total });
+
+  const size = preprocessing.inputSize;
+  const pixelsPerImage = size * size * 3;
+  const batch = new Float32Array(batchSize * pixelsPerImage);
+  let batchKeys: CacheKey[] = [];
+  let next = 0;
+  const pending: Array<Promise<{ item: EmbedItem; decoded: DecodedImage | null; reason?: string }>> = [];
+  let waiting = 0;
+
+  const launch = () => {
+    while (pending.length < inFlight && next < todo.length) {
+      const item = todo[next++]!;
+      pending.push(
+        decodeFirst(item, preprocessing).then(
+          (decoded) => ({ item, decoded }),
+          (error: unknown) => ({ item, decoded: null, reason: error instanceof Error ? error.message : String(error) }),
+        ),
+      );
+    }
+  };
+
+  const flush = async () => {
+    if (batchKeys.length === 0) return;
+    const t = Date.now();
+    const vectors = await embedder.embed(batch.subarray(0, batchKeys.length * pixelsPerImage), batchKeys.length);
+    result.embedMs += Date.now() - t;
+    cache.putMany(batchKeys, vectors);
+    result.embedded += batchKeys.length;
+    batchKeys = [];
+    options.onProgress?.({ done: result.cached + result.embedded + result.failed.length, total });
+    options.checkpoint?.();
+  };
+
+  launch();
+  while (pending.length > 0) {
+    const t = Date.now();
+    const { item, decoded, reason } = await pending.shift()!;
+    waiting += Date.now() - t;
+    launch();
+    if (!decoded) {
+      result.failed.push({ key: item.key, reason: reason ?? 'could not decode' });
+      continue;
+    }
+    scalePixels(decoded.pixels, preprocessing.scaling, batch, batchKeys.length * pixelsPerImage);
+    batchKeys.push(item.key);
+    if (batchKeys.length === batchSize) await flush();
+  }
+  await flush();
+  // Decode time the backbone had to wait for; the rest overlapped with embedding.
+  result.decodeMs = waiting;
+  return result;
+}

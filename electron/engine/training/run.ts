@@ -1,0 +1,267 @@
+// One training run from start to finish: splits, embeddings (cached), the head, evaluation,
+// predictions for every image, out-of-fold label checks, and the saved model — each step
+// recorded in the project database so that a crash leaves a run marked, never a half truth.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../../ipc/result.js';
+import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../ipc/schemas.js';
+import type { Db } from '../../project/database.js';
+import { writePredictions, type PredictionRow } from '../../project/predictions.js';
+import { createRun, finishRun, recordEpoch } from '../../project/runs.js';
+import type { BackendInfo } from '../backend.js';
+import type { BackboneSpec } from '../backbones/catalogue.js';
+import type { Embedder } from '../embedder.js';
+import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
+import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
+import { drawAugmentation } from '../images/augment.js';
+import { seededRandom, shuffleInPlace } from '../images/random.js';
+import { toDisk } from '../model-files.js';
+import { loadExamples, runClasses, type Example, type RunClasses } from './examples.js';
+import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
+import { splitMetrics, uncertainty } from './metrics.js';
+import { outOfFoldLabelProbs } from './out-of-fold.js';
+import { assignMissingSplits } from './split-assign.js';
+
+export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'checking labels' | 'saving';
+
+export interface TrainHooks {
+  progress?: (phase: TrainPhase, done: number, total: number) => void;
+  epoch?: (runId: number, stats: EpochStats) => void;
+  batch?: (runId: number, epoch: number, batch: number, loss: number) => void;
+  /** Throws to cancel; called between batches. */
+  checkpoint?: () => void;
+  /** The run id, as soon as the run row exists. */
+  started?: (runId: number) => void;
+}
+
+export interface TrainInput {
+  db: Db;
+  projectDir: string;
+  embedder: Embedder;
+  backbone: BackboneSpec;
+  backend: BackendInfo;
+  config: TrainConfig;
+  settings: Settings;
+  hooks?: TrainHooks;
+}
+
+export interface TrainResult {
+  runId: number;
+  modelId: number;
+  classes: RunClasses;
+  val: SplitMetrics | null;
+  test: SplitMetrics | null;
+  bestEpoch: number;
+  epochs: number;
+  timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; outOfFoldMs: number; totalMs: number };
+  embedded: { computed: number; cached: number; failed: number };
+}
+
+export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
+  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling };
+}
+
+function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
+  return { imageHash: example.hash, view, specHash: specHash(preprocessing, view, settings.augmentation, seed) };
+}
+
+/** Where a run takes its validation set when the project has none: 15 % of train, per class. */
+function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
+  const byClass = new Map<number, Example[]>();
+  for (const e of train) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+  const val: Example[] = [];
+  const rest: Example[] = [];
+  for (const [label, members] of byClass) {
+    shuffleInPlace(members, seededRandom(`${seed}:holdout:${label}`));
+    const n = members.length >= 3 ? Math.max(1, Math.round(members.length * 0.15)) : 0;
+    val.push(...members.slice(0, n));
+    rest.push(...members.slice(n));
+  }
+  return { train: rest, val };
+}
+
+export async function runTraining(input: TrainInput): Promise<TrainResult> {
+  const { db, embedder, backbone, config, settings } = input;
+  const hooks = input.hooks ?? {};
+  const started = Date.now();
+  const checkpoint = () => hooks.checkpoint?.();
+
+  assignMissingSplits(db, settings.split);
+  const classes = runClasses(db);
+  if (classes.ids.length < 2) throw new StudioError('conflict', 'Label images of at least two classes before training.');
+  const examples = loadExamples(db, classes);
+  const labeled = examples.filter((e) => e.label >= 0);
+  let train = labeled.filter((e) => e.split === 'train');
+  let val = labeled.filter((e) => e.split === 'val');
+  const test = labeled.filter((e) => e.split === 'test');
+  if (val.length === 0) ({ train, val } = holdOutValidation(train, config.seed));
+  const missing = classes.names.filter((_, c) => !train.some((e) => e.label === c));
+  if (missing.length) throw new StudioError('conflict', `These classes have no training images: ${missing.join(', ')}. Label more images or move some into the train split.`);
+
+  const preprocessing = runPreprocessing(backbone, settings);
+  const views = config.augmentViews ?? settings.augmentation.views;
+  const runConfig = { ...config, backboneId: backbone.id, classIds: classes.ids, classNames: classes.names, preprocessing, augmentation: settings.augmentation, views };
+  const runId = createRun(db, runConfig, input.backend.name);
+  db.prepare('UPDATE runs SET embed_engine = ? WHERE id = ?').run(embedder.engine, runId);
+  hooks.started?.(runId);
+
+  try {
+    const cache = new EmbeddingCache(db, backbone.id, embedder.dim);
+    const key = (e: Example, view: number) => keyFor(e, view, preprocessing, settings, config.seed);
+    const item = (e: Example, view: number): EmbedItem => ({
+      key: key(e, view),
+      paths: e.paths,
+      augment: drawAugmentation(settings.augmentation, e.hash, view, config.seed),
+    });
+
+    // 1. Embeddings: every labeled image once, training images also in K augmented views.
+    const items = [...labeled.map((e) => item(e, 0)), ...train.flatMap((e) => Array.from({ length: views }, (_, v) => item(e, v + 1)))];
+    hooks.progress?.('embedding', 0, items.length);
+    const tEmbed = Date.now();
+    const embedded = await embedItems(items, {
+      embedder,
+      cache,
+      preprocessing,
+      onProgress: (p) => hooks.progress?.('embedding', p.done, p.total),
+      checkpoint,
+    });
+    const embedMs = Date.now() - tEmbed;
+    const failedHashes = new Set(embedded.failed.map((f) => `${f.key.imageHash}:${f.key.view}`));
+    const usable = (e: Example, view: number) => !failedHashes.has(`${e.hash}:${view}`);
+
+    // 2. The head.
+    const trainKeys: LabeledKey[] = train.flatMap((e) =>
+      [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label })),
+    );
+    const valUsable = val.filter((e) => usable(e, 0));
+    const tTrain = Date.now();
+    hooks.progress?.('training', 0, config.epochs);
+    const head = await trainHead({
+      dim: embedder.dim,
+      nClasses: classes.ids.length,
+      config,
+      train: trainKeys,
+      val: valUsable.map((e) => ({ key: key(e, 0), label: e.label })),
+      cache,
+      checkpoint,
+      onEpoch: (stats) => {
+        recordEpoch(db, runId, stats);
+        hooks.epoch?.(runId, stats);
+        hooks.progress?.('training', stats.epoch, config.epochs);
+      },
+      onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
+    });
+    const trainMs = Date.now() - tTrain;
+
+    try {
+      // 3. Evaluation on val and test (test never influenced training or early stopping).
+      const tEval = Date.now();
+      hooks.progress?.('evaluating', 0, 2);
+      const evaluate = async (set: Example[]) => {
+        const ok = set.filter((e) => usable(e, 0));
+        if (ok.length === 0) return null;
+        const probs = await predictCached(head.model, cache, ok.map((e) => key(e, 0)), classes.ids.length);
+        return splitMetrics(probs, ok.map((e) => e.label), ok.map((e) => e.imageId), classes);
+      };
+      const valMetrics = await evaluate(val);
+      const testMetrics = await evaluate(test);
+      const evaluateMs = Date.now() - tEval;
+
+      // 4. Predictions for every image: unlabeled ones need their view-0 embedding first.
+      const tPredict = Date.now();
+      const unlabeled = examples.filter((e) => e.label < 0);
+      if (unlabeled.length) {
+        await embedItems(
+          unlabeled.map((e) => item(e, 0)),
+          { embedder, cache, preprocessing, onProgress: (p) => hooks.progress?.('predicting', p.done, p.total), checkpoint },
+        );
+      }
+      const predictable = examples.filter((e) => cache.has(key(e, 0)));
+      const probs = await predictCached(head.model, cache, predictable.map((e) => key(e, 0)), classes.ids.length);
+      const predictMs = Date.now() - tPredict;
+
+      // 5. Out-of-fold probabilities of the given labels.
+      const tOof = Date.now();
+      const oofSet = [...train, ...val].filter((e) => usable(e, 0));
+      let oof: Float32Array = new Float32Array(0);
+      if (config.outOfFoldK >= 2) {
+        hooks.progress?.('checking labels', 0, config.outOfFoldK);
+        oof = await outOfFoldLabelProbs(
+          oofSet.map((e) => ({ key: key(e, 0), label: e.label })),
+          {
+            k: config.outOfFoldK,
+            epochs: Math.max(5, head.bestEpoch),
+            dim: embedder.dim,
+            nClasses: classes.ids.length,
+            config,
+            cache,
+            checkpoint,
+            onFold: (fold) => hooks.progress?.('checking labels', fold, config.outOfFoldK),
+          },
+        );
+      }
+      const oofByImage = new Map(oofSet.map((e, i) => [e.imageId, oof[i]]));
+      const outOfFoldMs = Date.now() - tOof;
+
+      const k = classes.ids.length;
+      const rows: PredictionRow[] = predictable.map((e, row) => {
+        const u = uncertainty(probs, row, k);
+        const given = e.label >= 0 ? probs[row * k + e.label]! : null;
+        const oofProb = oofByImage.get(e.imageId);
+        return {
+          imageId: e.imageId,
+          classId: classes.ids[u.top]!,
+          confidence: u.confidence,
+          margin: u.margin,
+          entropy: u.entropy,
+          probs: probs.slice(row * k, (row + 1) * k),
+          loss: given === null ? null : -Math.log(Math.max(given, 1e-7)),
+          oofLabelProb: oofProb === undefined || Number.isNaN(oofProb) ? null : oofProb,
+        };
+      });
+      writePredictions(db, runId, rows);
+
+      // 6. The head on disk; the backbone is referenced by id (the export joins them).
+      hooks.progress?.('saving', 0, 1);
+      const modelDir = path.join(input.projectDir, 'models', `run-${runId}`);
+      fs.mkdirSync(path.dirname(modelDir), { recursive: true });
+      await head.model.save(
+        toDisk(modelDir, {
+          'labels.json': JSON.stringify(classes.names),
+          'preprocessing.json': JSON.stringify({ ...preprocessing, backboneId: backbone.id }),
+        }),
+      );
+      const modelId = Number(
+        db
+          .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(runId, Date.now(), backbone.id, JSON.stringify(preprocessing), JSON.stringify(classes.names), path.relative(input.projectDir, modelDir), JSON.stringify({ val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null }))
+          .lastInsertRowid,
+      );
+
+      const timings = { embedMs, trainMs, evaluateMs, predictMs, outOfFoldMs, totalMs: Date.now() - started };
+      const result: TrainResult = {
+        runId,
+        modelId,
+        classes,
+        val: valMetrics,
+        test: testMetrics,
+        bestEpoch: head.bestEpoch,
+        epochs: head.history.length,
+        timings,
+        embedded: { computed: embedded.embedded, cached: embedded.cached, failed: embedded.failed.length },
+      };
+      finishRun(db, runId, 'done', {
+        metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
+        timings,
+      });
+      hooks.progress?.('saving', 1, 1);
+      return result;
+    } finally {
+      head.model.dispose();
+    }
+  } catch (error) {
+    const cancelled = error instanceof StudioError && error.code === 'cancelled';
+    finishRun(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? {} : { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}

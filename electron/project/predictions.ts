@@ -1,0 +1,62 @@
+// Per-run predictions: suggestions for unlabeled images, disagreements for labeled ones, the
+// uncertainty queue ("label these next") and the out-of-fold "likely mislabeled" queue.
+import type { Db } from './database.js';
+
+export interface PredictionRow {
+  imageId: number;
+  classId: number | null;
+  confidence: number;
+  margin: number;
+  entropy: number;
+  probs: Float32Array;
+  loss: number | null;
+  oofLabelProb: number | null;
+}
+
+export function writePredictions(db: Db, runId: number, rows: readonly PredictionRow[]): void {
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO predictions (run_id, image_id, class_id, confidence, margin, entropy, probs, loss, oof_label_prob)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const r of rows) {
+      insert.run(runId, r.imageId, r.classId, r.confidence, r.margin, r.entropy, Buffer.from(r.probs.buffer, r.probs.byteOffset, r.probs.byteLength), r.loss, r.oofLabelProb);
+    }
+  })();
+}
+
+/** The newest finished run, whose predictions the library shows. */
+export function latestDoneRun(db: Db): number | null {
+  return (db.prepare(`SELECT max(id) FROM runs WHERE status = 'done'`).pluck().get() as number | null) ?? null;
+}
+
+export interface QueueEntry {
+  imageId: number;
+  classId: number | null;
+  confidence: number;
+  margin: number;
+  labelClassId: number | null;
+  oofLabelProb: number | null;
+}
+
+/** Unlabeled images the model is least sure about, most uncertain first. */
+export function uncertainQueue(db: Db, runId: number, limit: number): QueueEntry[] {
+  return db
+    .prepare(
+      `SELECT p.image_id AS imageId, p.class_id AS classId, p.confidence, p.margin, l.class_id AS labelClassId, p.oof_label_prob AS oofLabelProb
+       FROM predictions p LEFT JOIN labels l ON l.image_id = p.image_id
+       WHERE p.run_id = ? AND l.image_id IS NULL ORDER BY p.margin ASC, p.image_id LIMIT ?`,
+    )
+    .all(runId, limit) as QueueEntry[];
+}
+
+/** Labeled images whose given label the out-of-fold model finds least likely. */
+export function mislabeledQueue(db: Db, runId: number, limit: number): QueueEntry[] {
+  return db
+    .prepare(
+      `SELECT p.image_id AS imageId, p.class_id AS classId, p.confidence, p.margin, l.class_id AS labelClassId, p.oof_label_prob AS oofLabelProb
+       FROM predictions p JOIN labels l ON l.image_id = p.image_id
+       WHERE p.run_id = ? AND p.oof_label_prob IS NOT NULL ORDER BY p.oof_label_prob ASC, p.image_id LIMIT ?`,
+    )
+    .all(runId, limit) as QueueEntry[];
+}
