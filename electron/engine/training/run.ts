@@ -19,10 +19,9 @@ import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from './examples.js';
 import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
 import { splitMetrics, uncertainty } from './metrics.js';
-import { outOfFoldLabelProbs } from './out-of-fold.js';
 import { assignMissingSplits } from './split-assign.js';
 
-export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'checking labels' | 'saving';
+export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
 export interface TrainHooks {
   progress?: (phase: TrainPhase, done: number, total: number) => void;
@@ -53,8 +52,25 @@ export interface TrainResult {
   test: SplitMetrics | null;
   bestEpoch: number;
   epochs: number;
-  timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; outOfFoldMs: number; totalMs: number };
+  timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; totalMs: number };
   embedded: { computed: number; cached: number; failed: number };
+}
+
+/** What a run records about itself (runs.config): enough to re-derive every cache key. */
+export interface RunRecordConfig extends TrainConfig {
+  backboneId: string;
+  embeddingDim: number;
+  classIds: number[];
+  classNames: string[];
+  preprocessing: Preprocessing;
+  augmentation: Settings['augmentation'];
+  views: number;
+}
+
+export function readRunConfig(db: Db, runId: number): RunRecordConfig {
+  const raw = db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
+  if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
+  return JSON.parse(raw) as RunRecordConfig;
 }
 
 export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
@@ -100,7 +116,16 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
 
   const preprocessing = runPreprocessing(backbone, settings);
   const views = config.augmentViews ?? settings.augmentation.views;
-  const runConfig = { ...config, backboneId: backbone.id, classIds: classes.ids, classNames: classes.names, preprocessing, augmentation: settings.augmentation, views };
+  const runConfig: RunRecordConfig = {
+    ...config,
+    backboneId: backbone.id,
+    embeddingDim: embedder.dim,
+    classIds: classes.ids,
+    classNames: classes.names,
+    preprocessing,
+    augmentation: settings.augmentation,
+    views,
+  };
   const runId = createRun(db, runConfig, input.backend.name);
   db.prepare('UPDATE runs SET embed_engine = ? WHERE id = ?').run(embedder.engine, runId);
   hooks.started?.(runId);
@@ -180,34 +205,10 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const probs = await predictCached(head.model, cache, predictable.map((e) => key(e, 0)), classes.ids.length);
       const predictMs = Date.now() - tPredict;
 
-      // 5. Out-of-fold probabilities of the given labels.
-      const tOof = Date.now();
-      const oofSet = [...train, ...val].filter((e) => usable(e, 0));
-      let oof: Float32Array = new Float32Array(0);
-      if (config.outOfFoldK >= 2) {
-        hooks.progress?.('checking labels', 0, config.outOfFoldK);
-        oof = await outOfFoldLabelProbs(
-          oofSet.map((e) => ({ key: key(e, 0), label: e.label })),
-          {
-            k: config.outOfFoldK,
-            epochs: Math.max(5, head.bestEpoch),
-            dim: embedder.dim,
-            nClasses: classes.ids.length,
-            config,
-            cache,
-            checkpoint,
-            onFold: (fold) => hooks.progress?.('checking labels', fold, config.outOfFoldK),
-          },
-        );
-      }
-      const oofByImage = new Map(oofSet.map((e, i) => [e.imageId, oof[i]]));
-      const outOfFoldMs = Date.now() - tOof;
-
       const k = classes.ids.length;
       const rows: PredictionRow[] = predictable.map((e, row) => {
         const u = uncertainty(probs, row, k);
         const given = e.label >= 0 ? probs[row * k + e.label]! : null;
-        const oofProb = oofByImage.get(e.imageId);
         return {
           imageId: e.imageId,
           classId: classes.ids[u.top]!,
@@ -216,12 +217,12 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           entropy: u.entropy,
           probs: probs.slice(row * k, (row + 1) * k),
           loss: given === null ? null : -Math.log(Math.max(given, 1e-7)),
-          oofLabelProb: oofProb === undefined || Number.isNaN(oofProb) ? null : oofProb,
+          oofLabelProb: null,
         };
       });
       writePredictions(db, runId, rows);
 
-      // 6. The head on disk; the backbone is referenced by id (the export joins them).
+      // 5. The head on disk; the backbone is referenced by id (the export joins them).
       hooks.progress?.('saving', 0, 1);
       const modelDir = path.join(input.projectDir, 'models', `run-${runId}`);
       fs.mkdirSync(path.dirname(modelDir), { recursive: true });
@@ -238,7 +239,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           .lastInsertRowid,
       );
 
-      const timings = { embedMs, trainMs, evaluateMs, predictMs, outOfFoldMs, totalMs: Date.now() - started };
+      const timings = { embedMs, trainMs, evaluateMs, predictMs, totalMs: Date.now() - started };
       const result: TrainResult = {
         runId,
         modelId,

@@ -1,0 +1,54 @@
+// "Likely mislabeled" for a finished run, as its own step after training: k heads, each
+// trained without one fold, score the given label of every image in that fold. A linear head
+// is enough to rank suspicious labels and keeps this fast on large projects.
+import { StudioError } from '../../ipc/result.js';
+import type { Db } from '../../project/database.js';
+import { EmbeddingCache, specHash } from '../embeddings/cache.js';
+import { loadExamples } from './examples.js';
+import { outOfFoldLabelProbs } from './out-of-fold.js';
+import { readRunConfig } from './run.js';
+
+export interface CheckLabelsResult {
+  checked: number;
+  ms: number;
+}
+
+export async function checkLabels(
+  db: Db,
+  runId: number,
+  hooks: { progress?: (done: number, total: number) => void; checkpoint?: () => void } = {},
+): Promise<CheckLabelsResult> {
+  const started = Date.now();
+  const run = readRunConfig(db, runId);
+  const k = run.outOfFoldK;
+  if (k < 2) return { checked: 0, ms: 0 };
+  const classes = { ids: run.classIds, names: run.classNames };
+  const cache = new EmbeddingCache(db, run.backboneId, run.embeddingDim);
+  const spec = specHash(run.preprocessing, 0, run.augmentation, run.seed);
+  const examples = loadExamples(db, classes).filter(
+    (e) => e.label >= 0 && e.split !== 'test' && cache.has({ imageHash: e.hash, view: 0, specHash: spec }),
+  );
+  if (new Set(examples.map((e) => e.label)).size < 2) throw new StudioError('conflict', 'Checking labels needs labeled images of at least two classes.');
+  hooks.progress?.(0, k);
+  const probs = await outOfFoldLabelProbs(
+    examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: spec }, label: e.label })),
+    {
+      k,
+      epochs: 20,
+      dim: run.embeddingDim,
+      nClasses: classes.ids.length,
+      config: { ...run, hiddenUnits: 0, dropout: 0, labelSmoothing: 0, batchSize: 0, learningRate: 0.003 },
+      cache,
+      ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
+      onFold: (fold) => hooks.progress?.(fold, k),
+    },
+  );
+  const update = db.prepare('UPDATE predictions SET oof_label_prob = ? WHERE run_id = ? AND image_id = ?');
+  db.transaction(() => {
+    examples.forEach((e, i) => {
+      const p = probs[i]!;
+      if (!Number.isNaN(p)) update.run(p, runId, e.imageId);
+    });
+  })();
+  return { checked: examples.length, ms: Date.now() - started };
+}

@@ -1,0 +1,151 @@
+// npm run bench:engine — the training engine on hymenoptera with the MobileNetV2-0.35 backbone,
+// against a Teachable-Machine-style baseline measured in the same run. The hymenoptera val
+// folder is held out as the test split for both: neither uses it for early stopping, and its
+// accuracy is reported as val_acc (the published anchors for this data are on that folder).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initBackend, type BackendName } from '../../electron/engine/backend.js';
+import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
+import { loadBackbone } from '../../electron/engine/backbones/load.js';
+import type { Embedder } from '../../electron/engine/embedder.js';
+import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
+import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
+import { IDENTITY } from '../../electron/engine/images/augment.js';
+import { seededRandom } from '../../electron/engine/images/random.js';
+import { checkLabels } from '../../electron/engine/training/check-labels.js';
+import { loadExamples, runClasses } from '../../electron/engine/training/examples.js';
+import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
+import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { createClass } from '../../electron/project/classes.js';
+import { insertImage } from '../../electron/project/images.js';
+import { applyLabels } from '../../electron/project/labels.js';
+import { createProject } from '../../electron/project/project.js';
+import { readSettings } from '../../electron/project/settings.js';
+import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { fakeHash } from '../helpers/seed.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+import { teachableBaseline } from './teachable-baseline.js';
+
+const skip = fixturesUnavailable();
+if (skip) {
+  console.log(JSON.stringify({ skipped: skip }));
+  process.exit(0);
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+const log = (line: string) => console.log(line);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-engine-'));
+const HYMENOPTERA = fixture('datasets', 'hymenoptera');
+const splits = { train: 'train', val: 'test' } as const;
+
+const backend = await initBackend((process.env.STUDIO_BACKEND as BackendName | undefined) ?? undefined);
+log(`backend: ${backend.label}`);
+const spec = findBackbone('mobilenet-v2-0.35-224')!;
+const backbone = await loadBackbone(fixture('models', spec.fixture!), spec);
+const config = TrainConfig.parse({});
+
+// 1. Embed throughput: decode + resize + embed, every hymenoptera image, nothing cached.
+const embedProject = fixtureProject(path.join(work, 'embed'), HYMENOPTERA, { splits });
+const settings = readSettings(embedProject.db);
+const preprocessing = runPreprocessing(spec, settings);
+const examples = loadExamples(embedProject.db, runClasses(embedProject.db));
+const cache = new EmbeddingCache(embedProject.db, spec.id, backbone.dim);
+// Warm the backbone once so that the figure is the steady state, as in the baseline.
+await backbone.embed(new Float32Array(spec.input.size * spec.input.size * 3), 1);
+let t = Date.now();
+const embedResult = await embedItems(
+  examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: specHash(preprocessing, 0, settings.augmentation, config.seed) }, paths: e.paths, augment: IDENTITY })),
+  { embedder: backbone, cache, preprocessing },
+);
+const embedImgPerS = embedResult.embedded / ((Date.now() - t) / 1000);
+log(`embed: ${embedResult.embedded} images, ${round(embedImgPerS, 1)} img/s (${backbone.engine}), ${embedResult.failed.length} failed`);
+embedProject.close();
+
+// 2. Baseline.
+const classNames = [...new Set(examples.filter((e) => e.label >= 0).map((e) => e.label))];
+const asItems = (split: string) => examples.filter((e) => e.split === split).map((e) => ({ path: e.paths[0]!, label: e.label }));
+const baseline = await teachableBaseline(backbone, asItems('train'), asItems('test'), classNames.length);
+log(`baseline (Teachable Machine style): ${round(baseline.wallS)} s (embed ${round(baseline.embedS)} s, fit ${round(baseline.fitS)} s), val acc ${round(baseline.accuracy, 3)}`);
+
+// 3. One-click train on a fresh project (no cached embeddings).
+const project = fixtureProject(path.join(work, 'one-click'), HYMENOPTERA, { splits });
+t = Date.now();
+const run = await runTraining({ db: project.db, projectDir: project.dir, embedder: backbone, backbone: spec, backend, config, settings: readSettings(project.db) });
+const trainS = (Date.now() - t) / 1000;
+const valAcc = run.test?.accuracy ?? 0;
+log(`one-click: ${round(trainS)} s ${JSON.stringify(run.timings)}, val acc ${round(valAcc, 3)}, epochs ${run.epochs} (best ${run.bestEpoch})`);
+const oof = await checkLabels(project.db, run.runId);
+log(`check labels (out-of-fold, after training): ${oof.checked} images in ${round(oof.ms / 1000)} s`);
+
+// 4. Retrain after adding labels: 20 training images come in newly labeled. Their augmented
+// views were never embedded (they were unlabeled), only their plain view (from prediction).
+const newlyLabeled = loadExamples(project.db, run.classes).filter((e) => e.split === 'train').slice(0, 20);
+const byClass = new Map<number, number[]>();
+for (const e of newlyLabeled) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e.imageId]);
+for (const e of newlyLabeled) project.db.prepare('DELETE FROM embeddings WHERE image_hash = ? AND view > 0').run(e.hash);
+for (const ids of byClass.values()) applyLabels(project.db, ids, null);
+for (const [label, ids] of byClass) applyLabels(project.db, ids, run.classes.ids[label]!);
+t = Date.now();
+const retrain = await runTraining({ db: project.db, projectDir: project.dir, embedder: backbone, backbone: spec, backend, config, settings: readSettings(project.db) });
+const retrainS = (Date.now() - t) / 1000;
+log(`retrain after 20 new labels: ${round(retrainS)} s (${retrain.embedded.computed} views embedded, ${retrain.embedded.cached} from cache)`);
+project.close();
+
+// 5. Retrain from cache on 10,000 synthetic embeddings (5 classes, class-dependent means).
+const synthetic = createProject(path.join(work, 'synthetic'));
+const syntheticSettings = readSettings(synthetic.db);
+const classIds = ['a', 'b', 'c', 'd', 'e'].map((name) => createClass(synthetic.db, { name }).id);
+const random = seededRandom('synthetic');
+const means = classIds.map(() => Float32Array.from({ length: backbone.dim }, () => random() * 2));
+const syntheticCache = new EmbeddingCache(synthetic.db, spec.id, backbone.dim);
+const syntheticSpec = specHash(runPreprocessing(spec, syntheticSettings), 0, syntheticSettings.augmentation, config.seed);
+synthetic.db.transaction(() => {
+  const N = 10_000;
+  const vectors = new Float32Array(N * backbone.dim);
+  const keys = [];
+  for (let n = 0; n < N; n++) {
+    const label = n % classIds.length;
+    const { id } = insertImage(synthetic.db, { hash: fakeHash(n), path: `/synthetic/${n}.jpg`, byteSize: 1, width: 224, height: 224, format: 'jpeg' });
+    applyLabels(synthetic.db, [id], classIds[label]!, { source: 'import' });
+    for (let d = 0; d < backbone.dim; d++) vectors[n * backbone.dim + d] = Math.max(0, means[label]![d]! + (random() - 0.5) * 3);
+    keys.push({ imageHash: fakeHash(n), view: 0, specHash: syntheticSpec });
+  }
+  syntheticCache.putMany(keys, vectors);
+})();
+const noEmbedding: Embedder = {
+  ...backbone,
+  embed: () => Promise.reject(new Error('the synthetic retrain must be served from the cache')),
+  dispose: () => undefined,
+};
+t = Date.now();
+const synth = await runTraining({
+  db: synthetic.db,
+  projectDir: synthetic.dir,
+  embedder: noEmbedding,
+  backbone: spec,
+  backend,
+  config: TrainConfig.parse({ augmentViews: 0 }),
+  settings: syntheticSettings,
+});
+const retrain10kS = (Date.now() - t) / 1000;
+log(`retrain from cache, 10,000 synthetic embeddings: ${round(retrain10kS)} s, val acc ${round(synth.val?.accuracy ?? 0, 3)}, epochs ${synth.epochs}`);
+synthetic.close();
+
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+fs.rmSync(work, { recursive: true, force: true });
+const figures = {
+  backend: backend.name,
+  embed_engine: backbone.engine,
+  embed_img_per_s: round(embedImgPerS, 1),
+  baseline_train_s: round(baseline.wallS),
+  baseline_val_acc: round(baseline.accuracy, 4),
+  train_s: round(trainS),
+  val_acc: round(valAcc, 4),
+  speedup_vs_baseline: round(baseline.wallS / trainS),
+  retrain_s: round(retrainS),
+  retrain_10k_s: round(retrain10kS),
+  check_labels_s: round(oof.ms / 1000),
+  peak_rss_mb: round(peakRssMb, 0),
+};
+console.log(JSON.stringify(figures));
