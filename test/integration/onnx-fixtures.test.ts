@@ -44,7 +44,7 @@ async function parity(model: OnnxModel, reference: ReferenceModel) {
 
 function opCounts(model: OnnxModel): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const n of decodeModel(model.bytes).graph!.node) counts[n.opType!] = (counts[n.opType!] ?? 0) + 1;
+  for (const n of decodeModel(model.bytes).graph?.node ?? []) counts[n.opType!] = (counts[n.opType!] ?? 0) + 1;
   return counts;
 }
 

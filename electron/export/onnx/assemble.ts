@@ -5,7 +5,7 @@ import { encodeModel } from './encode.js';
 import { foldAffineIntoConv } from './fold-affine.js';
 import { OnnxGraph } from './graph.js';
 import { emitInputScaling } from './input-scaling.js';
-import { asTf, type Shape, type Value } from './layout.js';
+import { asTf, formatShape, type Shape, type Value } from './layout.js';
 import { metadataProps, PRODUCER_NAME, PRODUCER_VERSION, type InputScaling, type OnnxModelMetadata, type OutputKind } from './metadata.js';
 
 export interface OnnxExportOptions {
@@ -54,7 +54,7 @@ export function assembleModel(
 ): OnnxModel {
   const size = options.preprocessing.inputSize;
   const [, h, w, c] = inputShape;
-  if (inputShape.length !== 4) throw new Error(`${source}: expected an image input [N, H, W, C], got [${inputShape.join(', ')}].`);
+  if (inputShape.length !== 4) throw new Error(`${source}: expected an image input [N, H, W, C], got ${formatShape(inputShape)}.`);
   if ((h != null && h !== size) || (w != null && w !== size)) {
     throw new Error(`${source}: the model takes ${h}x${w} images, the preprocessing spec says ${size}x${size}.`);
   }

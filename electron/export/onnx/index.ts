@@ -6,6 +6,7 @@ import { assembleModel, type OnnxExportOptions, type OnnxModel } from './assembl
 import { OnnxConversionError } from './errors.js';
 import { emitGraphModel, graphInputShape, graphModelSource, graphSinks } from './graph-model.js';
 import { emitLayersModel } from './layers-model.js';
+import { formatShape } from './layout.js';
 
 export type { OnnxExportOptions, OnnxModel } from './assemble.js';
 export { OnnxConversionError, UnsupportedLayerError, UnsupportedOpError } from './errors.js';
@@ -35,7 +36,7 @@ export function backboneWithHeadToOnnx(backbone: LayersModel, head: LayersModel,
   const features = singleOutput(backbone.outputs, `Backbone ${backbone.name}`).shape;
   const headInput = singleOutput(head.inputs, `Head ${head.name}`).shape;
   if (features.length !== headInput.length || features.some((d, i) => i > 0 && headInput[i] != null && d !== headInput[i])) {
-    throw new OnnxConversionError(`The head takes [${headInput.join(', ')}] but the backbone gives [${features.join(', ')}].`);
+    throw new OnnxConversionError(`The head takes ${formatShape(headInput)} but the backbone gives ${formatShape(features)}.`);
   }
   return assembleModel(`${backbone.name} + ${head.name} (TF.js LayersModels)`, input.shape, { outputKind: 'probabilities', ...options }, (g, image) => {
     const embedding = singleOutput(emitLayersModel(g, backbone, [image]), `Backbone ${backbone.name}`);

@@ -13,6 +13,11 @@ export interface Value {
   shape: Shape;
 }
 
+/** A shape for messages: [N, 224, 224, 3]. */
+export function formatShape(shape: ReadonlyArray<number | null>): string {
+  return `[${shape.map((d) => d ?? 'N').join(', ')}]`;
+}
+
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 
@@ -23,7 +28,7 @@ function isPointLike(v: Value): boolean {
 
 export function asNchw(g: OnnxGraph, v: Value, hint: string): Value {
   if (v.layout === 'nchw') return v;
-  if (v.shape.length !== 4) throw new Error(`${hint}: expected a rank-4 image tensor, got shape [${v.shape.join(', ')}].`);
+  if (v.shape.length !== 4) throw new Error(`${hint}: expected a rank-4 image tensor, got shape ${formatShape(v.shape)}.`);
   if (isPointLike(v)) return { name: g.node('Reshape', [v.name, g.int64s([0, -1, 1, 1])], {}, `${hint}/to_nchw`), layout: 'nchw', shape: v.shape };
   return { name: g.node('Transpose', [v.name], { perm: { kind: 'ints', value: TO_NCHW } }, `${hint}/to_nchw`), layout: 'nchw', shape: v.shape };
 }

@@ -1,11 +1,11 @@
 // Reshape, flatten and dense layers act on the TF memory order (channels-last), so their input is
 // brought back to TF layout first (after global pooling that is a free reshape, see layout.ts).
 import { attr, type OnnxGraph } from './graph.js';
-import { asTf, type Shape, type Value } from './layout.js';
+import { asTf, formatShape, type Shape, type Value } from './layout.js';
 
 function knownSize(shape: Shape, hint: string): number {
   return shape.slice(1).reduce<number>((a, d) => {
-    if (typeof d !== 'number') throw new Error(`${hint}: the input's shape must be fully known (got [${shape.join(', ')}]).`);
+    if (typeof d !== 'number') throw new Error(`${hint}: the input's shape must be fully known (got ${formatShape(shape)}).`);
     return a * d;
   }, 1);
 }
@@ -16,7 +16,7 @@ export function reshape(g: OnnxGraph, input: Value, target: number[], hint: stri
   const size = knownSize(x.shape, hint);
   const known = target.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
   const resolved = target.map((d) => (d === -1 ? size / known : d));
-  if (resolved.reduce((a, d) => a * d, 1) !== size) throw new Error(`${hint}: cannot reshape [${x.shape.slice(1).join(', ')}] to [${target.join(', ')}].`);
+  if (resolved.reduce((a, d) => a * d, 1) !== size) throw new Error(`${hint}: cannot reshape ${formatShape(x.shape)} to [N, ${target.join(', ')}].`);
   // 0 copies the batch dimension from the input, so the model keeps a dynamic batch.
   const name = g.node('Reshape', [x.name, g.int64s([0, ...target])], {}, hint);
   return { name, layout: 'tf', shape: [x.shape[0] ?? null, ...resolved] };
