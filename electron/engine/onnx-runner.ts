@@ -10,6 +10,15 @@ export type OrtAvailability = { ok: true; ort: OrtModule } | { ok: false; reason
 
 let availability: Promise<OrtAvailability> | null = null;
 
+/** First line of an error and of each of its causes (a loader often wraps the dlopen failure). */
+function describe(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error; e !== undefined && lines.length < 4; e = e instanceof Error ? e.cause : undefined) {
+    lines.push((e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200));
+  }
+  return lines.join(': ');
+}
+
 /** onnxruntime-node, or why it cannot be used here (recorded with the run, shown to the user). */
 export function loadOnnxRuntime(): Promise<OrtAvailability> {
   availability ??= (async (): Promise<OrtAvailability> => {
@@ -21,8 +30,7 @@ export function loadOnnxRuntime(): Promise<OrtAvailability> {
       if (!api?.InferenceSession) return { ok: false, reason: 'onnxruntime-node loaded but exposes no InferenceSession' };
       return { ok: true, ort: api };
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return { ok: false, reason: `onnxruntime-node could not be loaded: ${text.split('\n')[0]!.slice(0, 300)}` };
+      return { ok: false, reason: `onnxruntime-node could not be loaded: ${describe(error)}` };
     }
   })();
   return availability;

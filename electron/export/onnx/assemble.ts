@@ -3,7 +3,7 @@
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { encodeModel } from './encode.js';
 import { foldAffineIntoConv } from './fold-affine.js';
-import { OnnxGraph } from './graph.js';
+import { attr, OnnxGraph } from './graph.js';
 import { emitInputScaling } from './input-scaling.js';
 import { asTf, formatShape, type Shape, type Value } from './layout.js';
 import { metadataProps, PRODUCER_NAME, PRODUCER_VERSION, type InputScaling, type OnnxModelMetadata, type OutputKind } from './metadata.js';
@@ -69,7 +69,7 @@ export function assembleModel(
   if (out.name === inputName || out.name === scaled) throw new Error(`${source}: the model computes nothing from its input.`);
   if (options.flattenOutput && out.shape.length > 2) {
     const features = out.shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
-    out = { name: g.node('Flatten', [out.name], { axis: { kind: 'int', value: 1 } }, 'output/flatten'), layout: 'tf', shape: [null, features] };
+    out = { name: g.node('Flatten', [out.name], { axis: attr.int(1) }, 'output/flatten'), layout: 'tf', shape: [null, features] };
   }
   const outputKind = options.outputKind ?? (endsInSoftmax(g, out.name) ? 'probabilities' : 'embedding');
   const outputName = options.outputName ?? outputKind;

@@ -137,10 +137,7 @@ const CONVERTERS: Record<string, Converter> = {
     return clip(g, x, 0, max, c.name);
   },
 
-  Activation: (g, c, inputs) => {
-    c.single(inputs);
-    return c.activate(g, inputs[0]!);
-  },
+  Activation: (g, c, inputs) => c.activate(g, c.single(inputs)),
 
   Softmax: (g, c, inputs) => {
     const axis = c.config.axis;
