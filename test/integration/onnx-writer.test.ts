@@ -148,6 +148,9 @@ describe.skipIf(skip)('ONNX writer', () => {
 
     const wrongSize = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [64, 64, 3] })] });
     expect(() => layersModelToOnnx(wrongSize, { preprocessing: SMALL })).toThrow(/64x64 images, the preprocessing spec says 32x32/);
+
+    const classifier = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [32, 32, 3] }), tfl.layers.dense({ units: 3, activation: 'softmax' })] });
+    expect(() => layersModelToOnnx(classifier, { preprocessing: SMALL, labels: ['ants', 'bees'] })).toThrow(/2 labels for 3 outputs/);
   });
 
   it('names the node and op when a graph model cannot be converted', () => {

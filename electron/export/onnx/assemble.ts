@@ -2,6 +2,7 @@
 // the source model's body, a named output in TF layout, folding, and the metadata.
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { encodeModel } from './encode.js';
+import { OnnxConversionError } from './errors.js';
 import { foldAffineIntoConv } from './fold-affine.js';
 import { attr, OnnxGraph } from './graph.js';
 import { emitInputScaling } from './input-scaling.js';
@@ -54,11 +55,11 @@ export function assembleModel(
 ): OnnxModel {
   const size = options.preprocessing.inputSize;
   const [, h, w, c] = inputShape;
-  if (inputShape.length !== 4) throw new Error(`${source}: expected an image input [N, H, W, C], got ${formatShape(inputShape)}.`);
+  if (inputShape.length !== 4) throw new OnnxConversionError(`${source}: expected an image input [N, H, W, C], got ${formatShape(inputShape)}.`);
   if ((h != null && h !== size) || (w != null && w !== size)) {
-    throw new Error(`${source}: the model takes ${h}x${w} images, the preprocessing spec says ${size}x${size}.`);
+    throw new OnnxConversionError(`${source}: the model takes ${h}x${w} images, the preprocessing spec says ${size}x${size}.`);
   }
-  if (typeof c !== 'number') throw new Error(`${source}: the input's channel count is unknown.`);
+  if (typeof c !== 'number') throw new OnnxConversionError(`${source}: the input's channel count is unknown.`);
 
   const g = new OnnxGraph();
   const inputName = g.addInput(options.inputName ?? 'image', ['batch', size, size, c]);
@@ -66,7 +67,7 @@ export function assembleModel(
   const scaled = inputScaling === 'in-model' ? emitInputScaling(g, inputName, options.preprocessing.scaling) : inputName;
 
   let out = asTf(g, body(g, { name: scaled, layout: 'tf', shape: [null, size, size, c] }), 'output');
-  if (out.name === inputName || out.name === scaled) throw new Error(`${source}: the model computes nothing from its input.`);
+  if (out.name === inputName || out.name === scaled) throw new OnnxConversionError(`${source}: the model computes nothing from its input.`);
   if (options.flattenOutput && out.shape.length > 2) {
     const features = out.shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
     out = { name: g.node('Flatten', [out.name], { axis: attr.int(1) }, 'output/flatten'), layout: 'tf', shape: [null, features] };
@@ -74,6 +75,10 @@ export function assembleModel(
   const outputKind = options.outputKind ?? (endsInSoftmax(g, out.name) ? 'probabilities' : 'embedding');
   const outputName = options.outputName ?? outputKind;
   const outputShape = out.shape.map((d, i) => (i === 0 ? 'batch' : (d ?? `d${i}`)));
+  const classes = out.shape[out.shape.length - 1];
+  if (options.labels && outputKind !== 'embedding' && options.labels.length !== classes) {
+    throw new OnnxConversionError(`${source}: ${options.labels.length} labels for ${classes} outputs.`);
+  }
   g.addOutput(out.name, outputName, outputShape);
   foldAffineIntoConv(g);
 

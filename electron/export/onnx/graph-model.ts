@@ -137,7 +137,7 @@ class GraphEmitter {
         stack.push(...missing);
         continue;
       }
-      this.values.set(name, this.convert(view));
+      this.values.set(name, this.convertNode(view));
       stack.pop();
     }
     return this.values.get(output)!;
@@ -196,6 +196,15 @@ class GraphEmitter {
     else return view.fail(`constant of shape [${c.shape.join(', ')}] is neither a scalar nor per channel`);
     const operands = constants[0] ? [operand, x.name] : [x.name, operand];
     return { ...x, name: this.g.node(onnxOp, operands, {}, view.node.name) };
+  }
+
+  private convertNode(view: NodeView): Value {
+    try {
+      return this.convert(view);
+    } catch (error) {
+      if (error instanceof OnnxConversionError) throw error;
+      return view.fail(error instanceof Error ? error.message : String(error));
+    }
   }
 
   private convert(view: NodeView): Value {

@@ -1,6 +1,7 @@
 // Walks a TF.js LayersModel's graph (functional, Sequential, or models nested inside models, as
 // in Teachable Machine's Sequential-in-Sequential) and emits each layer once, in dependency order.
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { OnnxConversionError } from './errors.js';
 import { convertLayer, type Layer } from './layer-converters.js';
 import type { OnnxGraph } from './graph.js';
 import type { Value } from './layout.js';
@@ -13,7 +14,7 @@ function isContainer(layer: Layer): layer is Layer & LayersModel {
 /** Emits `model` applied to `inputs` (one per model input) and returns its outputs. */
 export function emitLayersModel(g: OnnxGraph, model: LayersModel, inputs: Value[]): Value[] {
   if (inputs.length !== model.inputs.length) {
-    throw new Error(`Model ${model.name} has ${model.inputs.length} inputs; ${inputs.length} were given.`);
+    throw new OnnxConversionError(`Model ${model.name} has ${model.inputs.length} inputs; ${inputs.length} were given.`);
   }
   // Symbolic tensors are per container: a nested model's inner tensors are distinct objects, so
   // each container gets its own table, seeded with its inputs.
@@ -32,9 +33,9 @@ export function emitLayersModel(g: OnnxGraph, model: LayersModel, inputs: Value[
       }
       const layer = tensor.sourceLayer;
       const node = layer.inboundNodes[tensor.nodeIndex];
-      if (!node) throw new Error(`Layer ${layer.name} has no call #${tensor.nodeIndex}; the model graph is inconsistent.`);
+      if (!node) throw new OnnxConversionError(`Layer ${layer.name} has no call #${tensor.nodeIndex}; the model graph is inconsistent.`);
       if (layer.getClassName() === 'InputLayer' || node.inputTensors.length === 0) {
-        throw new Error(`Model ${model.name} reads ${tensor.name}, which is not one of its inputs.`);
+        throw new OnnxConversionError(`Model ${model.name} reads ${tensor.name}, which is not one of its inputs.`);
       }
       const missing = node.inputTensors.filter((t) => !computed.has(t.id));
       if (missing.length > 0) {
@@ -44,7 +45,7 @@ export function emitLayersModel(g: OnnxGraph, model: LayersModel, inputs: Value[
       const args = node.inputTensors.map((t) => computed.get(t.id)!);
       const outputs = isContainer(layer) ? emitLayersModel(g, layer, args) : [convertLayer(g, layer, args)];
       if (outputs.length !== node.outputTensors.length) {
-        throw new Error(`Layer ${layer.name} produced ${outputs.length} outputs where the model expects ${node.outputTensors.length}.`);
+        throw new OnnxConversionError(`Layer ${layer.name} produced ${outputs.length} outputs where the model expects ${node.outputTensors.length}.`);
       }
       node.outputTensors.forEach((t, i) => computed.set(t.id, outputs[i]!));
       stack.pop();
