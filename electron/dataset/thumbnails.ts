@@ -1,0 +1,53 @@
+// Thumbnails: 256 px WebP, EXIF-rotated, one per content hash in the project's thumbs/ folder.
+// The image is decoded once; the same small raw buffer yields the WebP and the pixel statistics.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp, { type OutputInfo } from 'sharp';
+import { pixelStats, type PixelStats } from './pixel-stats.js';
+import { decodeProblem } from './problems.js';
+import { PIXEL_LIMIT } from './probe.js';
+
+export const THUMB_SIZE = 256;
+
+/** Where the thumbnail of a content hash lives; two-character folders keep directories small. */
+export function thumbPath(projectDir: string, hash: string): string {
+  return path.join(projectDir, 'thumbs', hash.slice(0, 2), `${hash}.webp`);
+}
+
+export function hasThumbnail(projectDir: string, hash: string): boolean {
+  return fs.existsSync(thumbPath(projectDir, hash));
+}
+
+let tmpCounter = 0;
+
+/**
+ * Decodes `file` (failing on truncated or corrupt data), writes its thumbnail atomically —
+ * a kill never leaves half a WebP under the final name — and returns the pixel statistics.
+ */
+export async function makeThumbnail(file: string, dest: string, format: string, pixelLimit = PIXEL_LIMIT): Promise<PixelStats> {
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    // failOn 'error': a JPEG with a harmless warning still imports; truncated data fails.
+    decoded = await sharp(file, { limitInputPixels: pixelLimit, failOn: 'error', autoOrient: true })
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+      // 16-bit and CMYK sources come out as 8-bit sRGB (or grey), which WebP and the stats expect.
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw decodeProblem(error, format);
+  }
+  const { data, info } = decoded;
+  const stats = pixelStats({ data, width: info.width, height: info.height, channels: info.channels });
+  await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
+  try {
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels, premultiplied: info.premultiplied } })
+      .webp({ quality: 80, effort: 2, alphaQuality: 80 })
+      .toFile(tmp);
+    await fs.promises.rename(tmp, dest);
+  } catch (error) {
+    await fs.promises.rm(tmp, { force: true });
+    throw error;
+  }
+  return stats;
+}
