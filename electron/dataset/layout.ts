@@ -46,6 +46,9 @@ export type LayoutName = 'split/class' | 'class' | 'flat' | 'mixed' | 'empty';
 
 /** A one-word description of what the hints of all files add up to, for the import report. */
 export function describeLayout(hints: readonly PathHints[]): LayoutName {
+  // Loose files at the top (a README, a checksum list, unlabeled extras) do not define the layout.
+  const placed = hints.filter((h) => h.split || h.className);
+  if (placed.length > 0 && placed.length < hints.length) return describeLayout(placed);
   if (hints.length === 0) return 'empty';
   let split = 0;
   let classOnly = 0;
@@ -58,7 +61,5 @@ export function describeLayout(hints: readonly PathHints[]): LayoutName {
   if (split === hints.length) return 'split/class';
   if (classOnly === hints.length) return 'class';
   if (none === hints.length) return 'flat';
-  // Class folders with a few loose files at the top still read as a class layout.
-  if (split === 0 && classOnly > 0) return 'class';
   return 'mixed';
 }

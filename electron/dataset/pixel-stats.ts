@@ -23,17 +23,6 @@ export interface PixelStats {
  */
 export const GRAYSCALE_MAX_CHROMA = 2;
 
-function luminance(px: RawPixels): Float32Array {
-  const { data, width, height, channels } = px;
-  const out = new Float32Array(width * height);
-  if (channels >= 3) {
-    for (let i = 0, p = 0; p < out.length; i += channels, p++) out[p] = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-  } else {
-    for (let i = 0, p = 0; p < out.length; i += channels, p++) out[p] = data[i]!;
-  }
-  return out;
-}
-
 /** Cell c of n cells over `size` pixels: never empty, even for images narrower than the grid. */
 function cellRange(c: number, n: number, size: number): [number, number] {
   const start = Math.min(size - 1, Math.floor((c * size) / n));
@@ -41,52 +30,74 @@ function cellRange(c: number, n: number, size: number): [number, number] {
   return [start, end];
 }
 
-export function differenceHash(lum: Float32Array, width: number, height: number): string {
-  const cols = 9;
-  const rows = 8;
-  const grid = new Float64Array(cols * rows);
-  for (let gy = 0; gy < rows; gy++) {
-    const [y0, y1] = cellRange(gy, rows, height);
-    for (let gx = 0; gx < cols; gx++) {
-      const [x0, x1] = cellRange(gx, cols, width);
-      let sum = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += lum[y * width + x]!;
-      grid[gy * cols + gx] = sum / ((y1 - y0) * (x1 - x0));
-    }
-  }
+const COLS = 9;
+const ROWS = 8;
+
+/** The hash bits from the 9 x 8 grid of mean luminances. */
+function hashFromGrid(grid: Float64Array): string {
   let hex = '';
-  for (let gy = 0; gy < rows; gy++) {
+  for (let gy = 0; gy < ROWS; gy++) {
     let byte = 0;
-    for (let gx = 0; gx < 8; gx++) byte = (byte << 1) | (grid[gy * cols + gx]! < grid[gy * cols + gx + 1]! ? 1 : 0);
+    for (let gx = 0; gx < 8; gx++) byte = (byte << 1) | (grid[gy * COLS + gx]! < grid[gy * COLS + gx + 1]! ? 1 : 0);
     hex += byte.toString(16).padStart(2, '0');
   }
   return hex;
 }
 
-function chroma(px: RawPixels): number {
-  if (px.channels < 3) return 0;
-  const { data, channels } = px;
-  let sum = 0;
-  const n = px.width * px.height;
-  for (let i = 0; i < n * channels; i += channels) sum += Math.abs(data[i]! - data[i + 1]!) + Math.abs(data[i + 1]! - data[i + 2]!);
-  return sum / n;
+/** Integer luminance (ITU-R BT.601 weights in 8-bit fixed point) of pixel i. */
+function lumaAt(data: Uint8Array, i: number, channels: number): number {
+  return channels >= 3 ? (77 * data[i]! + 150 * data[i + 1]! + 29 * data[i + 2]!) >> 8 : data[i]!;
 }
 
-function histogramEntropy(lum: Float32Array): number {
+/** dHash for images smaller than the grid: cells overlap rather than go empty. */
+function smallImageGrid(px: RawPixels): Float64Array {
+  const grid = new Float64Array(COLS * ROWS);
+  for (let gy = 0; gy < ROWS; gy++) {
+    const [y0, y1] = cellRange(gy, ROWS, px.height);
+    for (let gx = 0; gx < COLS; gx++) {
+      const [x0, x1] = cellRange(gx, COLS, px.width);
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += lumaAt(px.data, (y * px.width + x) * px.channels, px.channels);
+      grid[gy * COLS + gx] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return grid;
+}
+
+/** One pass over the pixels: it runs on the main thread for every imported image. */
+export function pixelStats(px: RawPixels): PixelStats {
+  const { data, width, height, channels } = px;
+  const n = width * height;
   const bins = new Uint32Array(256);
-  for (const v of lum) bins[Math.min(255, Math.round(v))]!++;
+  const sums = new Float64Array(COLS * ROWS);
+  const counts = new Float64Array(COLS * ROWS);
+  const colCell = new Int32Array(width);
+  for (let x = 0; x < width; x++) colCell[x] = Math.floor((x * COLS) / width);
+  let chroma = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    const rowBase = Math.floor((y * ROWS) / height) * COLS;
+    for (let x = 0; x < width; x++, i += channels) {
+      const luma = lumaAt(data, i, channels);
+      bins[luma]!++;
+      sums[rowBase + colCell[x]!]! += luma;
+      counts[rowBase + colCell[x]!]!++;
+      if (channels >= 3) chroma += Math.abs(data[i]! - data[i + 1]!) + Math.abs(data[i + 1]! - data[i + 2]!);
+    }
+  }
+  let grid: Float64Array;
+  if (width < COLS || height < ROWS) {
+    grid = smallImageGrid(px);
+  } else {
+    grid = sums;
+    for (let c = 0; c < grid.length; c++) grid[c] = sums[c]! / counts[c]!;
+  }
   let entropy = 0;
   for (const count of bins) {
     if (count === 0) continue;
-    const p = count / lum.length;
+    const p = count / n;
     entropy -= p * Math.log2(p);
   }
-  return entropy;
-}
-
-export function pixelStats(px: RawPixels): PixelStats {
-  const lum = luminance(px);
-  return { dhash: differenceHash(lum, px.width, px.height), grayscale: chroma(px) < GRAYSCALE_MAX_CHROMA, entropy: histogramEntropy(lum) };
+  return { dhash: hashFromGrid(grid), grayscale: chroma / n < GRAYSCALE_MAX_CHROMA, entropy };
 }
 
 /** Hamming distance between two 16-hex-digit hashes. */

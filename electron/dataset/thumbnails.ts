@@ -42,7 +42,7 @@ export async function makeThumbnail(file: string, dest: string, format: string, 
   const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
   try {
     await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels, premultiplied: info.premultiplied } })
-      .webp({ quality: 80, effort: 2, alphaQuality: 80 })
+      .webp({ quality: 80, effort: 0, alphaQuality: 80 })
       .toFile(tmp);
     await fs.promises.rename(tmp, dest);
   } catch (error) {
