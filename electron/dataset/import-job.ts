@@ -13,6 +13,7 @@ import { describeSource, planImport, type ImportPlan, type ImportSource } from '
 import type { NearDuplicateFinder } from './near-duplicates.js';
 import { PIXEL_LIMIT } from './probe.js';
 import { assignSplits } from './splits.js';
+import { sweepPartialThumbnails } from './thumbnails.js';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -58,6 +59,7 @@ export async function runImport(project: Project, source: ImportSource, options:
   const signal = options.signal;
   try {
     progress('scanning', 0, 0);
+    if (!(source.kind === 'watch' && source.batch)) await sweepPartialThumbnails(project.dir);
     const plan = await planImport(source, { exclude: [project.dir], ...(signal ? { signal } : {}) });
     if (signal?.aborted) throw cancelled();
     counts.seen = plan.candidates.length;

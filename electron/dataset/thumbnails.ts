@@ -20,6 +20,33 @@ export function hasThumbnail(projectDir: string, hash: string): boolean {
 
 let tmpCounter = 0;
 
+/** Half-written thumbnails live here until renamed into place; a kill can leave some behind. */
+const PARTIAL_DIR = '.partial';
+
+/** Removes leftovers of killed imports (files of processes that are gone). */
+export async function sweepPartialThumbnails(projectDir: string): Promise<number> {
+  const dir = path.join(projectDir, 'thumbs', PARTIAL_DIR);
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(name.split('.')[0]);
+    // Another live import (say, the CLI beside the app) may be writing its own.
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && processAlive(pid))) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Decodes `file` (failing on truncated or corrupt data), writes its thumbnail atomically —
  * a kill never leaves half a WebP under the final name — and returns the pixel statistics.
@@ -38,8 +65,10 @@ export async function makeThumbnail(file: string, dest: string, format: string, 
   }
   const { data, info } = decoded;
   const stats = pixelStats({ data, width: info.width, height: info.height, channels: info.channels });
+  const partialDir = path.join(path.dirname(path.dirname(dest)), PARTIAL_DIR);
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-  const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
+  await fs.promises.mkdir(partialDir, { recursive: true });
+  const tmp = path.join(partialDir, `${process.pid}.${++tmpCounter}.webp`);
   try {
     await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels, premultiplied: info.premultiplied } })
       .webp({ quality: 80, effort: 0, alphaQuality: 80 })
