@@ -8,7 +8,7 @@ import { imageByHash, lookupPath, storedMtime } from './catalog.js';
 import { hashFile } from './hash.js';
 import type { Candidate } from './import-plan.js';
 import type { PixelStats } from './pixel-stats.js';
-import { FileProblem, fsProblem } from './problems.js';
+import { FileProblem, fsProblem, hasEndMarker } from './problems.js';
 import { probeImage, type Probe } from './probe.js';
 import { followLink, notAFile } from './scan.js';
 import { describeNonImage, sniff } from './sniff.js';
@@ -71,8 +71,9 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   // Known content (a copy, a moved file, a re-run after a kill): its pixels were read already.
   if (imageByHash(ctx.db, hash) && hasThumbnail(ctx.projectDir, hash)) return { ...base, probe: null, stats: null };
 
-  const probe = await probeImage(file, ctx.pixelLimit);
-  const pixelStats = await makeThumbnail(file, thumbPath(ctx.projectDir, hash), probe.format, ctx.pixelLimit);
+  const complete = hasEndMarker(format, identity.tail);
+  const probe = await probeImage(file, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
+  const pixelStats = await makeThumbnail(file, thumbPath(ctx.projectDir, hash), probe.format, { pixelLimit: ctx.pixelLimit, complete });
   return { ...base, probe, stats: pixelStats };
 }
 

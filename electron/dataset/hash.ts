@@ -9,7 +9,11 @@ const CHUNK = 256 * 1024;
 export interface FileIdentity {
   sha256: string;
   bytes: number;
+  /** The last bytes of the file: whether an image's end marker is there tells truncation apart. */
+  tail: Buffer;
 }
+
+const TAIL = 64;
 
 /**
  * Hashes `file`; `inspectHead` sees the first bytes (up to 256 KiB) and may throw to stop.
@@ -21,14 +25,17 @@ export async function hashFile(file: string, inspectHead?: (head: Buffer) => voi
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(CHUNK);
     let bytes = 0;
+    let tail = Buffer.alloc(0);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
       if (bytes === 0) inspectHead?.(buffer.subarray(0, bytesRead));
       if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      tail = Buffer.concat([tail, chunk.subarray(Math.max(0, bytesRead - TAIL))]).subarray(-TAIL);
       bytes += bytesRead;
     }
-    return { sha256: hash.digest('hex'), bytes };
+    return { sha256: hash.digest('hex'), bytes, tail };
   } finally {
     await handle.close();
   }

@@ -22,13 +22,19 @@ export interface Probe {
 // sharp names AVIF 'heif'; everything else keeps its name.
 const canonical = (format: string) => (format === 'heif' ? 'avif' : format);
 
-export async function probeImage(file: string, pixelLimit = PIXEL_LIMIT): Promise<Probe> {
+/**
+ * `sniffed` is the format the first bytes claimed and `complete` whether the file ends with
+ * that format's end marker (see hasEndMarker): both classify a failure without relying on
+ * the decoder's message.
+ */
+export async function probeImage(file: string, options: { pixelLimit?: number; sniffed?: string; complete?: boolean | null } = {}): Promise<Probe> {
+  const pixelLimit = options.pixelLimit ?? PIXEL_LIMIT;
   let meta: Metadata;
   try {
     // The header only: no decode happens here, so the pixel limit can be checked by us.
     meta = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw decodeProblem(error, 'image');
+    throw decodeProblem(error, options.sniffed ?? 'image', options.complete ?? null);
   }
   const format = canonical(meta.format ?? 'unknown');
   if (!(DECODABLE as readonly string[]).includes(format)) {

@@ -42,13 +42,37 @@ export function fsProblem(error: unknown): FileProblem {
   }
 }
 
+/**
+ * Whether the file ends the way its format ends, from its last bytes; null when the format
+ * has no end marker worth checking. This decides "truncated" rather than libvips' message:
+ * its error buffer is shared between threads, so with several decodes in flight a message
+ * can be another file's, or "Unknown error".
+ */
+export function hasEndMarker(format: string, tail: Uint8Array): boolean | null {
+  const last = (bytes: number[]) => {
+    for (let i = tail.length - bytes.length; i >= 0; i--) if (bytes.every((b, k) => tail[i + k] === b)) return true;
+    return false;
+  };
+  switch (format) {
+    case 'jpeg':
+      return last([0xff, 0xd9]);
+    case 'png':
+      return last([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+    case 'gif':
+      return last([0x3b]);
+    default:
+      return null;
+  }
+}
+
 /** A decoder (sharp/libvips) error for a file that did look like an image. */
-export function decodeProblem(error: unknown, format: string): FileProblem {
+export function decodeProblem(error: unknown, format: string, complete: boolean | null = null): FileProblem {
   const text = error instanceof Error ? error.message : String(error);
   const lower = text.toLowerCase();
   if (lower.includes('pixel limit')) return new FileProblem('too_many_pixels', `the image has more pixels than allowed (${text})`);
-  if (/premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|read error|short read|out of data/.test(lower)) {
-    return new FileProblem('truncated', `the ${format.toUpperCase()} data ends early: the file is truncated (${text})`);
+  const saysTruncated = /premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|short read|out of data/.test(lower);
+  if (complete === false || (complete === null && saysTruncated)) {
+    return new FileProblem('truncated', `the ${format.toUpperCase()} data ends early: the file is truncated`);
   }
   if (lower.includes('unsupported image format')) return new FileProblem('unsupported_format', `the decoder does not support this file (${text})`);
   return new FileProblem('corrupt', `the ${format.toUpperCase()} data is corrupt and cannot be decoded (${text.split('\n')[0]})`);

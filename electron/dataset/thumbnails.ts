@@ -51,17 +51,17 @@ function processAlive(pid: number): boolean {
  * Decodes `file` (failing on truncated or corrupt data), writes its thumbnail atomically —
  * a kill never leaves half a WebP under the final name — and returns the pixel statistics.
  */
-export async function makeThumbnail(file: string, dest: string, format: string, pixelLimit = PIXEL_LIMIT): Promise<PixelStats> {
+export async function makeThumbnail(file: string, dest: string, format: string, options: { pixelLimit?: number; complete?: boolean | null } = {}): Promise<PixelStats> {
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     // failOn 'error': a JPEG with a harmless warning still imports; truncated data fails.
-    decoded = await sharp(file, { limitInputPixels: pixelLimit, failOn: 'error', autoOrient: true })
+    decoded = await sharp(file, { limitInputPixels: options.pixelLimit ?? PIXEL_LIMIT, failOn: 'error', autoOrient: true })
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       // 16-bit and CMYK sources come out as 8-bit sRGB (or grey), which WebP and the stats expect.
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw decodeProblem(error, format);
+    throw decodeProblem(error, format, options.complete ?? null);
   }
   const { data, info } = decoded;
   const stats = pixelStats({ data, width: info.width, height: info.height, channels: info.channels });
