@@ -68,7 +68,7 @@ export function csvEntries(csvFile: string, text: string): { entries: CsvEntry[]
   const problems: ReportedProblem[] = [];
   let columns = { path: 0, label: 1, split: 2 };
   const first = rows[0]?.fields.map((f) => f.trim().toLowerCase());
-  if (first && PATH_HEADERS.has(first[0] ?? '')) {
+  if (first?.some((f) => PATH_HEADERS.has(f))) {
     const find = (names: Set<string>, fallback: number) => {
       const index = first.findIndex((f) => names.has(f));
       return index === -1 ? fallback : index;
