@@ -70,3 +70,9 @@ export async function writeSyntheticDataset(root: string, count: number, classes
   );
   return files;
 }
+
+/** The same picture saved again: resized and re-encoded at another quality (a near duplicate). */
+export async function resaveJpeg(from: string, to: string, options: { width?: number; quality?: number } = {}): Promise<void> {
+  await fs.promises.mkdir(path.dirname(to), { recursive: true });
+  await sharp(from).resize({ width: options.width ?? 400 }).jpeg({ quality: options.quality ?? 70 }).toFile(to);
+}

@@ -7,6 +7,7 @@ import { insertImage } from '../../electron/project/images.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { writeSyntheticJpeg } from '../helpers/synthetic-images.js';
 import { fakeHash } from '../helpers/seed.js';
+import { invoke } from '../helpers/studio-jobs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 type WatchEvent = EventPayload<'watch:changed'>;
@@ -19,12 +20,6 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-async function call<T>(studio: Studio, channel: string, payload: unknown): Promise<T> {
-  const result = await studio.dispatch(channel, payload, { transport: 'in-process' });
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
 }
 
 function imageAt(studio: Studio, file: string) {
@@ -60,7 +55,7 @@ describe('a watched folder', () => {
   });
 
   it('imports what is there when watching starts', async () => {
-    const { folder, reconcile } = await call<{ folder: { id: number; active: boolean }; reconcile: { importId: number } }>(studio, 'watch:add', { path: source });
+    const { folder, reconcile } = await invoke<{ folder: { id: number; active: boolean }; reconcile: { importId: number } }>(studio, 'watch:add', { path: source });
     expect(folder.active).toBe(true);
     const event = await nextEvent(0, (e) => e.importId === reconcile.importId);
     expect(event).toMatchObject({ folder: source, added: 3, changed: 0, removed: 0, problems: 0 });
@@ -121,18 +116,18 @@ describe('a watched folder', () => {
     const mark = events.length;
     fs.writeFileSync(path.join(source, 'cats', 'broken.jpg'), 'definitely not a jpeg');
     const event = await nextEvent(mark, (e) => e.problems > 0);
-    const report = await call<{ problems: Array<{ path: string; reason: string }> }>(studio, 'import:report', { importId: event.importId! });
+    const report = await invoke<{ problems: Array<{ path: string; reason: string }> }>(studio, 'import:report', { importId: event.importId! });
     expect(report.problems).toEqual([{ path: path.join(source, 'cats', 'broken.jpg'), reason: 'not_image', message: expect.any(String) }]);
   });
 
   it('resumes watching when the project is opened again, catching up on changes made meanwhile', async () => {
-    await call(studio, 'project:close', {});
+    await invoke(studio, 'project:close', {});
     await writeSyntheticJpeg(path.join(source, 'cats', 'while closed.jpg'), 4321);
     const mark = events.length;
-    await call(studio, 'project:open', { path: projectDir });
+    await invoke(studio, 'project:open', { path: projectDir });
     const event = await nextEvent(mark, (e) => e.added > 0);
     expect(event.added).toBe(1);
-    const watched = await call<Array<{ path: string; active: boolean }>>(studio, 'watch:list', {});
+    const watched = await invoke<Array<{ path: string; active: boolean }>>(studio, 'watch:list', {});
     expect(watched).toEqual([expect.objectContaining({ path: source, active: true })]);
   });
 });
