@@ -28,6 +28,9 @@ export type Outcome =
     }
   | { kind: 'problem'; candidate: Candidate; reason: FileProblem['reason']; message: string };
 
+/** Files up to this size are decoded from the buffer they were hashed from (most photos). */
+const KEEP_IN_MEMORY = 16 * 1024 * 1024;
+
 export interface ExamineContext {
   db: Db;
   projectDir: string;
@@ -56,13 +59,16 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   }
 
   let format = 'image';
-  const identity = await hashFile(file, (head) => {
-    const sniffed = sniff(head);
-    if (sniffed.kind !== 'image') {
-      const { reason, message } = describeNonImage(file, sniffed);
-      throw new FileProblem(reason, message);
-    }
-    format = sniffed.format;
+  const identity = await hashFile(file, {
+    keepUpTo: KEEP_IN_MEMORY,
+    inspectHead: (head) => {
+      const sniffed = sniff(head);
+      if (sniffed.kind !== 'image') {
+        const { reason, message } = describeNonImage(file, sniffed);
+        throw new FileProblem(reason, message);
+      }
+      format = sniffed.format;
+    },
   });
   if (identity.bytes === 0) throw new FileProblem('zero_bytes', 'the file is empty (0 bytes)');
   const hash = identity.sha256;
@@ -72,8 +78,10 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   if (imageByHash(ctx.db, hash) && hasThumbnail(ctx.projectDir, hash)) return { ...base, probe: null, stats: null };
 
   const complete = hasEndMarker(format, identity.tail);
-  const probe = await probeImage(file, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
-  const pixelStats = await makeThumbnail(file, thumbPath(ctx.projectDir, hash), probe.format, { pixelLimit: ctx.pixelLimit, complete });
+  // The bytes already read for the hash, when the file was small enough to keep: no second read.
+  const input = identity.content ?? file;
+  const probe = await probeImage(input, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
+  const pixelStats = await makeThumbnail(input, thumbPath(ctx.projectDir, hash), probe.format, { pixelLimit: ctx.pixelLimit, complete });
   return { ...base, probe, stats: pixelStats };
 }
 

@@ -27,7 +27,7 @@ const canonical = (format: string) => (format === 'heif' ? 'avif' : format);
  * that format's end marker (see hasEndMarker): both classify a failure without relying on
  * the decoder's message.
  */
-export async function probeImage(file: string, options: { pixelLimit?: number; sniffed?: string; complete?: boolean | null } = {}): Promise<Probe> {
+export async function probeImage(file: string | Buffer, options: { pixelLimit?: number; sniffed?: string; complete?: boolean | null } = {}): Promise<Probe> {
   const pixelLimit = options.pixelLimit ?? PIXEL_LIMIT;
   let meta: Metadata;
   try {

@@ -51,7 +51,7 @@ function processAlive(pid: number): boolean {
  * Decodes `file` (failing on truncated or corrupt data), writes its thumbnail atomically —
  * a kill never leaves half a WebP under the final name — and returns the pixel statistics.
  */
-export async function makeThumbnail(file: string, dest: string, format: string, options: { pixelLimit?: number; complete?: boolean | null } = {}): Promise<PixelStats> {
+export async function makeThumbnail(file: string | Buffer, dest: string, format: string, options: { pixelLimit?: number; complete?: boolean | null } = {}): Promise<PixelStats> {
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     // failOn 'error': a JPEG with a harmless warning still imports; truncated data fails.
