@@ -54,7 +54,8 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
 
   const mtimeMs = storedMtime(stats.mtimeMs);
   const known = lookupPath(ctx.db, file);
-  if (known && known.present && known.mtimeMs === mtimeMs && known.byteSize === stats.size) {
+  // thumbs/ is a cache: a deleted thumbnail is made again, the rest of an unchanged file is skipped.
+  if (known && known.present && known.mtimeMs === mtimeMs && known.byteSize === stats.size && hasThumbnail(ctx.projectDir, known.hash)) {
     return { kind: 'unchanged', candidate, imageId: known.imageId };
   }
 

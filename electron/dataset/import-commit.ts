@@ -20,8 +20,6 @@ export interface CommitState {
   counts: ImportCounts;
   /** Class ids by class name, created up front in plan order. */
   classIds: Map<string, number>;
-  /** Images whose content or paths changed in this import. */
-  touched: Set<number>;
 }
 
 /** Creates the classes the plan mentions, in the plan's order, so ids do not depend on timing. */
@@ -93,7 +91,6 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
     db.prepare('UPDATE image_paths SET mtime_ms = ?, present = 1 WHERE path = ?').run(outcome.mtimeMs, file);
     writeFeatures(db, known.imageId, outcome);
     counts.updated++;
-    state.touched.add(known.imageId);
     return known.imageId;
   }
 
@@ -115,7 +112,6 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
   else if (created) counts.added++;
   else if (wasMissing) counts.restored++;
   else counts.duplicates++;
-  state.touched.add(id);
   return id;
 }
 

@@ -72,7 +72,7 @@ export async function runImport(project: Project, source: ImportSource, options:
       return prepareClasses(db, plan.candidates);
     })();
 
-    const state: CommitState = { db, importId, counts, classIds, touched: new Set() };
+    const state: CommitState = { db, importId, counts, classIds };
     await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, options);
     if (signal?.aborted) throw cancelled();
 

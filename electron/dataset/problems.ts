@@ -77,10 +77,3 @@ export function decodeProblem(error: unknown, format: string, complete: boolean 
   if (lower.includes('unsupported image format')) return new FileProblem('unsupported_format', `the decoder does not support this file (${text})`);
   return new FileProblem('corrupt', `the ${format.toUpperCase()} data is corrupt and cannot be decoded (${text.split('\n')[0]})`);
 }
-
-/** Whatever went wrong with one file, as a problem (never an exception that stops the import). */
-export function asProblem(error: unknown, format = 'image'): FileProblem {
-  if (error instanceof FileProblem) return error;
-  if (errnoOf(error)) return fsProblem(error);
-  return decodeProblem(error, format);
-}

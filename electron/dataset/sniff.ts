@@ -37,7 +37,7 @@ function looksLikeText(b: Uint8Array): boolean {
 }
 
 export function sniff(head: Uint8Array): Sniffed {
-  const b = head;
+  const b = head.subarray(0, SNIFF_BYTES);
   if (startsWith(b, [0xff, 0xd8, 0xff])) return { kind: 'image', format: 'jpeg' };
   if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { kind: 'image', format: 'png' };
   if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) return { kind: 'image', format: 'gif' };

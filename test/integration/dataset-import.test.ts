@@ -290,3 +290,26 @@ describe('files that change between imports', () => {
     expect(imageAt(project, path.join(source, 'dogs', 'cat3.jpg'))).toMatchObject({ id: human.id, className: 'birds', source: 'human' });
   });
 });
+
+describe('the project folder and its thumbnail cache', () => {
+  it('never imports the project itself when it sits inside the source, and remakes deleted thumbnails', async () => {
+    const tmp = tempDir();
+    try {
+      const source = path.join(tmp.dir, 'photos');
+      await writeSyntheticJpeg(path.join(source, 'a.jpg'), 1);
+      await writeSyntheticJpeg(path.join(source, 'b.jpg'), 2);
+      const project = createProject(path.join(source, 'my project'));
+      const first = await runImport(project, { kind: 'folder', root: source });
+      expect(first.counts).toMatchObject({ added: 2, problems: 0 });
+      const hash = imageAt(project, path.join(source, 'a.jpg'))!.hash;
+      fs.rmSync(thumbPath(project.dir, hash));
+      const again = await runImport(project, { kind: 'folder', root: source });
+      expect(again.counts).toMatchObject({ added: 0, unchanged: 2 });
+      expect((await sharp(thumbPath(project.dir, hash)).metadata()).width).toBe(256);
+      expect(project.db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(2);
+      project.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { csvEntries, parseCsv } from '../../electron/dataset/csv.js';
 import { describeLayout, hintsFor } from '../../electron/dataset/layout.js';
 import { groupByDhash } from '../../electron/dataset/near-duplicates.js';
 import { hammingDistance, pixelStats } from '../../electron/dataset/pixel-stats.js';
-import { asProblem, fsProblem, hasEndMarker } from '../../electron/dataset/problems.js';
+import { fsProblem, hasEndMarker } from '../../electron/dataset/problems.js';
 import { describeNonImage, sniff } from '../../electron/dataset/sniff.js';
 
 const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
@@ -17,7 +17,6 @@ describe('file-system errors', () => {
     expect(fsProblem(errno('ELOOP')).reason).toBe('symlink_loop');
     expect(fsProblem(errno('ENOENT')).reason).toBe('not_found');
     expect(fsProblem(errno('EIO'))).toMatchObject({ reason: 'unreadable', message: expect.stringContaining('I/O error') });
-    expect(asProblem(errno('EACCES')).reason).toBe('unreadable');
   });
 });
 
