@@ -1,6 +1,7 @@
 // What an import will look at: the candidate files with the label and split their place (or
 // CSV row) suggests, the problems already visible while listing, and the folders whose
 // vanished files are to be marked missing.
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../ipc/result.js';
@@ -56,11 +57,16 @@ function folderCandidates(root: string, files: readonly string[]): { candidates:
   return { candidates, hints };
 }
 
-async function requireFolder(root: string): Promise<void> {
-  const stats = await fs.stat(root).catch((error: unknown) => {
-    throw new StudioError('not_found', `Cannot import ${root}: ${fsProblem(error).message}.`);
-  });
-  if (!stats.isDirectory()) throw new StudioError('invalid_payload', `${root} is a file, not a folder.`);
+/** A typed error now, rather than a failed job later, when the source is not there or not that kind. */
+export function requireSource(p: string, kind: 'folder' | 'file'): void {
+  let stats: import('node:fs').Stats;
+  try {
+    stats = statSync(p);
+  } catch (error) {
+    throw new StudioError('not_found', `Cannot import ${p}: ${fsProblem(error).message}.`);
+  }
+  if (kind === 'folder' && !stats.isDirectory()) throw new StudioError('invalid_payload', `${p} is a file, not a folder.`);
+  if (kind === 'file' && !stats.isFile()) throw new StudioError('invalid_payload', `${p} is not a file.`);
 }
 
 export async function planImport(source: ImportSource, options: { exclude: readonly string[]; signal?: AbortSignal }): Promise<ImportPlan> {
@@ -72,7 +78,7 @@ export async function planImport(source: ImportSource, options: { exclude: reado
         const { candidates, hints } = folderCandidates(source.root, source.batch.changed);
         return { ...base, layout: describeLayout(hints), candidates, removed: source.batch.removed };
       }
-      await requireFolder(source.root);
+      requireSource(source.root, 'folder');
       const scan = await scanFolder(source.root, options);
       const { candidates, hints } = folderCandidates(source.root, scan.files);
       return { ...base, layout: describeLayout(hints), candidates, problems: scan.problems, ignored: scan.ignored, scopes: [source.root] };

@@ -2,7 +2,6 @@
 // race on the same files), watched folders that follow the open project, the health check.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
 import type { HealthReport, ImportSummary, WatchedFolder } from '../ipc/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
@@ -10,7 +9,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { markInterruptedImports } from './catalog.js';
 import { runHealthCheck, storeHealthReport } from './health.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
-import type { ImportSource } from './import-plan.js';
+import { requireSource, type ImportSource } from './import-plan.js';
 import { FolderWatcher, type WatchBatch, type WatcherOptions } from './watcher.js';
 
 export interface StartedImport {
@@ -41,8 +40,8 @@ export class DatasetService {
   /** Checks the source now (so the caller gets a typed error at once), then imports in a job. */
   startImport(source: ImportSource): StartedImport {
     const project = this.deps.session.requireProject();
-    if (source.kind === 'folder' || (source.kind === 'watch' && !source.batch)) requireDirectory(source.root);
-    if (source.kind === 'csv') requireFile(source.file);
+    if (source.kind === 'folder' || (source.kind === 'watch' && !source.batch)) requireSource(source.root, 'folder');
+    if (source.kind === 'csv') requireSource(source.file, 'file');
     const importId = startImportRecord(project, source);
     const { jobId, done } = this.deps.jobs.start('import', async (job) => {
       job.progress('queued', 0, 0);
@@ -83,7 +82,7 @@ export class DatasetService {
   async addWatch(folder: string): Promise<{ folder: WatchedFolder; reconcile: StartedImport | null }> {
     const project = this.deps.session.requireProject();
     const root = path.resolve(folder);
-    requireDirectory(root);
+    requireSource(root, 'folder');
     project.db.prepare('INSERT INTO watched_folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO NOTHING').run(root, Date.now());
     const reconcile = await this.startWatcher(project, root);
     return { folder: this.listWatched().find((w) => w.path === root)!, reconcile };
@@ -172,24 +171,4 @@ export class DatasetService {
     this.watchers.clear();
     this.watchErrors.clear();
   }
-}
-
-function requireDirectory(dir: string): void {
-  let stats: fs.Stats;
-  try {
-    stats = fs.statSync(dir);
-  } catch {
-    throw new StudioError('not_found', `The folder ${dir} does not exist or cannot be reached.`);
-  }
-  if (!stats.isDirectory()) throw new StudioError('invalid_payload', `${dir} is a file, not a folder.`);
-}
-
-function requireFile(file: string): void {
-  let stats: fs.Stats;
-  try {
-    stats = fs.statSync(file);
-  } catch {
-    throw new StudioError('not_found', `The file ${file} does not exist or cannot be reached.`);
-  }
-  if (!stats.isFile()) throw new StudioError('invalid_payload', `${file} is not a file.`);
 }

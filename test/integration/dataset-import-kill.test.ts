@@ -1,6 +1,5 @@
 // An import killed with SIGKILL (twice) or cancelled keeps every committed image, and running
 // it again ends in exactly the state of an import that was never interrupted.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { runImport } from '../../electron/dataset/import-job.js';
 import { StudioError } from '../../electron/ipc/result.js';
 import { createProject, openProject } from '../../electron/project/project.js';
 import { writeBadCorpus } from '../helpers/bad-corpus.js';
+import { runTsChild } from '../helpers/child.js';
 import { datasetSnapshot, type DatasetSnapshot } from '../helpers/dataset-snapshot.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -31,27 +31,14 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-function importAndKill(projectDir: string, killAfter: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../helpers/import-runner.ts'), projectDir, source, '8'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let acknowledged = 0;
-    let buffer = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('committed ')) acknowledged = Number(line.slice(10));
-      if (acknowledged >= killAfter && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acknowledged);
-      else reject(new Error(`import exited with ${code} before it could be killed: ${stderr}`));
-    });
+async function importAndKill(projectDir: string, killAfter: number): Promise<number> {
+  let acknowledged = 0;
+  const exit = await runTsChild(path.join(import.meta.dirname, '../helpers/import-runner.ts'), [projectDir, source, '8'], (line, child) => {
+    if (line.startsWith('committed ')) acknowledged = Number(line.slice(10));
+    if (acknowledged >= killAfter && !child.killed) child.kill('SIGKILL');
   });
+  if (exit.signal !== 'SIGKILL') throw new Error(`import exited with ${exit.code} before it could be killed: ${exit.stderr}`);
+  return acknowledged;
 }
 
 describe('an interrupted import', () => {
