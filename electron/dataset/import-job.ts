@@ -58,6 +58,7 @@ export async function runImport(project: Project, source: ImportSource, options:
   const progress = options.progress ?? (() => undefined);
   const signal = options.signal;
   try {
+    if (signal?.aborted) throw cancelled();
     progress('scanning', 0, 0);
     if (!(source.kind === 'watch' && source.batch)) await sweepPartialThumbnails(project.dir);
     const plan = await planImport(source, { exclude: [project.dir], ...(signal ? { signal } : {}) });

@@ -46,10 +46,8 @@ export class DatasetService {
     const { jobId, done } = this.deps.jobs.start('import', async (job) => {
       job.progress('queued', 0, 0);
       // One import at a time: the next waits for the previous one, whatever its outcome.
-      const turn = this.queue.then(() => {
-        if (job.signal.aborted) job.throwIfCancelled();
-        return runImport(project, source, { ...this.options.import, signal: job.signal, progress: job.progress, importId });
-      });
+      // Cancelled while queued, runImport still closes the import's record as cancelled.
+      const turn = this.queue.then(() => runImport(project, source, { ...this.options.import, signal: job.signal, progress: job.progress, importId }));
       this.queue = turn.catch(() => undefined);
       return turn;
     });
