@@ -63,7 +63,8 @@ export function requireSource(p: string, kind: 'folder' | 'file'): void {
   try {
     stats = statSync(p);
   } catch (error) {
-    throw new StudioError('not_found', `Cannot import ${p}: ${fsProblem(error).message}.`);
+    const problem = fsProblem(error);
+    throw new StudioError('not_found', `Cannot import ${p}: ${problem.reason === 'not_found' ? `there is no such ${kind}` : problem.message}.`);
   }
   if (kind === 'folder' && !stats.isDirectory()) throw new StudioError('invalid_payload', `${p} is a file, not a folder.`);
   if (kind === 'file' && !stats.isFile()) throw new StudioError('invalid_payload', `${p} is not a file.`);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../electron/ipc/contract.js';
+import { thumbPath } from '../../electron/dataset/thumbnails.js';
 import { insertImage } from '../../electron/project/images.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { writeSyntheticJpeg } from '../helpers/synthetic-images.js';
@@ -141,7 +142,8 @@ describe('watching a folder of 10,000 files that were imported before', () => {
     studio = createStudio();
     const project = studio.session.create(path.join(tmp.dir, 'project'));
     // Files that are not images at all: hashing or decoding any of them would show up as a
-    // problem in the report. Their rows carry the size and mtime a past import recorded.
+    // problem in the report. Their rows carry the size and mtime a past import recorded, and
+    // the thumbnails it made are there.
     project.db.transaction(() => {
       for (let n = 0; n < COUNT; n++) {
         const file = path.join(source, `class ${n % 10}`, `img ${n}.jpg`);
@@ -149,6 +151,9 @@ describe('watching a folder of 10,000 files that were imported before', () => {
         fs.writeFileSync(file, `placeholder ${n}`);
         const stats = fs.statSync(file);
         insertImage(project.db, { hash: fakeHash(n), path: file, byteSize: stats.size, width: 500, height: 375, format: 'jpeg', mtimeMs: Math.trunc(stats.mtimeMs) });
+        const thumb = thumbPath(project.dir, fakeHash(n));
+        fs.mkdirSync(path.dirname(thumb), { recursive: true });
+        fs.writeFileSync(thumb, '');
       }
     })();
   });
