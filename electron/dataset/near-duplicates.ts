@@ -58,14 +58,14 @@ function chunkRanges(parts: number): Array<[number, number]> {
   return ranges;
 }
 
+const lowBits = (value: number, width: number) => (width >= 32 ? value >>> 0 : (value >>> 0) % 2 ** width);
+
+/** Bits start..end-1 (0 = most significant of 64) as a number; chunks are at most 32 bits wide. */
 function bitsOf(hi: number, lo: number, start: number, end: number): number {
-  // Bits numbered 0..63 from the most significant; chunks are at most 32 bits wide.
-  let value = 0;
-  for (let b = start; b < end; b++) {
-    const bit = b < 32 ? (hi >>> (31 - b)) & 1 : (lo >>> (63 - b)) & 1;
-    value = value * 2 + bit;
-  }
-  return value;
+  if (end <= 32) return lowBits(hi >>> (32 - end), end - start);
+  if (start >= 32) return lowBits(lo >>> (64 - end), end - start);
+  const fromLo = end - 32;
+  return lowBits(hi, 32 - start) * 2 ** fromLo + (lo >>> (32 - fromLo));
 }
 
 /**
