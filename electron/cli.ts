@@ -1,12 +1,37 @@
 // The studio without a window. Commands grow with the product; `serve` runs the UI in a
 // browser on 127.0.0.1 with a token in the printed URL.
+import path from 'node:path';
+import { importReport } from './dataset/catalog.js';
+import { runImport } from './dataset/import-job.js';
+import { openProject } from './project/project.js';
 import { runServeMode } from './server/serve-command.js';
 
 const USAGE = `Usage: transfer-studio <command> [options]
 
 Commands:
-  serve [--port N]   serve the studio UI on 127.0.0.1 and print its URL
+  serve [--port N]            serve the studio UI on 127.0.0.1 and print its URL
+  import PROJECT SOURCE       import a folder (split/class/img, class/img or flat) or a
+                              path,label[,split] CSV into an existing project
 `;
+
+/** Imports and prints the summary, then each unusable file with its reason. */
+async function runImportCommand(args: string[]): Promise<number> {
+  const [projectDir, source] = args;
+  if (!projectDir || !source) throw new UsageError('import needs a project folder and a source folder or CSV file.');
+  const project = openProject(projectDir);
+  try {
+    const root = path.resolve(source);
+    const summary = await runImport(project, root.toLowerCase().endsWith('.csv') ? { kind: 'csv', file: root } : { kind: 'folder', root }, {
+      ...(process.stderr.isTTY ? { progress: (phase: string, done: number, total: number) => process.stderr.write(`\r${phase} ${done}/${total}   `) } : {}),
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stdout.write(`${JSON.stringify({ importId: summary.id, layout: summary.layout, ...summary.counts })}\n`);
+    for (const p of importReport(project.db, summary.id, 0, 10_000)?.problems ?? []) process.stdout.write(`${p.reason}\t${JSON.stringify(p.path)}\t${p.message}\n`);
+    return 0;
+  } finally {
+    project.close();
+  }
+}
 
 class UsageError extends Error {}
 
@@ -25,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       case 'serve':
         await runServeMode(parsePort(rest));
         return 0;
+      case 'import':
+        return await runImportCommand(rest);
       case undefined:
       case '--help':
       case '-h':

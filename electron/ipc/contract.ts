@@ -5,6 +5,7 @@
 // (including __proto__ tricks) are rejected rather than silently dropped.
 import { z } from 'zod';
 import { appChannels } from './channels/app.js';
+import { datasetChannels } from './channels/dataset.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
@@ -13,6 +14,7 @@ export const requestChannels = {
   ...appChannels,
   ...projectChannels,
   ...libraryChannels,
+  ...datasetChannels,
 } as const;
 
 export const eventChannels = {

@@ -174,6 +174,11 @@ export const WatchChanged = z.object({
   added: z.int().nonnegative(),
   changed: z.int().nonnegative(),
   removed: z.int().nonnegative(),
+  /** Files that reappeared under another path with known content (moved or renamed). */
+  moved: z.int().nonnegative(),
+  /** Files the batch could not use (listed in that import's report). */
+  problems: z.int().nonnegative(),
+  importId: Id.nullable(),
 });
 
 /** Training settings: every field has a default, so `{}` is the one-click train. */
@@ -233,3 +238,148 @@ export const RunSummary = z.object({
   error: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+// ---- Dataset curation: import, watched folders, health check, splits ----
+
+export const ImportKind = z.enum(['folder', 'files', 'csv', 'watch']);
+export type ImportKind = z.infer<typeof ImportKind>;
+export const ImportStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted']);
+export type ImportStatus = z.infer<typeof ImportStatus>;
+
+/** Why a file was not imported; each comes with a message that names the file's own detail. */
+export const ProblemReason = z.enum([
+  'zero_bytes',
+  'truncated',
+  'corrupt',
+  'not_image',
+  'too_many_pixels',
+  'unreadable',
+  'broken_symlink',
+  'symlink_loop',
+  'unsupported_format',
+  'not_found',
+  'bad_row',
+]);
+export type ProblemReason = z.infer<typeof ProblemReason>;
+
+const Count = z.int().nonnegative();
+export const ImportCounts = z.object({
+  /** Files looked at (candidates after the scan). */
+  seen: Count,
+  /** New image contents. */
+  added: Count,
+  /** New paths of content already in the project (exact duplicates). */
+  duplicates: Count,
+  /** Paths already imported with the same size and mtime: not hashed again. */
+  unchanged: Count,
+  /** Paths whose content changed since they were imported. */
+  updated: Count,
+  /** Images that had no file left and were found again (moved or renamed). */
+  restored: Count,
+  /** Paths that disappeared and were marked missing (their labels are kept). */
+  missing: Count,
+  problems: Count,
+  /** Hidden files and folders skipped on purpose (.DS_Store, .git, ...). */
+  ignored: Count,
+  labeled: Count,
+});
+export type ImportCounts = z.infer<typeof ImportCounts>;
+
+export const ImportSummary = z.object({
+  id: Id,
+  kind: ImportKind,
+  source: z.string(),
+  /** What the folder layout was read as: 'split/class', 'class', 'flat', 'mixed', 'csv', 'files'. */
+  layout: z.string().nullable(),
+  status: ImportStatus,
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  counts: ImportCounts.nullable(),
+  error: z.string().nullable(),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+export const ImportProblem = z.object({ path: z.string(), reason: ProblemReason, message: z.string() });
+export type ImportProblem = z.infer<typeof ImportProblem>;
+
+export const ImportReport = ImportSummary.extend({
+  problems: z.array(ImportProblem),
+  /** All problems of the import; `problems` holds the requested page of them. */
+  problemTotal: Count,
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const ImportStarted = z.object({ jobId: z.string(), importId: Id });
+
+export const WatchedFolder = z.object({
+  id: Id,
+  path: z.string(),
+  addedAt: z.number(),
+  /** False when the folder is stored but could not be watched (e.g. it is gone). */
+  active: z.boolean(),
+  error: z.string().nullable(),
+});
+export type WatchedFolder = z.infer<typeof WatchedFolder>;
+
+export const HealthFindingKind = z.enum([
+  'class_imbalance',
+  'class_missing_in_split',
+  'exact_duplicate',
+  'near_duplicate',
+  'split_leakage',
+  'tiny',
+  'grayscale',
+  'extreme_aspect',
+  'low_information',
+  'rare_format',
+  'missing_file',
+  'unlabeled',
+]);
+export type HealthFindingKind = z.infer<typeof HealthFindingKind>;
+
+export const HealthGroup = z.object({
+  imageIds: z.array(Id),
+  splits: z.array(Split),
+  /** Exact duplicates: the paths holding that content. */
+  paths: z.array(z.string()).optional(),
+  /** Near duplicates: the largest distance inside the group (Hamming bits or 1 - cosine). */
+  distance: z.number().nullable(),
+});
+export type HealthGroup = z.infer<typeof HealthGroup>;
+
+export const HealthFinding = z.object({
+  kind: HealthFindingKind,
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  /** How many images the finding concerns. */
+  count: Count,
+  /** The images, capped (see HEALTH_ID_CAP); `count` is the full number. */
+  imageIds: z.array(Id),
+  groups: z.array(HealthGroup).optional(),
+});
+export type HealthFinding = z.infer<typeof HealthFinding>;
+
+export const SplitHealth = z.object({
+  split: Split,
+  total: Count,
+  unlabeled: Count,
+  perClass: z.array(z.object({ classId: Id, count: Count })),
+  /** Largest class count over smallest (null with fewer than two classes present). */
+  imbalance: z.number().nullable(),
+});
+
+export const HealthReport = z.object({
+  createdAt: z.number(),
+  imageCount: Count,
+  /** How near duplicates were found: 'dhash' now, 'embedding:<backbone>' once embeddings exist. */
+  nearDuplicateMethod: z.string(),
+  splits: z.array(SplitHealth),
+  findings: z.array(HealthFinding),
+});
+export type HealthReport = z.infer<typeof HealthReport>;
+
+export const SplitAssignment = z.object({
+  assigned: Count,
+  perSplit: z.array(z.object({ split: Split, count: Count })),
+});
+export type SplitAssignment = z.infer<typeof SplitAssignment>;

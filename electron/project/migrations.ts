@@ -122,7 +122,54 @@ export const migrations: readonly Migration[] = [
     `);
   },
 
-  // 1 → 2: the engine's embedding cache and per-run predictions.
+  // 1 → 2: dataset curation — what import learns about each image, import runs and their
+  // reports, watched folders, stored health reports.
+  (db) => {
+    db.exec(`
+      -- Probe and pixel statistics, filled by import; the health check and split assignment
+      -- read them instead of decoding every image again.
+      ALTER TABLE images ADD COLUMN channels INTEGER;
+      ALTER TABLE images ADD COLUMN orientation INTEGER;
+      ALTER TABLE images ADD COLUMN dhash TEXT;        -- 64-bit difference hash, 16 hex digits
+      ALTER TABLE images ADD COLUMN grayscale INTEGER CHECK (grayscale IN (0,1));
+      ALTER TABLE images ADD COLUMN entropy REAL;      -- bits, luminance histogram of the thumbnail
+      -- Who chose the split: a folder or CSV (kept), the seeded assignment, or the user.
+      ALTER TABLE images ADD COLUMN split_source TEXT CHECK (split_source IN ('folder','csv','auto','user'));
+
+      CREATE TABLE imports (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('folder','files','csv','watch')),
+        source       TEXT    NOT NULL,
+        layout       TEXT,
+        status       TEXT    NOT NULL CHECK (status IN ('running','done','cancelled','failed','interrupted')),
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER,
+        counts       TEXT,
+        error        TEXT
+      );
+      -- Every file an import could not use, with the reason; kept per import run.
+      CREATE TABLE import_problems (
+        import_id  INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        path       TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        message    TEXT    NOT NULL,
+        PRIMARY KEY (import_id, path)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE watched_folders (
+        id        INTEGER PRIMARY KEY,
+        path      TEXT    NOT NULL UNIQUE,
+        added_at  INTEGER NOT NULL
+      );
+
+      CREATE TABLE health_reports (
+        id          INTEGER PRIMARY KEY,
+        created_at  INTEGER NOT NULL,
+        report      TEXT    NOT NULL
+      );
+    `);
+  },
+  // 2 → 3: the engine's embedding cache and per-run predictions.
   (db) => {
     db.exec(`
       -- Frozen-backbone features keyed by content, so duplicates and re-imports share them and a

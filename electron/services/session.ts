@@ -2,11 +2,25 @@
 import { StudioError } from '../ipc/result.js';
 import { openProject, createProject, type Project } from '../project/project.js';
 
+export interface SessionHooks {
+  /** After a project was opened or created (e.g. resume its watched folders). */
+  opened?(project: Project): void;
+  /** Before a project's database closes: stop whatever still writes to it. */
+  closing?(project: Project): void;
+}
+
 export class Session {
   private current: Project | null = null;
+  private readonly hooks = new Set<SessionHooks>();
 
   get project(): Project | null {
     return this.current;
+  }
+
+  /** Registers lifecycle hooks; returns the function that removes them. */
+  observe(hooks: SessionHooks): () => void {
+    this.hooks.add(hooks);
+    return () => this.hooks.delete(hooks);
   }
 
   /** The open project, or a typed error the renderer can show as "open a project first". */
@@ -19,6 +33,7 @@ export class Session {
     const next = openProject(dir);
     this.close();
     this.current = next;
+    this.notifyOpened(next);
     return next;
   }
 
@@ -26,13 +41,34 @@ export class Session {
     const next = createProject(dir, name);
     this.close();
     this.current = next;
+    this.notifyOpened(next);
     return next;
   }
 
   close(): boolean {
     if (!this.current) return false;
-    this.current.close();
+    const closing = this.current;
+    for (const hooks of this.hooks) {
+      try {
+        hooks.closing?.(closing);
+      } catch (error) {
+        // A hook that fails must not keep the database open.
+        console.error('[session] closing hook failed:', error);
+      }
+    }
+    closing.close();
     this.current = null;
     return true;
+  }
+
+  private notifyOpened(project: Project): void {
+    for (const hooks of this.hooks) {
+      try {
+        hooks.opened?.(project);
+      } catch (error) {
+        // The project is open and usable even if, say, a watched folder could not be resumed.
+        console.error('[session] opened hook failed:', error);
+      }
+    }
   }
 }

@@ -1,9 +1,9 @@
 // A project survives a writer killed mid-transaction: SIGKILL a child that labels in a loop,
 // reopen, and every acknowledged label is there and the file checks out.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createProject, openProject } from '../../electron/project/project.js';
+import { runTsChild } from '../helpers/child.js';
 import { seedClasses, seedImages } from '../helpers/seed.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -17,30 +17,15 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-function runWriterAndKill(ackTarget: number, round: number): Promise<Map<number, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../helpers/label-writer.ts'), tmp.dir, String(round)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const acked = new Map<number, number>();
-    let buffer = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const [image, cls] = line.split(' ').map(Number);
-        if (image !== undefined && cls !== undefined && !Number.isNaN(cls)) acked.set(image, cls);
-      }
-      if (acked.size >= ackTarget && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acked);
-      else reject(new Error(`writer exited with ${code}: ${stderr}`));
-    });
+async function runWriterAndKill(ackTarget: number, round: number): Promise<Map<number, number>> {
+  const acked = new Map<number, number>();
+  const exit = await runTsChild(path.join(import.meta.dirname, '../helpers/label-writer.ts'), [tmp.dir, String(round)], (line, child) => {
+    const [image, cls] = line.split(' ').map(Number);
+    if (image !== undefined && cls !== undefined && !Number.isNaN(cls)) acked.set(image, cls);
+    if (acked.size >= ackTarget && !child.killed) child.kill('SIGKILL');
   });
+  if (exit.signal !== 'SIGKILL') throw new Error(`writer exited with ${exit.code}: ${exit.stderr}`);
+  return acked;
 }
 
 it('keeps every acknowledged label after SIGKILL, three times over', async () => {

@@ -1,5 +1,6 @@
 // Table-driven over the whole contract: every channel has schemas and a valid example, and
 // malformed payloads on every channel get a typed invalid_payload error without any write.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -36,6 +37,18 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'labels:redo': {},
   'settings:get': {},
   'settings:update': { augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 5, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 1 } },
+  'import:folder': { path: `${tmp.dir}/images` },
+  'import:files': { paths: [`${tmp.dir}/images/a.jpg`, `${tmp.dir}/does-not-exist.png`] },
+  'import:csv': { path: `${tmp.dir}/labels.csv` },
+  'import:list': { limit: 10 },
+  'import:report': { offset: 0, limit: 100 },
+  'watch:list': {},
+  'watch:add': { path: `${tmp.dir}/images` },
+  'watch:remove': { id: 1 },
+  'health:run': {},
+  'health:report': {},
+  'splits:assign': { reshuffle: false },
+  'splits:set': { imageIds: [1, 2], split: 'test' },
 };
 
 /** Values that are wrong for a field of any type the contract uses, tried until one is rejected. */
@@ -74,6 +87,9 @@ function totalChanges(): number {
 }
 
 beforeAll(() => {
+  fs.mkdirSync(`${tmp.dir}/images`);
+  fs.writeFileSync(`${tmp.dir}/images/a.jpg`, 'not really a jpeg');
+  fs.writeFileSync(`${tmp.dir}/labels.csv`, 'path,label\nimages/a.jpg,ant\n');
   studio = createStudio({ checkOutput: true });
   const project = studio.session.create(projectDir, 'contract');
   seedClasses(project.db, ['ant', 'bee']);

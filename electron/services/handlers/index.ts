@@ -2,6 +2,7 @@
 import type { Handlers } from '../../ipc/dispatch.js';
 import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
+import { datasetHandlers } from './dataset.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 
@@ -10,5 +11,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...appHandlers(deps),
     ...projectHandlers(deps),
     ...libraryHandlers(deps),
+    ...datasetHandlers(deps),
   };
 }

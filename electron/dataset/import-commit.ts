@@ -1,0 +1,158 @@
+// The write half of an import: outcomes are committed in the order of the plan, a batch per
+// transaction, so a kill loses at most the batch in flight and a re-run reaches the state an
+// uninterrupted import would have (every rule below depends on that order only).
+//
+// Hints from folders or CSV rows never override a human's label; an import label moves with
+// its file (a file moved to another class folder) unless another copy of the content still
+// sits in the old place, in which case the first one wins.
+import type { ImportCounts, Split } from '../ipc/schemas.js';
+import { ensureClass } from '../project/classes.js';
+import type { Db } from '../project/database.js';
+import { insertImage } from '../project/images.js';
+import { applyLabels } from '../project/labels.js';
+import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from './catalog.js';
+import type { Outcome } from './examine.js';
+import type { Candidate } from './import-plan.js';
+
+export interface CommitState {
+  db: Db;
+  importId: number;
+  counts: ImportCounts;
+  /** Class ids by class name, created up front in plan order. */
+  classIds: Map<string, number>;
+}
+
+/** Creates the classes the plan mentions, in the plan's order, so ids do not depend on timing. */
+export function prepareClasses(db: Db, candidates: readonly Candidate[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  db.transaction(() => {
+    for (const c of candidates) if (c.className && !ids.has(c.className)) ids.set(c.className, ensureClass(db, c.className).id);
+  })();
+  return ids;
+}
+
+function writeFeatures(db: Db, imageId: number, outcome: Extract<Outcome, { kind: 'content' }>): void {
+  if (!outcome.probe || !outcome.stats) return;
+  const { probe, stats } = outcome;
+  db.prepare(
+    `UPDATE images SET width = ?, height = ?, format = ?, channels = ?, orientation = ?, dhash = ?, grayscale = ?, entropy = ? WHERE id = ?`,
+  ).run(probe.width, probe.height, probe.format, probe.channels, probe.orientation, stats.dhash, stats.grayscale ? 1 : 0, stats.entropy, imageId);
+}
+
+interface LabelRow {
+  class_id: number;
+  source: string;
+}
+
+/**
+ * The class the candidate's hint labels the image with, if any. `pending` holds the labels
+ * decided earlier in this batch (written together at its end), so that the outcome does not
+ * depend on where batch boundaries fall.
+ */
+function hintLabel(state: CommitState, imageId: number, c: Candidate, pending: ReadonlyMap<number, number>): number | null {
+  if (!c.className) return null;
+  const classId = state.classIds.get(c.className);
+  if (classId === undefined) return null;
+  const queued = pending.get(imageId);
+  const current =
+    queued !== undefined ? { class_id: queued, source: 'import' } : (state.db.prepare('SELECT class_id, source FROM labels WHERE image_id = ?').get(imageId) as LabelRow | undefined);
+  if (!current) return classId;
+  if (current.class_id === classId || current.source !== 'import') return null;
+  return c.hintSource === 'csv' || !hasOtherPresentPath(state.db, imageId, c.path) ? classId : null;
+}
+
+function applySplitHint(state: CommitState, imageId: number, c: Candidate): void {
+  if (!c.split || !c.hintSource) return;
+  const row = state.db.prepare('SELECT split, split_source FROM images WHERE id = ?').get(imageId) as { split: Split; split_source: string | null };
+  if (row.split === c.split && row.split_source === c.hintSource) return;
+  const free = row.split === 'unassigned' || row.split_source === null || row.split_source === 'auto';
+  const movable = (row.split_source === 'folder' || row.split_source === 'csv') && (c.hintSource === 'csv' || !hasOtherPresentPath(state.db, imageId, c.path));
+  if (free || movable) state.db.prepare('UPDATE images SET split = ?, split_source = ? WHERE id = ?').run(c.split, c.hintSource, imageId);
+}
+
+function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'content' }>): number {
+  const { db, counts } = state;
+  const file = outcome.candidate.path;
+  const known = lookupPath(db, file);
+  const sameHash = imageByHash(db, outcome.hash);
+
+  if (known && known.hash === outcome.hash) {
+    // Same content, new mtime (touched, or copied back in place).
+    db.prepare('UPDATE image_paths SET mtime_ms = ?, present = 1 WHERE path = ?').run(outcome.mtimeMs, file);
+    if (!known.present) counts.restored++;
+    else counts.unchanged++;
+    refreshStatus(db, known.imageId);
+    return known.imageId;
+  }
+
+  if (known && !sameHash && outcome.probe && !hasOtherPresentPath(db, known.imageId, file)) {
+    // The file was edited: the image keeps its id, label and split; only its content changes.
+    db.prepare(`UPDATE images SET hash = ?, byte_size = ?, status = 'ok' WHERE id = ?`).run(outcome.hash, outcome.bytes, known.imageId);
+    db.prepare('UPDATE image_paths SET mtime_ms = ?, present = 1 WHERE path = ?').run(outcome.mtimeMs, file);
+    writeFeatures(db, known.imageId, outcome);
+    counts.updated++;
+    return known.imageId;
+  }
+
+  const probe = outcome.probe;
+  const wasMissing = sameHash?.status === 'missing';
+  const { id, created } = insertImage(db, {
+    hash: outcome.hash,
+    path: file,
+    byteSize: outcome.bytes,
+    width: probe?.width ?? sameHash?.width ?? null,
+    height: probe?.height ?? sameHash?.height ?? null,
+    format: probe?.format ?? sameHash?.format ?? null,
+    mtimeMs: outcome.mtimeMs,
+  });
+  if (created) writeFeatures(db, id, outcome);
+  refreshStatus(db, id);
+  if (known && known.imageId !== id) refreshStatus(db, known.imageId);
+  if (known) counts.updated++;
+  else if (created) counts.added++;
+  else if (wasMissing) counts.restored++;
+  else counts.duplicates++;
+  return id;
+}
+
+/** Commits outcomes (in plan order) in one transaction. */
+export function commitOutcomes(state: CommitState, outcomes: readonly Outcome[]): void {
+  const { db, counts } = state;
+  db.transaction(() => {
+    const pending = new Map<number, number>();
+    const problems = [];
+    for (const outcome of outcomes) {
+      const c = outcome.candidate;
+      if (outcome.kind === 'problem') {
+        problems.push({ path: c.path, reason: outcome.reason, message: outcome.message });
+        // A file that was imported before and is unusable now no longer provides its image.
+        counts.missing += markPathsMissing(db, [c.path]).length;
+        continue;
+      }
+      let imageId: number;
+      if (outcome.kind === 'unchanged') {
+        counts.unchanged++;
+        // Folder hints were applied when the file was first imported; re-applying them would
+        // undo a user's later decision. A CSV says what it wants now.
+        if (c.hintSource !== 'csv') continue;
+        imageId = outcome.imageId;
+      } else {
+        imageId = commitContent(state, outcome);
+      }
+      const classId = hintLabel(state, imageId, c, pending);
+      if (classId !== null) pending.set(imageId, classId);
+      applySplitHint(state, imageId, c);
+    }
+    recordProblems(db, state.importId, problems);
+    counts.problems += problems.length;
+    const byClass = new Map<number, number[]>();
+    for (const [imageId, classId] of pending) {
+      const ids = byClass.get(classId) ?? [];
+      ids.push(imageId);
+      byClass.set(classId, ids);
+    }
+    for (const [classId, imageIds] of byClass) {
+      counts.labeled += applyLabels(db, imageIds, classId, { source: 'import', description: 'labels from import' }).changed;
+    }
+  })();
+}

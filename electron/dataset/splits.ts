@@ -1,0 +1,131 @@
+// Train/val/test assignment. Splits given by folders, CSV rows or the user are kept; images
+// without one get a stratified (per class), seeded assignment. Only unassigned images are ever
+// assigned, so a later import cannot reshuffle the test split; a reshuffle on request moves
+// automatic train/val images only. Near-duplicate groups go to one split together, so the same
+// picture cannot train the model and then grade it.
+import { createHash } from 'node:crypto';
+import type { Split, SplitAssignment } from '../ipc/schemas.js';
+import type { Db } from '../project/database.js';
+import { pushTo } from './collections.js';
+import { findNearDuplicates, type NearDuplicateFinder } from './near-duplicates.js';
+
+export interface SplitFractions {
+  train: number;
+  val: number;
+  test: number;
+  seed: number;
+}
+
+type Assigned = Exclude<Split, 'unassigned'>;
+const ORDER: readonly Assigned[] = ['train', 'val', 'test'];
+
+interface ImageSplitRow {
+  id: number;
+  hash: string;
+  split: Split;
+  classId: number | null;
+}
+
+/** The split most of a group already has; ties go to the split that must not leak (test, then val). */
+function dominantSplit(members: readonly ImageSplitRow[]): Assigned | null {
+  const counts = new Map<Assigned, number>();
+  for (const m of members) if (m.split !== 'unassigned') counts.set(m.split, (counts.get(m.split) ?? 0) + 1);
+  let best: Assigned | null = null;
+  for (const split of ['test', 'val', 'train'] as const) {
+    if ((counts.get(split) ?? 0) > (best ? counts.get(best)! : 0)) best = split;
+  }
+  return best;
+}
+
+export function splitCounts(db: Db): SplitAssignment['perSplit'] {
+  return db.prepare('SELECT split, count(*) AS count FROM images GROUP BY split ORDER BY split').all() as SplitAssignment['perSplit'];
+}
+
+export function assignSplits(
+  db: Db,
+  plan: SplitFractions,
+  options: { reshuffle?: boolean; finders?: readonly NearDuplicateFinder[] } = {},
+): SplitAssignment {
+  return db.transaction((): SplitAssignment => {
+    if (options.reshuffle) {
+      db.prepare(`UPDATE images SET split = 'unassigned', split_source = NULL WHERE split_source = 'auto' AND split IN ('train', 'val')`).run();
+    }
+    const rows = db
+      .prepare(`SELECT i.id, i.hash, i.split, l.class_id AS classId FROM images i LEFT JOIN labels l ON l.image_id = i.id ORDER BY i.id`)
+      .all() as ImageSplitRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    if (!rows.some((r) => r.split === 'unassigned')) return { assigned: 0, perSplit: splitCounts(db) };
+
+    const decided = new Map<number, Assigned>();
+    const units: ImageSplitRow[][] = [];
+    const inUnit = new Set<number>();
+    for (const group of findNearDuplicates(db, options.finders).groups) {
+      const members = group.imageIds.map((id) => byId.get(id)).filter((m): m is ImageSplitRow => m !== undefined);
+      const open = members.filter((m) => m.split === 'unassigned');
+      if (open.length === 0) continue;
+      const join = dominantSplit(members);
+      for (const m of open) {
+        inUnit.add(m.id);
+        if (join) decided.set(m.id, join);
+      }
+      if (!join) units.push(open);
+    }
+    for (const row of rows) if (row.split === 'unassigned' && !inUnit.has(row.id)) units.push([row]);
+
+    // Strata: the class of a unit's first labeled member; unlabeled images form one more.
+    const strata = new Map<number, ImageSplitRow[][]>();
+    for (const unit of units) {
+      pushTo(strata, unit.find((m) => m.classId !== null)?.classId ?? -1, unit);
+    }
+    const fractions: Record<Assigned, number> = { train: plan.train, val: plan.val, test: plan.test };
+    const orderKey = (unit: readonly ImageSplitRow[]) =>
+      createHash('sha256')
+        .update(`${plan.seed}:${unit.map((m) => m.hash).sort()[0]}`)
+        .digest('hex');
+
+    // What each stratum holds already: assigned images and group members joining a split.
+    const existing = new Map<number, Record<Assigned, number>>();
+    const tally = (classId: number | null, split: Assigned) => {
+      const key = classId ?? -1;
+      const count = existing.get(key) ?? { train: 0, val: 0, test: 0 };
+      count[split]++;
+      existing.set(key, count);
+    };
+    for (const row of rows) if (row.split !== 'unassigned') tally(row.classId, row.split);
+    for (const [id, split] of decided) tally(byId.get(id)!.classId, split);
+
+    for (const [classKey, stratumUnits] of strata) {
+      const count = existing.get(classKey) ?? { train: 0, val: 0, test: 0 };
+      const total = count.train + count.val + count.test + stratumUnits.reduce((n, u) => n + u.length, 0);
+      // Seeded order independent of ids and import order; each unit goes where the split is
+      // furthest below its share of the stratum's final size.
+      const ordered = stratumUnits.map((unit) => ({ unit, key: orderKey(unit) })).sort((a, b) => (a.key < b.key ? -1 : 1));
+      for (const { unit } of ordered) {
+        let best: Assigned = 'train';
+        let bestDeficit = -Infinity;
+        for (const split of ORDER) {
+          const deficit = fractions[split] * total - count[split];
+          if (fractions[split] > 0 && deficit > bestDeficit) {
+            best = split;
+            bestDeficit = deficit;
+          }
+        }
+        count[best] += unit.length;
+        for (const m of unit) decided.set(m.id, best);
+      }
+    }
+    const update = db.prepare(`UPDATE images SET split = ?, split_source = 'auto' WHERE id = ?`);
+    for (const [id, split] of decided) update.run(split, id);
+    return { assigned: decided.size, perSplit: splitCounts(db) };
+  })();
+}
+
+/** The user's own choice, kept like a folder's: neither imports nor reshuffles move it. */
+export function setSplit(db: Db, imageIds: readonly number[], split: Split): number {
+  const update = db.prepare(`UPDATE images SET split = ?, split_source = ? WHERE id = ?`);
+  return db.transaction(() => {
+    let changed = 0;
+    for (const id of new Set(imageIds)) changed += update.run(split, split === 'unassigned' ? null : 'user', id).changes;
+    return changed;
+  })();
+}

@@ -1,0 +1,34 @@
+import type { datasetChannels } from '../../ipc/channels/dataset.js';
+import type { HandlerGroup } from '../../ipc/dispatch.js';
+import { importReport, listImports } from '../../dataset/catalog.js';
+import { latestHealthReport } from '../../dataset/health.js';
+import { DatasetService } from '../../dataset/service.js';
+import { assignSplits, setSplit } from '../../dataset/splits.js';
+import { readSettings } from '../../project/settings.js';
+import type { ServiceDeps } from '../deps.js';
+
+export function datasetHandlers(deps: ServiceDeps, service = new DatasetService(deps)): HandlerGroup<keyof typeof datasetChannels> {
+  const db = () => deps.session.requireProject().db;
+  const started = ({ jobId, importId }: { jobId: string; importId: number }) => ({ jobId, importId });
+
+  return {
+    'import:folder': ({ path }) => started(service.startImport({ kind: 'folder', root: path })),
+    'import:files': ({ paths }) => started(service.startImport({ kind: 'files', paths })),
+    'import:csv': ({ path }) => started(service.startImport({ kind: 'csv', file: path })),
+    'import:list': ({ limit }) => listImports(db(), limit ?? 50),
+    'import:report': ({ importId, offset, limit }) => importReport(db(), importId, offset, limit),
+
+    'watch:list': () => service.listWatched(),
+    'watch:add': async ({ path }) => {
+      const { folder, reconcile } = await service.addWatch(path);
+      return { folder, reconcile: reconcile && started(reconcile) };
+    },
+    'watch:remove': async ({ id }) => ({ removed: await service.removeWatch(id) }),
+
+    'health:run': () => ({ jobId: service.startHealthCheck().jobId }),
+    'health:report': () => latestHealthReport(db()),
+
+    'splits:assign': ({ reshuffle }) => assignSplits(db(), readSettings(db()).split, { reshuffle: reshuffle ?? false }),
+    'splits:set': ({ imageIds, split }) => ({ changed: setSplit(db(), imageIds, split) }),
+  };
+}
