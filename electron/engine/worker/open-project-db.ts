@@ -1,0 +1,14 @@
+// The worker's own connection to a project the main process has open. SQLite in WAL mode lets
+// both write; busy_timeout (set by openDatabase) serialises them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../../ipc/result.js';
+import { openDatabase, type Db } from '../../project/database.js';
+import { DB_FILE } from '../../project/project.js';
+
+export function withProjectDb<T>(projectDir: string, work: (db: Db) => Promise<T>): Promise<T> {
+  const file = path.join(projectDir, DB_FILE);
+  if (!fs.existsSync(file)) throw new StudioError('not_found', `There is no project database at ${file}.`);
+  const db = openDatabase(file);
+  return work(db).finally(() => db.close());
+}

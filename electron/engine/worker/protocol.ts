@@ -1,0 +1,118 @@
+// The messages between the main process and the engine worker. Main never imports tfjs: it
+// sends a task name with its arguments and gets progress, events and one result back. Cancel
+// is a flag in shared memory, so it reaches a worker that is busy in a synchronous kernel.
+import type { ErrorInfo } from '../../ipc/result.js';
+import type { Augmentation, Preprocessing, TrainConfig } from '../../ipc/schemas.js';
+import type { BackendCapabilities, BackendInfo } from '../backend.js';
+import type { InstallProgress } from '../backbones/install.js';
+
+export interface EngineInfo {
+  backend: BackendInfo;
+  capabilities: BackendCapabilities;
+  modelCache: string;
+}
+
+export interface TrainOutcome {
+  runId: number;
+  modelId: number;
+  valAccuracy: number | null;
+  testAccuracy: number | null;
+  bestEpoch: number;
+  epochs: number;
+  /** Which engine embedded, and why faster ones were passed over. */
+  embedder: { engine: string; skipped: Array<{ engine: string; reason: string }> };
+  timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; totalMs: number };
+  embedded: { computed: number; cached: number; failed: number };
+  /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped). */
+  labelsChecked: number;
+}
+
+export interface ImageProbabilities {
+  /** Index into the request's sources. */
+  index: number;
+  /** One per class of the run, in the run's class order; null when the image could not be read. */
+  probs: number[] | null;
+  error: string | null;
+}
+
+export interface PredictOutcome {
+  runId: number;
+  classIds: number[];
+  classNames: string[];
+  results: ImageProbabilities[];
+}
+
+export interface AugmentedSample {
+  view: number;
+  /** WebP bytes of the image exactly as the backbone sees it (after resize and augmentation). */
+  webp: Uint8Array;
+}
+
+export type ImageInput = { path: string } | { bytes: Uint8Array };
+
+/** Every task: its arguments, its result, and the progress/events it may send meanwhile. */
+export interface EngineTasks {
+  info: { args: Record<string, never>; result: EngineInfo };
+  train: { args: { projectDir: string; config: TrainConfig }; result: TrainOutcome };
+  checkLabels: { args: { projectDir: string; runId: number }; result: { checked: number; ms: number } };
+  predict: { args: { projectDir: string; runId: number; images: ImageInput[] }; result: PredictOutcome };
+  augmentPreview: {
+    args: { image: ImageInput; preprocessing: Preprocessing; augmentation: Augmentation; count: number; seed: number };
+    result: AugmentedSample[];
+  };
+  downloadBackbone: { args: { id: string; urls?: string[] }; result: { id: string; dir: string } };
+  importBackbone: { args: { folder: string }; result: { id: string; dir: string } };
+}
+export type TaskName = keyof EngineTasks;
+export type TaskArgs<T extends TaskName> = EngineTasks[T]['args'];
+export type TaskResult<T extends TaskName> = EngineTasks[T]['result'];
+
+export interface EpochEvent {
+  kind: 'epoch';
+  runId: number;
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number | null;
+  valAcc: number | null;
+}
+export interface BatchEvent {
+  kind: 'batch';
+  runId: number;
+  epoch: number;
+  batch: number;
+  loss: number;
+}
+export interface RunStartedEvent {
+  kind: 'run-started';
+  runId: number;
+}
+export interface DownloadEvent extends InstallProgress {
+  kind: 'download';
+}
+export type TaskEvent = EpochEvent | BatchEvent | RunStartedEvent | DownloadEvent;
+
+export interface TaskProgress {
+  phase: string;
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export type ToWorker =
+  | { type: 'call'; id: number; task: TaskName; args: unknown; cancel: SharedArrayBuffer }
+  | { type: 'shutdown' };
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'startup-failed'; error: ErrorInfo }
+  | { type: 'progress'; id: number; progress: TaskProgress }
+  | { type: 'event'; id: number; event: TaskEvent }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: ErrorInfo };
+
+export interface WorkerOptions {
+  modelCache: string;
+  /** Start lower on the backend ladder (tests, benchmarks). */
+  preferBackend?: BackendInfo['name'];
+}

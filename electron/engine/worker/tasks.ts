@@ -1,0 +1,135 @@
+// The engine worker's task table: each entry turns typed arguments into a call of the engine's
+// plain functions (which also run without a worker, in tests and the CLI).
+import { StudioError } from '../../ipc/result.js';
+import { readSettings } from '../../project/settings.js';
+import { capabilities, currentBackend } from '../backend.js';
+import { DEFAULT_BACKBONE_ID, findBackbone } from '../backbones/catalogue.js';
+import { downloadBackbone, importBackboneFolder } from '../backbones/install.js';
+import { modelCacheDir } from '../backbones/model-cache.js';
+import { augmentPreview } from '../images/augment-preview.js';
+import type { ImageSource } from '../images/decode.js';
+import { checkLabels } from '../training/check-labels.js';
+import { loadRunModel, predictImages } from '../training/predict-images.js';
+import { runTraining } from '../training/run.js';
+import { embedderFor, installedBackbone } from './embedder-pool.js';
+import { withProjectDb } from './open-project-db.js';
+import type { EngineTasks, ImageInput, TaskName } from './protocol.js';
+import type { TaskContext } from './task-context.js';
+
+type TaskTable = { [T in TaskName]: (args: EngineTasks[T]['args'], ctx: TaskContext) => Promise<EngineTasks[T]['result']> };
+
+function backend() {
+  const info = currentBackend();
+  if (!info) throw new StudioError('internal', 'The engine has no backend yet.');
+  return info;
+}
+
+const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));
+
+export const tasks: TaskTable = {
+  async info() {
+    const info = backend();
+    return { backend: info, capabilities: capabilities(info), modelCache: modelCacheDir() };
+  },
+
+  train: ({ projectDir, config }, ctx) =>
+    withProjectDb(projectDir, async (db) => {
+      const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
+      const { spec } = installedBackbone(backboneId);
+      ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
+      const { embedder, skipped } = await embedderFor(backboneId);
+      let runId = 0;
+      const result = await runTraining({
+        db,
+        projectDir,
+        embedder,
+        backbone: spec,
+        backend: backend(),
+        config,
+        settings: readSettings(db),
+        hooks: {
+          started: (id) => {
+            runId = id;
+            ctx.event({ kind: 'run-started', runId: id });
+          },
+          progress: (phase, done, total) => ctx.progress({ phase, done, total }),
+          epoch: (id, s) => ctx.event({ kind: 'epoch', runId: id, epoch: s.epoch, trainLoss: s.trainLoss, trainAcc: s.trainAcc, valLoss: s.valLoss, valAcc: s.valAcc }),
+          batch: (id, epoch, batch, loss) => ctx.event({ kind: 'batch', runId: id, epoch, batch, loss }),
+          checkpoint: ctx.checkpoint,
+        },
+      });
+      // "Likely mislabeled" comes with every run; a cancel here keeps the finished run.
+      let labelsChecked = 0;
+      if (config.outOfFoldK >= 2) {
+        try {
+          labelsChecked = (
+            await checkLabels(db, runId, {
+              progress: (done, total) => ctx.progress({ phase: 'checking labels', done, total }),
+              checkpoint: ctx.checkpoint,
+            })
+          ).checked;
+        } catch (error) {
+          if (!(error instanceof StudioError && error.code === 'cancelled')) throw error;
+        }
+      }
+      return {
+        runId: result.runId,
+        modelId: result.modelId,
+        valAccuracy: result.val?.accuracy ?? null,
+        testAccuracy: result.test?.accuracy ?? null,
+        bestEpoch: result.bestEpoch,
+        epochs: result.epochs,
+        embedder: { engine: embedder.engine, skipped },
+        timings: result.timings,
+        embedded: result.embedded,
+        labelsChecked,
+      };
+    }),
+
+  checkLabels: ({ projectDir, runId }, ctx) =>
+    withProjectDb(projectDir, (db) =>
+      checkLabels(db, runId, { progress: (done, total) => ctx.progress({ phase: 'checking labels', done, total }), checkpoint: ctx.checkpoint }),
+    ),
+
+  predict: ({ projectDir, runId, images }, ctx) =>
+    withProjectDb(projectDir, async (db) => {
+      const model = await loadRunModel(db, projectDir, runId);
+      try {
+        const { embedder } = await embedderFor(model.backboneId);
+        const predictions = await predictImages(model, embedder, images.map(source), ctx.checkpoint);
+        return {
+          runId,
+          classIds: model.classIds,
+          classNames: model.classNames,
+          results: predictions.map((p, index) => ({ index, probs: p.probs ? Array.from(p.probs) : null, error: p.error })),
+        };
+      } finally {
+        model.head.dispose();
+      }
+    }),
+
+  async augmentPreview({ image, preprocessing, augmentation, count, seed }) {
+    const key = 'path' in image ? image.path : 'preview';
+    const samples = await augmentPreview(source(image), preprocessing, augmentation, { key, count, seed });
+    return samples.map((s) => ({ view: s.view, webp: new Uint8Array(s.webp) }));
+  },
+
+  async downloadBackbone({ id, urls }, ctx) {
+    const spec = findBackbone(id);
+    if (!spec) throw new StudioError('not_found', `There is no backbone "${id}" in the catalogue.`);
+    const dir = await downloadBackbone(spec, {
+      ...(urls ? { urls } : {}),
+      signal: ctx.signal,
+      onProgress: (p) => {
+        ctx.progress({ phase: 'downloading', done: p.bytesDone, total: p.bytesTotal, message: p.file });
+        ctx.event({ kind: 'download', ...p });
+      },
+    });
+    return { id, dir };
+  },
+
+  async importBackbone({ folder }) {
+    const { spec, dir } = await importBackboneFolder(folder);
+    return { id: spec.id, dir };
+  },
+};

@@ -1,0 +1,125 @@
+// The engine worker end to end: real weights, real photos, a real project database shared
+// with the main thread, cancel through shared memory, and a crashed worker that recovers.
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
+import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
+import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import type { TaskEvent } from '../../electron/engine/worker/protocol.js';
+import { spawnEngineWorker } from '../../electron/engine/worker/spawn.js';
+import { TrainConfig } from '../../electron/ipc/schemas.js';
+import type { Project } from '../../electron/project/project.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const skip = fixturesUnavailable();
+if (skip) console.warn(`[engine-worker] skipped: ${skip}`);
+
+describe.skipIf(skip)('engine worker', () => {
+  const tmp = tempDir('studio-engine-worker-');
+  const cache = path.join(tmp.dir, 'cache');
+  let project: Project;
+  let worker: Worker | null = null;
+  const host = new EngineHost({ modelCache: cache }, (options) => (worker = spawnEngineWorker(options)));
+
+  beforeAll(async () => {
+    await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
+    project = fixtureProject(path.join(tmp.dir, 'project'), fixture('datasets', 'hymenoptera'), { limitPerClass: 24 });
+  });
+  afterAll(async () => {
+    await host.stop();
+    project?.close();
+    tmp.cleanup();
+  });
+
+  it('reports the backend it chose', async () => {
+    const info = await host.call('info', {});
+    expect(info.backend.name).toBe('wasm');
+    expect(info.modelCache).toBe(cache);
+    expect(info.capabilities.fineTune).toBe(false);
+    expect(info.capabilities.fineTuneReason).toMatch(/tfjs-node/);
+  });
+
+  it('trains a two-class model off the main thread that beats chance, with live metrics', async () => {
+    const events: TaskEvent[] = [];
+    const phases = new Set<string>();
+    const outcome = await host.call(
+      'train',
+      { projectDir: project.dir, config: TrainConfig.parse({ augmentViews: 0, outOfFoldK: 3 }) },
+      { onEvent: (e) => events.push(e), onProgress: (p) => phases.add(p.phase) },
+    );
+    expect(outcome.valAccuracy).toBeGreaterThan(0.75);
+    expect(outcome.embedder.engine).toBe('tfjs-wasm');
+    expect(outcome.labelsChecked).toBeGreaterThan(0);
+    expect([...phases]).toEqual(expect.arrayContaining(['embedding', 'training', 'evaluating', 'checking labels']));
+    const epochs = events.filter((e) => e.kind === 'epoch');
+    expect(epochs.length).toBe(outcome.epochs);
+    expect(events[0]).toEqual({ kind: 'run-started', runId: outcome.runId });
+    // Written by the worker's own connection, read here through the main thread's.
+    const run = project.db.prepare('SELECT status, backend, embed_engine AS embedEngine FROM runs WHERE id = ?').get(outcome.runId);
+    expect(run).toEqual({ status: 'done', backend: 'wasm', embedEngine: 'tfjs-wasm' });
+    const predicted = project.db.prepare('SELECT count(*) FROM predictions WHERE run_id = ?').pluck().get(outcome.runId);
+    expect(predicted).toBe(96);
+  });
+
+  it('predicts files and raw bytes with the saved run, and reports an unreadable one', async () => {
+    const runId = project.db.prepare(`SELECT max(id) FROM runs WHERE status = 'done'`).pluck().get() as number;
+    const bee = fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
+    const ant = fixture('datasets', 'hymenoptera', 'val', 'ants', '10308379_1b6c72e180.jpg');
+    const result = await host.call('predict', {
+      projectDir: project.dir,
+      runId,
+      images: [{ path: bee }, { bytes: new Uint8Array(Buffer.from('not an image')) }, { path: ant }],
+    });
+    expect(result.classNames).toEqual(['ants', 'bees']);
+    expect(result.results[1]).toMatchObject({ probs: null });
+    expect(result.results[1]!.error).toBeTruthy();
+    const [beeProbs, antProbs] = [result.results[0]!.probs!, result.results[2]!.probs!];
+    expect(beeProbs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(beeProbs[1]).toBeGreaterThan(beeProbs[0]!);
+    expect(antProbs[0]).toBeGreaterThan(antProbs[1]!);
+  });
+
+  it('cancels a run mid-epoch within a second and marks it cancelled', async () => {
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const config = TrainConfig.parse({ augmentViews: 0, epochs: 1000, patience: 0, batchSize: 16, outOfFoldK: 0 });
+    const training = host.call('train', { projectDir: project.dir, config }, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.kind === 'batch' && e.epoch === 3 && !cancelledAt) {
+          cancelledAt = Date.now();
+          controller.abort();
+        }
+      },
+    });
+    await expect(training).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    const last = project.db.prepare('SELECT status FROM runs ORDER BY id DESC LIMIT 1').pluck().get();
+    expect(last).toBe('cancelled');
+  });
+
+  it('renders augmentation previews with the training code', async () => {
+    const image = { path: fixture('datasets', 'hymenoptera', 'train', 'ants', '0013035.jpg') };
+    const augmentation = { flipHorizontal: true, flipVertical: false, rotationDeg: 20, zoom: 0.2, brightness: 0.2, contrast: 0.2, saturation: 0.2, views: 2 };
+    const preprocessing = { inputSize: 224, resizeMode: 'squash' as const, scaling: 'minus1to1' as const };
+    const samples = await host.call('augmentPreview', { image, preprocessing, augmentation, count: 4, seed: 7 });
+    expect(samples.map((s) => s.view)).toEqual([0, 1, 2, 3]);
+    expect(new Set(samples.map((s) => Buffer.from(s.webp).toString('base64'))).size).toBe(4);
+    expect(Buffer.from(samples[0]!.webp).subarray(8, 12).toString()).toBe('WEBP');
+  });
+
+  it('turns a crashed worker into an error for the call in flight, then starts a new one', async () => {
+    const config = TrainConfig.parse({ augmentViews: 0, epochs: 1000, patience: 0, outOfFoldK: 0 });
+    const training = host.call('train', { projectDir: project.dir, config }, {
+      onEvent: (e) => {
+        if (e.kind === 'epoch' && e.epoch === 1) void worker?.terminate();
+      },
+    });
+    await expect(training).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/stopped unexpectedly/) });
+    const info = await host.call('info', {});
+    expect(info.backend.name).toBe('wasm');
+  });
+});
