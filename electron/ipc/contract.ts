@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { datasetChannels } from './channels/dataset.js';
+import { engineChannels } from './channels/engine.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
@@ -15,6 +16,7 @@ export const requestChannels = {
   ...projectChannels,
   ...libraryChannels,
   ...datasetChannels,
+  ...engineChannels,
 } as const;
 
 export const eventChannels = {

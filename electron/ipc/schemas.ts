@@ -132,7 +132,7 @@ export const SettingsPatch = z.strictObject({
   split: SplitPlan.optional(),
 });
 
-export const JobKind = z.enum(['import', 'train', 'embed', 'evaluate', 'export', 'health']);
+export const JobKind = z.enum(['import', 'train', 'embed', 'evaluate', 'export', 'health', 'download']);
 export const JobProgress = z.object({
   jobId: z.string(),
   kind: JobKind,

@@ -121,3 +121,11 @@ export function pageImages(db: Db, offset: number, limit: number, filter?: Image
     })),
   };
 }
+
+/** An image's content hash and its files that are present, best first; null for an unknown id. */
+export function imageFiles(db: Db, imageId: number): { hash: string; paths: string[] } | null {
+  const hash = db.prepare('SELECT hash FROM images WHERE id = ?').pluck().get(imageId) as string | undefined;
+  if (hash === undefined) return null;
+  const paths = db.prepare('SELECT path FROM image_paths WHERE image_id = ? AND present = 1 ORDER BY id').pluck().all(imageId) as string[];
+  return { hash, paths };
+}

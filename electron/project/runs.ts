@@ -44,3 +44,78 @@ export function markInterruptedRuns(db: Db): number {
     .prepare(`UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE status IN ('running', 'queued')`)
     .run(Date.now()).changes;
 }
+
+interface RunRow {
+  id: number;
+  status: RunStatus;
+  createdAt: number;
+  finishedAt: number | null;
+  backend: string | null;
+  embedEngine: string | null;
+  config: string;
+  metrics: string | null;
+  timings: string | null;
+  error: string | null;
+}
+
+interface StoredMetrics {
+  val?: { accuracy: number } | null;
+  test?: { accuracy: number } | null;
+  bestEpoch?: number;
+}
+
+const RUN_COLUMNS = `id, status, created_at AS createdAt, finished_at AS finishedAt, backend, embed_engine AS embedEngine, config, metrics, timings, error`;
+
+function summary(row: RunRow) {
+  const config = JSON.parse(row.config) as { backboneId?: string; classIds?: number[] };
+  const metrics = row.metrics ? (JSON.parse(row.metrics) as StoredMetrics) : {};
+  return {
+    id: row.id,
+    status: row.status,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+    backend: row.backend,
+    embedEngine: row.embedEngine,
+    backboneId: config.backboneId ?? null,
+    classIds: config.classIds ?? [],
+    valAccuracy: metrics.val?.accuracy ?? null,
+    testAccuracy: metrics.test?.accuracy ?? null,
+    error: row.error,
+  };
+}
+
+export type RunSummaryRow = ReturnType<typeof summary>;
+
+/** Newest first. */
+export function listRuns(db: Db, limit: number): RunSummaryRow[] {
+  return (db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?`).all(limit) as RunRow[]).map(summary);
+}
+
+export function runEpochs(db: Db, runId: number) {
+  return db
+    .prepare(
+      `SELECT epoch, train_loss AS trainLoss, train_acc AS trainAcc, val_loss AS valLoss, val_acc AS valAcc, duration_ms AS durationMs
+       FROM run_epochs WHERE run_id = ? ORDER BY epoch`,
+    )
+    .all(runId) as Array<{ epoch: number; trainLoss: number | null; trainAcc: number | null; valLoss: number | null; valAcc: number | null; durationMs: number | null }>;
+}
+
+/** Everything the Evaluate screen shows about one run; null when there is no such run. */
+export function runDetail(db: Db, runId: number) {
+  const row = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(runId) as RunRow | undefined;
+  if (!row) return null;
+  const config = JSON.parse(row.config) as Record<string, unknown> & { classNames?: string[] };
+  const metrics = row.metrics ? (JSON.parse(row.metrics) as StoredMetrics & { val?: unknown; test?: unknown }) : {};
+  const checked = db.prepare('SELECT 1 FROM predictions WHERE run_id = ? AND oof_label_prob IS NOT NULL LIMIT 1').get(runId) !== undefined;
+  return {
+    ...summary(row),
+    classNames: config.classNames ?? [],
+    config,
+    val: metrics.val ?? null,
+    test: metrics.test ?? null,
+    bestEpoch: metrics.bestEpoch ?? null,
+    history: runEpochs(db, runId),
+    timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : null,
+    labelsChecked: checked,
+  };
+}

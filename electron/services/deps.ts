@@ -1,4 +1,5 @@
 // What every handler group is built from.
+import type { EngineHost } from '../engine/worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { Session } from './session.js';
@@ -7,4 +8,6 @@ export interface ServiceDeps {
   session: Session;
   bus: EventBus;
   jobs: JobManager;
+  /** The training engine's worker thread (started on first use). */
+  engine: EngineHost;
 }

@@ -1,6 +1,8 @@
 // Wires the main-side services once; transports attach to what this returns.
 import { createDispatcher, type Dispatch, type DispatchOptions } from '../ipc/dispatch.js';
 import { EventBus } from '../ipc/event-bus.js';
+import { EngineHost } from '../engine/worker/engine-host.js';
+import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';
 import { Session } from './session.js';
@@ -9,15 +11,23 @@ export interface Studio {
   session: Session;
   bus: EventBus;
   jobs: JobManager;
+  engine: EngineHost;
   dispatch: Dispatch;
-  close(): void;
+  /** Cancels jobs, stops the engine worker and closes the project. */
+  close(): Promise<void>;
 }
 
-export function createStudio(options: DispatchOptions = {}): Studio {
+export interface StudioOptions extends DispatchOptions {
+  /** The engine to use (tests pass one with a private model cache). */
+  engine?: EngineHost;
+}
+
+export function createStudio(options: StudioOptions = {}): Studio {
   const session = new Session();
   const bus = new EventBus();
   const jobs = new JobManager(bus);
-  const dispatch = createDispatcher(createHandlers({ session, bus, jobs }), {
+  const engine = options.engine ?? new EngineHost({ modelCache: modelCacheDir() });
+  const dispatch = createDispatcher(createHandlers({ session, bus, jobs, engine }), {
     onInternalError: (channel, error) => console.error(`[studio] ${channel} failed:`, error),
     ...options,
   });
@@ -25,9 +35,11 @@ export function createStudio(options: DispatchOptions = {}): Studio {
     session,
     bus,
     jobs,
+    engine,
     dispatch,
-    close: () => {
+    close: async () => {
       jobs.cancelAll();
+      await engine.stop();
       session.close();
     },
   };

@@ -105,7 +105,7 @@ describe.skipIf(skip)('engine worker', () => {
     const image = { path: fixture('datasets', 'hymenoptera', 'train', 'ants', '0013035.jpg') };
     const augmentation = { flipHorizontal: true, flipVertical: false, rotationDeg: 20, zoom: 0.2, brightness: 0.2, contrast: 0.2, saturation: 0.2, views: 2 };
     const preprocessing = { inputSize: 224, resizeMode: 'squash' as const, scaling: 'minus1to1' as const };
-    const samples = await host.call('augmentPreview', { image, preprocessing, augmentation, count: 4, seed: 7 });
+    const samples = await host.call('augmentPreview', { image, key: 'some-hash', preprocessing, augmentation, count: 4, seed: 7 });
     expect(samples.map((s) => s.view)).toEqual([0, 1, 2, 3]);
     expect(new Set(samples.map((s) => Buffer.from(s.webp).toString('base64'))).size).toBe(4);
     expect(Buffer.from(samples[0]!.webp).subarray(8, 12).toString()).toBe('WEBP');

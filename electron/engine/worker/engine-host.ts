@@ -38,6 +38,11 @@ export class EngineHost {
     private readonly spawn: (options: WorkerOptions) => Worker = spawnEngineWorker,
   ) {}
 
+  /** Where the worker looks for backbones (main reads it to list them without the worker). */
+  get modelCache(): string {
+    return this.options.modelCache;
+  }
+
   /** The backend the worker chose, once it has started. */
   get backend(): BackendInfo | null {
     return this.backendInfo;

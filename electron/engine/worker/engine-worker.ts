@@ -3,6 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { StudioError, type ErrorInfo } from '../../ipc/result.js';
 import { initBackend } from '../backend.js';
+import { DownloadError } from '../backbones/download.js';
+import { ModelFileError } from '../model-files.js';
 import { disposeEmbedders } from './embedder-pool.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol.js';
 import { taskContext } from './task-context.js';
@@ -18,6 +20,9 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof StudioError) return { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+  // The user's own input (a model folder, a download) failing is not an internal error.
+  if (error instanceof ModelFileError) return { code: 'invalid_payload', message: error.message };
+  if (error instanceof DownloadError) return { code: 'io_error', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message: message.split('\n')[0]!.slice(0, 500) };
 }

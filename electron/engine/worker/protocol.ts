@@ -57,7 +57,8 @@ export interface EngineTasks {
   checkLabels: { args: { projectDir: string; runId: number }; result: { checked: number; ms: number } };
   predict: { args: { projectDir: string; runId: number; images: ImageInput[] }; result: PredictOutcome };
   augmentPreview: {
-    args: { image: ImageInput; preprocessing: Preprocessing; augmentation: Augmentation; count: number; seed: number };
+    /** `key` is the image's content hash: the same draw as its training views. */
+    args: { image: ImageInput; key: string; preprocessing: Preprocessing; augmentation: Augmentation; count: number; seed: number };
     result: AugmentedSample[];
   };
   downloadBackbone: { args: { id: string; urls?: string[] }; result: { id: string; dir: string } };

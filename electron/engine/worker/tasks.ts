@@ -108,9 +108,11 @@ export const tasks: TaskTable = {
       }
     }),
 
-  async augmentPreview({ image, preprocessing, augmentation, count, seed }) {
-    const key = 'path' in image ? image.path : 'preview';
-    const samples = await augmentPreview(source(image), preprocessing, augmentation, { key, count, seed });
+  async augmentPreview({ image, key, preprocessing, augmentation, count, seed }) {
+    const samples = await augmentPreview(source(image), preprocessing, augmentation, { key, count, seed }).catch((error: unknown) => {
+      const what = 'path' in image ? image.path : 'the image';
+      throw new StudioError('io_error', `Cannot read ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    });
     return samples.map((s) => ({ view: s.view, webp: new Uint8Array(s.webp) }));
   },
 

@@ -3,6 +3,7 @@ import type { Handlers } from '../../ipc/dispatch.js';
 import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
 import { datasetHandlers } from './dataset.js';
+import { engineHandlers } from './engine.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 
@@ -12,5 +13,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...projectHandlers(deps),
     ...libraryHandlers(deps),
     ...datasetHandlers(deps),
+    ...engineHandlers(deps),
   };
 }

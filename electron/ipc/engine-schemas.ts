@@ -1,0 +1,94 @@
+// Shapes of the training engine's channels: backends, backbones, runs, predictions, previews.
+import { z } from 'zod';
+import { AbsolutePath, Augmentation, Id, Preprocessing, RunSummary, SplitMetrics, TrainConfig } from './schemas.js';
+
+export const BackendName = z.enum(['tensorflow', 'wasm', 'cpu']);
+
+export const EngineInfo = z.object({
+  backend: z.object({
+    name: BackendName,
+    label: z.string(),
+    simd: z.boolean().nullable(),
+    threads: z.int(),
+    skipped: z.array(z.object({ backend: BackendName, reason: z.string() })),
+  }),
+  fineTune: z.object({ available: z.boolean(), reason: z.string().nullable() }),
+  modelCache: z.string(),
+});
+export type EngineInfo = z.infer<typeof EngineInfo>;
+
+export const BackboneId = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,99}$/, 'not a backbone id');
+
+export const BackboneEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  format: z.enum(['layers', 'graph']),
+  inputSize: z.int(),
+  embeddingSize: z.int(),
+  licence: z.string(),
+  approxBytes: z.int(),
+  recommended: z.boolean(),
+  isDefault: z.boolean(),
+  /** installed: ready; partial: a download was cut off (resumable); missing: not here. */
+  state: z.enum(['installed', 'partial', 'missing']),
+  /** catalogue: a known network; imported: a folder the user brought in. */
+  origin: z.enum(['catalogue', 'imported']),
+});
+export type BackboneEntry = z.infer<typeof BackboneEntry>;
+
+export const JobStarted = z.object({ jobId: z.string() });
+
+export const EpochRow = z.object({
+  epoch: z.int(),
+  trainLoss: z.number().nullable(),
+  trainAcc: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+  durationMs: z.number().nullable(),
+});
+
+export const RunDetail = RunSummary.extend({
+  classNames: z.array(z.string()),
+  /** The settings the run used (defaults filled in), plus what it derived from the project. */
+  config: z.object({ ...TrainConfig.shape, preprocessing: Preprocessing, augmentation: Augmentation, views: z.int(), embeddingDim: z.int() }),
+  val: SplitMetrics.nullable(),
+  test: SplitMetrics.nullable(),
+  bestEpoch: z.int().nullable(),
+  history: z.array(EpochRow),
+  timings: z.record(z.string(), z.number()).nullable(),
+  labelsChecked: z.boolean(),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+/** An image to predict: a path (desktop drag-and-drop) or its bytes (browser drop), ≤ 25 MB. */
+export const ImageInput = z.union([
+  z.strictObject({ path: AbsolutePath }),
+  z.strictObject({ name: z.string().max(512).optional(), base64: z.string().min(1).max(34_000_000) }),
+]);
+
+export const Prediction = z.object({
+  index: z.int(),
+  probs: z.array(z.number()).nullable(),
+  error: z.string().nullable(),
+});
+
+export const PredictResult = z.object({
+  runId: Id,
+  classIds: z.array(Id),
+  classNames: z.array(z.string()),
+  results: z.array(Prediction),
+});
+export type PredictResult = z.infer<typeof PredictResult>;
+
+export const AugmentedSample = z.object({ view: z.int(), webpBase64: z.string() });
+
+export const QueueEntry = z.object({
+  imageId: Id,
+  classId: Id.nullable(),
+  confidence: z.number(),
+  margin: z.number(),
+  labelClassId: Id.nullable(),
+  oofLabelProb: z.number().nullable(),
+});
+export type QueueEntry = z.infer<typeof QueueEntry>;

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import { backboneState, listInstalled } from '../../engine/backbones/model-cache.js';
+import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catalogue.js';
+import type { ImageInput as WorkerImage } from '../../engine/worker/protocol.js';
+import type { engineChannels } from '../../ipc/channels/engine.js';
+import type { HandlerGroup } from '../../ipc/dispatch.js';
+import { RunDetail, type BackboneEntry } from '../../ipc/engine-schemas.js';
+import { StudioError } from '../../ipc/result.js';
+import { imageFiles } from '../../project/images.js';
+import { latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
+import { listRuns, runDetail } from '../../project/runs.js';
+import { readSettings } from '../../project/settings.js';
+import type { ServiceDeps } from '../deps.js';
+import { TrainJobs } from '../train-jobs.js';
+
+const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+
+function backboneEntries(cache: string): BackboneEntry[] {
+  const installed = listInstalled(cache);
+  const entry = (spec: (typeof installed)[number]['spec'], origin: BackboneEntry['origin']): BackboneEntry => ({
+    id: spec.id,
+    name: spec.name,
+    description: spec.description,
+    format: spec.format,
+    inputSize: spec.input.size,
+    embeddingSize: spec.embedding.size,
+    licence: spec.licence,
+    approxBytes: spec.approxBytes,
+    recommended: spec.recommended,
+    isDefault: spec.id === DEFAULT_BACKBONE_ID,
+    state: backboneState(spec.id, cache),
+    origin,
+  });
+  const catalogue = loadCatalogue();
+  const known = new Set(catalogue.map((b) => b.id));
+  return [...catalogue.map((b) => entry(b, 'catalogue')), ...installed.filter((r) => !known.has(r.spec.id)).map((r) => entry(r.spec, 'imported'))];
+}
+
+/** Paths are checked here, on the main side; bytes are decoded only by the worker. */
+function workerImage(input: { path: string } | { base64: string }): WorkerImage {
+  if ('path' in input) {
+    const stat = fs.statSync(input.path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new StudioError('not_found', `${input.path} is not a file that can be read.`);
+    if (stat.size > MAX_IMAGE_BYTES) throw new StudioError('invalid_payload', `${input.path} is larger than 25 MB.`);
+    return { path: input.path };
+  }
+  const bytes = Buffer.from(input.base64, 'base64');
+  if (bytes.length === 0) throw new StudioError('invalid_payload', 'The image is empty or not base64.');
+  if (bytes.length > MAX_IMAGE_BYTES) throw new StudioError('invalid_payload', 'The image is larger than 25 MB.');
+  return { bytes: new Uint8Array(bytes) };
+}
+
+export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof engineChannels> {
+  const { session, jobs, engine } = deps;
+  const project = () => session.requireProject();
+  const runOrLatest = (runId: number | undefined) => {
+    const db = project().db;
+    const id = runId ?? latestDoneRun(db);
+    if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
+    const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id);
+    if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
+    if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${String(status)}); pick a finished run.`);
+    return id;
+  };
+  const trainJobs = new TrainJobs(deps);
+
+  return {
+    'engine:info': async () => {
+      const info = await engine.call('info', {});
+      return { backend: info.backend, fineTune: { available: info.capabilities.fineTune, reason: info.capabilities.fineTuneReason }, modelCache: info.modelCache };
+    },
+
+    'backbones:list': () => backboneEntries(engine.modelCache),
+    'backbones:download': ({ id }) => {
+      if (!loadCatalogue().some((b) => b.id === id)) throw new StudioError('not_found', `There is no backbone "${id}" in the catalogue.`);
+      const { jobId } = jobs.start('download', (job) =>
+        engine.call('downloadBackbone', { id }, { signal: job.signal, onProgress: (p) => job.progress(p.phase, p.done, p.total, p.message) }),
+      );
+      return { jobId };
+    },
+    'backbones:import': async ({ folder }) => ({ id: (await engine.call('importBackbone', { folder })).id }),
+
+    'train:start': ({ config }) => trainJobs.start(config ?? {}),
+    'runs:list': ({ limit }) => listRuns(project().db, limit ?? 100),
+    'runs:get': ({ runId }) => {
+      const detail = runDetail(project().db, runId);
+      if (!detail) throw new StudioError('not_found', `There is no run ${runId}.`);
+      return RunDetail.parse(detail);
+    },
+    'runs:checkLabels': ({ runId }) => {
+      const { dir } = project();
+      if (!runDetail(project().db, runId)) throw new StudioError('not_found', `There is no run ${runId}.`);
+      const { jobId } = jobs.start('evaluate', (job) =>
+        engine.call('checkLabels', { projectDir: dir, runId }, { signal: job.signal, onProgress: (p) => job.progress(p.phase, p.done, p.total) }),
+      );
+      return { jobId };
+    },
+
+    'augment:preview': async ({ imageId, count, augmentation, seed }) => {
+      const { db } = project();
+      const files = imageFiles(db, imageId);
+      if (!files) throw new StudioError('not_found', `There is no image ${imageId}.`);
+      const [file] = files.paths;
+      if (!file) throw new StudioError('not_found', `Image ${imageId} has no file on disk to preview (it is missing).`);
+      const settings = readSettings(db);
+      const samples = await engine.call('augmentPreview', {
+        image: { path: file },
+        key: files.hash,
+        preprocessing: settings.preprocessing,
+        augmentation: augmentation ?? settings.augmentation,
+        count,
+        seed: seed ?? 42,
+      });
+      return samples.map((s) => ({ view: s.view, webpBase64: Buffer.from(s.webp).toString('base64') }));
+    },
+
+    'predict:images': ({ runId, images }) =>
+      engine.call('predict', { projectDir: project().dir, runId: runOrLatest(runId), images: images.map(workerImage) }),
+
+    'queue:uncertain': ({ runId, limit }) => uncertainQueue(project().db, runOrLatest(runId), limit ?? 200),
+    'queue:mislabeled': ({ runId, limit }) => mislabeledQueue(project().db, runOrLatest(runId), limit ?? 200),
+  };
+}

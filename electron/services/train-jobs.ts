@@ -1,0 +1,60 @@
+// Training as a job: one run at a time per studio, its curves pushed as train:metrics, and a
+// run left 'running' by a crashed engine marked failed so that no run stays running forever.
+import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
+import { backboneState } from '../engine/backbones/model-cache.js';
+import type { TaskEvent } from '../engine/worker/protocol.js';
+import { StudioError } from '../ipc/result.js';
+import { TrainConfig, type TrainConfigInput } from '../ipc/schemas.js';
+import { finishRun } from '../project/runs.js';
+import type { ServiceDeps } from './deps.js';
+
+/** Per-batch losses are for a live curve; more than ~10 points a second only costs the UI. */
+const BATCH_EVENT_INTERVAL_MS = 100;
+
+export class TrainJobs {
+  private active: string | null = null;
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  start(input: TrainConfigInput): { jobId: string } {
+    const { session, jobs, engine, bus } = this.deps;
+    const project = session.requireProject();
+    if (this.active) throw new StudioError('conflict', 'A model is already training. Wait for it or cancel it first.');
+    const config = TrainConfig.parse(input);
+    const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
+    if (backboneState(backboneId, engine.modelCache) !== 'installed') {
+      const spec = findBackbone(backboneId);
+      if (!spec) throw new StudioError('not_found', `There is no backbone "${backboneId}".`);
+      throw new StudioError('conflict', `${spec.name} is not on this machine yet. Download it (about ${Math.round(spec.approxBytes / 1e6)} MB) or import its model folder, then train.`);
+    }
+
+    let runId: number | null = null;
+    let lastBatch = 0;
+    const onEvent = (e: TaskEvent) => {
+      if (e.kind === 'run-started') runId = e.runId;
+      else if (e.kind === 'epoch') {
+        bus.emit('train:metrics', { runId: e.runId, epoch: e.epoch, batch: null, loss: e.trainLoss, acc: e.trainAcc, valLoss: e.valLoss, valAcc: e.valAcc });
+      } else if (e.kind === 'batch') {
+        const now = Date.now();
+        if (now - lastBatch < BATCH_EVENT_INTERVAL_MS) return;
+        lastBatch = now;
+        bus.emit('train:metrics', { runId: e.runId, epoch: e.epoch, batch: e.batch, loss: e.loss, acc: null, valLoss: null, valAcc: null });
+      }
+    };
+
+    const { jobId, done } = jobs.start('train', async (job) => {
+      try {
+        return await engine.call('train', { projectDir: project.dir, config }, { signal: job.signal, onEvent, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
+      } catch (error) {
+        if (runId !== null && session.project === project) {
+          const status = project.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId);
+          if (status === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+        throw error;
+      }
+    });
+    this.active = jobId;
+    void done.catch(() => undefined).finally(() => (this.active = null));
+    return { jobId };
+  }
+}
