@@ -72,6 +72,11 @@ describe.skipIf(skip)('engine channels', () => {
     expect(metrics.some((m) => m.batch !== null)).toBe(true);
   });
 
+  it('refuses to fine-tune where the backend cannot, with the reason', async () => {
+    const { jobId } = await invoke<{ jobId: string }>(studio, 'train:start', { config: { fineTuneBlocks: 2 } });
+    expect(await jobs.finished(jobId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/convolution gradients.*Set fine-tune blocks to 0/) });
+  });
+
   it('serves the label-next and likely-mislabeled queues from the run', async () => {
     const mislabeled = await invoke<QueueEntry[]>(studio, 'queue:mislabeled', { limit: 5 });
     expect(mislabeled).toHaveLength(5);

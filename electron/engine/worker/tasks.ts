@@ -34,6 +34,8 @@ export const tasks: TaskTable = {
 
   train: ({ projectDir, config }, ctx) =>
     withProjectDb(projectDir, async (db) => {
+      const { fineTune, fineTuneReason } = capabilities(backend());
+      if (config.fineTuneBlocks > 0 && !fineTune) throw new StudioError('conflict', `${fineTuneReason} Set fine-tune blocks to 0 to train.`);
       const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
       const { spec } = installedBackbone(backboneId);
       ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
