@@ -39,7 +39,7 @@ describe.skipIf(skip)('engine worker', () => {
     expect(info.backend.name).toBe('wasm');
     expect(info.modelCache).toBe(cache);
     expect(info.capabilities.fineTune).toBe(false);
-    expect(info.capabilities.fineTuneReason).toMatch(/tfjs-node/);
+    expect(info.capabilities.fineTuneReason).toMatch(/convolution gradients/);
   });
 
   it('trains a two-class model off the main thread that beats chance, with live metrics', async () => {
@@ -62,6 +62,28 @@ describe.skipIf(skip)('engine worker', () => {
     expect(run).toEqual({ status: 'done', backend: 'wasm', embedEngine: 'tfjs-wasm' });
     const predicted = project.db.prepare('SELECT count(*) FROM predictions WHERE run_id = ?').pluck().get(outcome.runId);
     expect(predicted).toBe(96);
+  });
+
+  it('gives unassigned images a stratified split and keeps the test split out of early stopping', async () => {
+    const other = fixtureProject(path.join(tmp.dir, 'unsplit'), fixture('datasets', 'hymenoptera'), {
+      limitPerClass: 15,
+      splits: { train: 'unassigned', val: 'unassigned' },
+    });
+    try {
+      const outcome = await host.call('train', { projectDir: other.dir, config: TrainConfig.parse({ augmentViews: 0, outOfFoldK: 0 }) });
+      const perSplit = other.db.prepare(`SELECT split, count(*) AS n FROM images GROUP BY split ORDER BY split`).all();
+      expect(perSplit).toEqual([
+        { split: 'test', n: expect.any(Number) },
+        { split: 'train', n: expect.any(Number) },
+        { split: 'val', n: expect.any(Number) },
+      ]);
+      expect(outcome.testAccuracy).not.toBeNull();
+      const detail = JSON.parse(other.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(outcome.runId) as string);
+      const testCount = (perSplit as Array<{ split: string; n: number }>).find((r) => r.split === 'test')!.n;
+      expect(detail.test.count).toBe(testCount);
+    } finally {
+      other.close();
+    }
   });
 
   it('predicts files and raw bytes with the saved run, and reports an unreadable one', async () => {

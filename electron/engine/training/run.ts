@@ -3,6 +3,7 @@
 // recorded in the project database so that a crash leaves a run marked, never a half truth.
 import fs from 'node:fs';
 import path from 'node:path';
+import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../ipc/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../ipc/schemas.js';
 import type { Db } from '../../project/database.js';
@@ -19,7 +20,6 @@ import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from './examples.js';
 import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
 import { splitMetrics, uncertainty } from './metrics.js';
-import { assignMissingSplits } from './split-assign.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
@@ -102,7 +102,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const started = Date.now();
   const checkpoint = () => hooks.checkpoint?.();
 
-  assignMissingSplits(db, settings.split);
+  // Images without a split get the dataset's stratified, seeded one (near duplicates kept together).
+  assignSplits(db, settings.split);
   const classes = runClasses(db);
   if (classes.ids.length < 2) throw new StudioError('conflict', 'Label images of at least two classes before training.');
   const examples = loadExamples(db, classes);
