@@ -60,3 +60,16 @@ export function mislabeledQueue(db: Db, runId: number, limit: number): QueueEntr
     )
     .all(runId, limit) as QueueEntry[];
 }
+
+/** The images behind one confusion-matrix cell of a run: true class (label now) × predicted class. */
+export function confusionCellImages(
+  db: Db,
+  cell: { runId: number; split: 'train' | 'val' | 'test'; trueClassId: number; predictedClassId: number; limit: number },
+): { total: number; imageIds: number[] } {
+  const where = `FROM predictions p JOIN labels l ON l.image_id = p.image_id JOIN images i ON i.id = p.image_id
+     WHERE p.run_id = ? AND i.split = ? AND l.class_id = ? AND p.class_id = ?`;
+  const args = [cell.runId, cell.split, cell.trueClassId, cell.predictedClassId];
+  const total = db.prepare(`SELECT count(*) ${where}`).pluck().get(...args) as number;
+  const imageIds = db.prepare(`SELECT p.image_id ${where} ORDER BY p.confidence DESC, p.image_id LIMIT ?`).pluck().all(...args, cell.limit) as number[];
+  return { total, imageIds };
+}

@@ -70,6 +70,14 @@ describe.skipIf(skip)('engine channels', () => {
     const epochs = metrics.filter((m) => m.runId === run!.id && m.batch === null);
     expect(epochs.map((m) => m.epoch)).toEqual(detail.history.map((h) => h.epoch));
     expect(metrics.some((m) => m.batch !== null)).toBe(true);
+
+    // Every confusion cell opens exactly as many images as it counts.
+    const [ants, bees] = run!.classIds;
+    for (const [t, p, count] of [[ants, ants, detail.val!.confusion[0]![0]], [ants, bees, detail.val!.confusion[0]![1]], [bees, bees, detail.val!.confusion[1]![1]]] as const) {
+      const cell = await invoke<{ total: number; imageIds: number[] }>(studio, 'runs:cellImages', { runId: run!.id, split: 'val', trueClassId: t!, predictedClassId: p! });
+      expect(cell.total).toBe(count);
+      expect(cell.imageIds).toHaveLength(count!);
+    }
   });
 
   it('refuses to fine-tune where the backend cannot, with the reason', async () => {

@@ -28,6 +28,17 @@ export const engineChannels = {
   'train:start': channel(z.strictObject({ config: TrainConfig.optional() }), JobStarted),
   'runs:list': channel(z.strictObject({ limit: z.int().min(1).max(500).optional() }), z.array(RunSummary)),
   'runs:get': channel(z.strictObject({ runId: Id }), RunDetail),
+  /** The images of one confusion-matrix cell (true class × predicted class) in a split. */
+  'runs:cellImages': channel(
+    z.strictObject({
+      runId: Id,
+      split: z.enum(['train', 'val', 'test']),
+      trueClassId: Id,
+      predictedClassId: Id,
+      limit: z.int().min(1).max(10_000).optional(),
+    }),
+    z.object({ total: z.int().nonnegative(), imageIds: z.array(Id) }),
+  ),
   /** Re-scores "likely mislabeled" for a run (out-of-fold heads on its cached embeddings). */
   'runs:checkLabels': channel(z.strictObject({ runId: Id }), JobStarted),
 

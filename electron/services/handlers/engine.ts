@@ -7,7 +7,7 @@ import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { RunDetail, type BackboneEntry } from '../../ipc/engine-schemas.js';
 import { StudioError } from '../../ipc/result.js';
 import { imageFiles } from '../../project/images.js';
-import { latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
+import { confusionCellImages, latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
 import { listRuns, runDetail } from '../../project/runs.js';
 import { readSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
@@ -87,6 +87,8 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
       if (!detail) throw new StudioError('not_found', `There is no run ${runId}.`);
       return RunDetail.parse(detail);
     },
+    'runs:cellImages': ({ runId, split, trueClassId, predictedClassId, limit }) =>
+      confusionCellImages(project().db, { runId: runOrLatest(runId), split, trueClassId, predictedClassId, limit: limit ?? 500 }),
     'runs:checkLabels': ({ runId }) => {
       const { dir } = project();
       if (!runDetail(project().db, runId)) throw new StudioError('not_found', `There is no run ${runId}.`);
