@@ -12,7 +12,7 @@ import {
   QueueEntry,
   RunDetail,
 } from '../engine-schemas.js';
-import { AbsolutePath, Augmentation, Id, RunSummary, TrainConfig } from '../schemas.js';
+import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, TrainConfig } from '../schemas.js';
 import { channel, none } from './define.js';
 
 export const engineChannels = {
@@ -49,6 +49,8 @@ export const engineChannels = {
       count: z.int().min(1).max(16),
       /** Settings being edited; absent = the project's saved ones. */
       augmentation: Augmentation.optional(),
+      /** A resize mode being tried; absent = the project's. */
+      resizeMode: ResizeMode.optional(),
       seed: z.int().nonnegative().max(2 ** 31).optional(),
     }),
     z.array(AugmentedSample),

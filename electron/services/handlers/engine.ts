@@ -98,7 +98,7 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
       return { jobId };
     },
 
-    'augment:preview': async ({ imageId, count, augmentation, seed }) => {
+    'augment:preview': async ({ imageId, count, augmentation, resizeMode, seed }) => {
       const { db } = project();
       const files = imageFiles(db, imageId);
       if (!files) throw new StudioError('not_found', `There is no image ${imageId}.`);
@@ -108,7 +108,7 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
       const samples = await engine.call('augmentPreview', {
         image: { path: file },
         key: files.hash,
-        preprocessing: settings.preprocessing,
+        preprocessing: { ...settings.preprocessing, ...(resizeMode ? { resizeMode } : {}) },
         augmentation: augmentation ?? settings.augmentation,
         count,
         seed: seed ?? 42,
