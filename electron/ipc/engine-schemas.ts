@@ -34,6 +34,8 @@ export const BackboneEntry = z.object({
   state: z.enum(['installed', 'partial', 'missing']),
   /** catalogue: a known network; imported: a folder the user brought in. */
   origin: z.enum(['catalogue', 'imported']),
+  /** Its conversion for onnxruntime (native-speed embeddings), once tried: parity or the reason it is not used. */
+  onnx: z.object({ ok: z.boolean(), reason: z.string().nullable(), maxRel: z.number().nullable(), images: z.int() }).nullable(),
 });
 export type BackboneEntry = z.infer<typeof BackboneEntry>;
 

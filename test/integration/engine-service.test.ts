@@ -59,8 +59,13 @@ describe.skipIf(skip)('engine channels', () => {
     expect(second).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await jobs.finished(jobId, 120_000)).toMatchObject({ status: 'done' });
 
+    // The backbone's conversion check is visible in the list.
+    const converted = (await invoke<BackboneEntry[]>(studio, 'backbones:list', {})).find((b) => b.id === DEFAULT_BACKBONE_ID);
+    expect(converted?.onnx).toMatchObject({ ok: true, reason: null, images: 8 });
+    expect(converted!.onnx!.maxRel).toBeLessThanOrEqual(1e-4);
+
     const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});
-    expect(run).toMatchObject({ status: 'done', backend: 'wasm', embedEngine: 'tfjs-wasm', backboneId: DEFAULT_BACKBONE_ID });
+    expect(run).toMatchObject({ status: 'done', backend: 'wasm', embedEngine: 'onnxruntime', backboneId: DEFAULT_BACKBONE_ID });
     expect(run!.valAccuracy).toBeGreaterThan(0.75);
     const detail = await invoke<RunDetail>(studio, 'runs:get', { runId: run!.id });
     expect(detail.classNames).toEqual(['ants', 'bees']);

@@ -51,7 +51,10 @@ describe.skipIf(skip)('engine worker', () => {
       { onEvent: (e) => events.push(e), onProgress: (p) => phases.add(p.phase) },
     );
     expect(outcome.valAccuracy).toBeGreaterThan(0.75);
-    expect(outcome.embedder.engine).toBe('tfjs-wasm');
+    // The frozen backbone ran on onnxruntime after a parity check; the head trained on wasm.
+    expect(outcome.embedder.engine).toBe('onnxruntime');
+    expect(outcome.embedder.onnx).toMatchObject({ ok: true, reason: null, images: 8 });
+    expect(outcome.embedder.onnx!.maxRel).toBeLessThanOrEqual(1e-4);
     expect(outcome.labelsChecked).toBeGreaterThan(0);
     expect([...phases]).toEqual(expect.arrayContaining(['embedding', 'training', 'evaluating', 'checking labels']));
     const epochs = events.filter((e) => e.kind === 'epoch');
@@ -59,7 +62,7 @@ describe.skipIf(skip)('engine worker', () => {
     expect(events[0]).toEqual({ kind: 'run-started', runId: outcome.runId });
     // Written by the worker's own connection, read here through the main thread's.
     const run = project.db.prepare('SELECT status, backend, embed_engine AS embedEngine FROM runs WHERE id = ?').get(outcome.runId);
-    expect(run).toEqual({ status: 'done', backend: 'wasm', embedEngine: 'tfjs-wasm' });
+    expect(run).toEqual({ status: 'done', backend: 'wasm', embedEngine: 'onnxruntime' });
     const predicted = project.db.prepare('SELECT count(*) FROM predictions WHERE run_id = ?').pluck().get(outcome.runId);
     expect(predicted).toBe(96);
   });

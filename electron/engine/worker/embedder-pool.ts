@@ -1,15 +1,16 @@
-// Loaded backbones stay loaded in the worker: reading weights and warming a backend costs
-// seconds, and a studio trains, predicts and previews with the same backbone again and again.
+// Loaded backbones stay loaded in the worker: reading weights, converting to ONNX and warming a
+// runtime cost seconds, and a studio trains, predicts and previews with the same backbone again
+// and again.
 import { StudioError } from '../../ipc/result.js';
-import { currentBackend } from '../backend.js';
 import { findBackbone, type BackboneSpec } from '../backbones/catalogue.js';
 import { installedDir, readInstall } from '../backbones/model-cache.js';
-import { loadBackbone } from '../backbones/load.js';
 import type { Embedder } from '../embedder.js';
+import { openEmbedder, type EmbedderReport } from '../embedders/open-embedder.js';
+import type { ImageSource } from '../images/decode.js';
 
 export interface PooledEmbedder {
   embedder: Embedder;
-  skipped: Array<{ engine: string; reason: string }>;
+  report: EmbedderReport;
 }
 
 /** The installed backbone's spec (imported models are not in the catalogue). */
@@ -24,17 +25,15 @@ export function installedBackbone(id: string): { spec: BackboneSpec; dir: string
 
 const pool = new Map<string, Promise<PooledEmbedder>>();
 
-async function open(spec: BackboneSpec, dir: string): Promise<PooledEmbedder> {
-  const embedder = await loadBackbone(dir, spec);
-  const skipped = (currentBackend()?.skipped ?? []).map((s) => ({ engine: `tfjs-${s.backend}`, reason: s.reason }));
-  return { embedder, skipped };
-}
+/** Worker-wide choice (STUDIO_EMBEDDER=tfjs keeps the backbone on tfjs, e.g. for comparisons). */
+const onnxAllowed = () => process.env.STUDIO_EMBEDDER !== 'tfjs';
 
-export function embedderFor(id: string): Promise<PooledEmbedder> {
+/** `samples` gives a few of the images about to be embedded, to check an ONNX conversion on. */
+export function embedderFor(id: string, samples: () => Promise<ImageSource[]>): Promise<PooledEmbedder> {
   let entry = pool.get(id);
   if (!entry) {
     const { spec, dir } = installedBackbone(id);
-    entry = open(spec, dir);
+    entry = openEmbedder(spec, dir, { samples, onnx: onnxAllowed() });
     // A failed load is not cached: the user may fix the model folder and try again.
     entry.catch(() => pool.delete(id));
     pool.set(id, entry);

@@ -20,7 +20,12 @@ export interface TrainOutcome {
   bestEpoch: number;
   epochs: number;
   /** Which engine embedded, and why faster ones were passed over. */
-  embedder: { engine: string; skipped: Array<{ engine: string; reason: string }> };
+  embedder: {
+    engine: string;
+    skipped: Array<{ engine: string; reason: string }>;
+    /** The backbone's ONNX conversion check, when onnxruntime was tried. */
+    onnx: { ok: boolean; reason: string | null; maxRel: number | null; images: number } | null;
+  };
   timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; totalMs: number };
   embedded: { computed: number; cached: number; failed: number };
   /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped). */

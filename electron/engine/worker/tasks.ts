@@ -1,6 +1,7 @@
 // The engine worker's task table: each entry turns typed arguments into a call of the engine's
 // plain functions (which also run without a worker, in tests and the CLI).
 import { StudioError } from '../../ipc/result.js';
+import type { Db } from '../../project/database.js';
 import { readSettings } from '../../project/settings.js';
 import { capabilities, currentBackend } from '../backend.js';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../backbones/catalogue.js';
@@ -24,6 +25,11 @@ function backend() {
   return info;
 }
 
+/** A few of the project's present image files, to check a backbone conversion on. */
+function sampleImagePaths(db: Db): string[] {
+  return db.prepare(`SELECT path FROM image_paths WHERE present = 1 ORDER BY image_id LIMIT 16`).pluck().all() as string[];
+}
+
 const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));
 
 export const tasks: TaskTable = {
@@ -39,7 +45,7 @@ export const tasks: TaskTable = {
       const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
       const { spec } = installedBackbone(backboneId);
       ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
-      const { embedder, skipped } = await embedderFor(backboneId);
+      const { embedder, report } = await embedderFor(backboneId, async () => sampleImagePaths(db));
       let runId = 0;
       const result = await runTraining({
         db,
@@ -81,7 +87,7 @@ export const tasks: TaskTable = {
         testAccuracy: result.test?.accuracy ?? null,
         bestEpoch: result.bestEpoch,
         epochs: result.epochs,
-        embedder: { engine: embedder.engine, skipped },
+        embedder: { engine: report.engine, skipped: report.skipped, onnx: report.onnx && { ok: report.onnx.ok, reason: report.onnx.reason, maxRel: report.onnx.parity?.maxRel ?? null, images: report.onnx.parity?.images ?? 0 } },
         timings: result.timings,
         embedded: result.embedded,
         labelsChecked,
@@ -97,8 +103,9 @@ export const tasks: TaskTable = {
     withProjectDb(projectDir, async (db) => {
       const model = await loadRunModel(db, projectDir, runId);
       try {
-        const { embedder } = await embedderFor(model.backboneId);
-        const predictions = await predictImages(model, embedder, images.map(source), ctx.checkpoint);
+        const sources = images.map(source);
+        const { embedder } = await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources]);
+        const predictions = await predictImages(model, embedder, sources, ctx.checkpoint);
         return {
           runId,
           classIds: model.classIds,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { backboneState, listInstalled } from '../../engine/backbones/model-cache.js';
+import { backboneState, installedDir, listInstalled } from '../../engine/backbones/model-cache.js';
+import { readOnnxRecord } from '../../engine/embedders/onnx-record.js';
 import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catalogue.js';
 import type { ImageInput as WorkerImage } from '../../engine/worker/protocol.js';
 import type { engineChannels } from '../../ipc/channels/engine.js';
@@ -14,6 +15,11 @@ import type { ServiceDeps } from '../deps.js';
 import { TrainJobs } from '../train-jobs.js';
 
 const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+
+function onnxSummary(dir: string): BackboneEntry['onnx'] {
+  const record = readOnnxRecord(dir);
+  return record && { ok: record.ok, reason: record.reason, maxRel: record.parity?.maxRel ?? null, images: record.parity?.images ?? 0 };
+}
 
 function backboneEntries(cache: string): BackboneEntry[] {
   const installed = listInstalled(cache);
@@ -30,6 +36,7 @@ function backboneEntries(cache: string): BackboneEntry[] {
     isDefault: spec.id === DEFAULT_BACKBONE_ID,
     state: backboneState(spec.id, cache),
     origin,
+    onnx: onnxSummary(installedDir(spec.id, cache)),
   });
   const catalogue = loadCatalogue();
   const known = new Set(catalogue.map((b) => b.id));
