@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../electron/engine/backend.js';
 import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
+import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { loadBackbone } from '../../electron/engine/backbones/load.js';
+import { openEmbedder } from '../../electron/engine/embedders/open-embedder.js';
+import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
 import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
@@ -40,26 +43,72 @@ const HYMENOPTERA = fixture('datasets', 'hymenoptera');
 const splits = { train: 'train', val: 'test' } as const;
 
 const backend = await initBackend((process.env.STUDIO_BACKEND as BackendName | undefined) ?? undefined);
-log(`backend: ${backend.label}`);
+log(`backend: ${backend.label}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const spec = findBackbone('mobilenet-v2-0.35-224')!;
-const backbone = await loadBackbone(fixture('models', spec.fixture!), spec);
+const cacheDir = path.join(work, 'models');
+const { dir: backboneDir } = await importBackboneFolder(fixture('models', spec.fixture!), { cache: cacheDir, spec });
+// The tfjs backbone (what the baseline uses, and the wasm rung) and the ladder's choice.
+const backbone = await loadBackbone(backboneDir, spec);
 const config = TrainConfig.parse({});
 
-// 1. Embed throughput: decode + resize + embed, every hymenoptera image, nothing cached.
 const embedProject = fixtureProject(path.join(work, 'embed'), HYMENOPTERA, { splits });
 const settings = readSettings(embedProject.db);
 const preprocessing = runPreprocessing(spec, settings);
 const examples = loadExamples(embedProject.db, runClasses(embedProject.db));
-const cache = new EmbeddingCache(embedProject.db, spec.id, backbone.dim);
-// Warm the backbone once so that the figure is the steady state, as in the baseline.
-await backbone.embed(new Float32Array(spec.input.size * spec.input.size * 3), 1);
+const files = examples.map((e) => e.paths[0]!);
 let t = Date.now();
-const embedResult = await embedItems(
-  examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: specHash(preprocessing, 0, settings.augmentation, config.seed) }, paths: e.paths, augment: IDENTITY })),
-  { embedder: backbone, cache, preprocessing },
-);
-const embedImgPerS = embedResult.embedded / ((Date.now() - t) / 1000);
-log(`embed: ${embedResult.embedded} images, ${round(embedImgPerS, 1)} img/s (${backbone.engine}), ${embedResult.failed.length} failed`);
+const ladder = await openEmbedder(spec, backboneDir, { samples: async () => files.slice(0, 16) });
+const embedder = ladder.embedder;
+log(`embedder: ${ladder.report.engine} (conversion + parity check ${Date.now() - t} ms; ${ladder.report.skipped.map((s) => `${s.engine}: ${s.reason}`).join('; ')})`);
+
+/** Maps with `inFlight` calls outstanding, results in input order. */
+async function mapInFlight<T, R>(items: readonly T[], inFlight: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+/** decode + resize + embed through the pipeline, nothing cached; images per second. */
+async function embedThroughput(which: Embedder, label: string): Promise<number> {
+  const cache = new EmbeddingCache(embedProject.db, `${spec.id}-${label}`, which.dim);
+  // Warm the engine once so that the figure is the steady state, as in the baseline.
+  await which.embed(new Float32Array(spec.input.size * spec.input.size * 3), 1);
+  const start = Date.now();
+  const result = await embedItems(
+    examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: specHash(preprocessing, 0, settings.augmentation, config.seed) }, paths: e.paths, augment: IDENTITY })),
+    { embedder: which, cache, preprocessing },
+  );
+  const perS = result.embedded / ((Date.now() - start) / 1000);
+  log(`embed (${label}): ${result.embedded} images, ${round(perS, 1)} img/s, ${result.failed.length} failed`);
+  return perS;
+}
+
+// 1. Embed throughput: the full pipeline with the ladder's engine and with tfjs on wasm, then
+// each stage alone on the same images (sharp decode; onnxruntime on decoded tensors).
+const embedImgPerS = await embedThroughput(embedder, embedder.engine);
+const wasmEmbedImgPerS = await embedThroughput(backbone, backbone.engine);
+const decodeStart = Date.now();
+const decodedAll = await mapInFlight(files, os.availableParallelism() * 2, (f) => decodeForModel(f, preprocessing).catch(() => null));
+const decodeImgPerS = decodedAll.filter(Boolean).length / ((Date.now() - decodeStart) / 1000);
+const rawCount = Math.min(64, decodedAll.filter(Boolean).length);
+const pixels = new Float32Array(rawCount * spec.input.size * spec.input.size * 3);
+decodedAll.filter((d) => d !== null).slice(0, rawCount).forEach((d, i) => scalePixels(d!.pixels, preprocessing.scaling, pixels, i * d!.pixels.length));
+let ortRawImgPerS: number | null = null;
+if (embedder.engine === 'onnxruntime') {
+  const per = spec.input.size * spec.input.size * 3;
+  const rounds = 4;
+  const start = Date.now();
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < rawCount; i += 32) await embedder.embed(pixels.subarray(i * per, Math.min(rawCount, i + 32) * per), Math.min(32, rawCount - i));
+  ortRawImgPerS = (rounds * rawCount) / ((Date.now() - start) / 1000);
+}
+const ceiling = ortRawImgPerS === null ? null : 1 / (1 / ortRawImgPerS + 1 / decodeImgPerS);
+log(`decode alone: ${round(decodeImgPerS, 1)} img/s; onnxruntime alone: ${ortRawImgPerS === null ? 'n/a' : round(ortRawImgPerS, 1)} img/s; pipeline ceiling ${ceiling === null ? 'n/a' : round(ceiling, 1)} img/s`);
 embedProject.close();
 
 // 2. Baseline.
@@ -71,7 +120,7 @@ log(`baseline (Teachable Machine style): ${round(baseline.wallS)} s (embed ${rou
 // 3. One-click train on a fresh project (no cached embeddings).
 const project = fixtureProject(path.join(work, 'one-click'), HYMENOPTERA, { splits });
 t = Date.now();
-const run = await runTraining({ db: project.db, projectDir: project.dir, embedder: backbone, backbone: spec, backend, config, settings: readSettings(project.db) });
+const run = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings: readSettings(project.db) });
 const trainS = (Date.now() - t) / 1000;
 const valAcc = run.test?.accuracy ?? 0;
 log(`one-click: ${round(trainS)} s ${JSON.stringify(run.timings)}, val acc ${round(valAcc, 3)}, epochs ${run.epochs} (best ${run.bestEpoch})`);
@@ -87,7 +136,7 @@ for (const e of newlyLabeled) project.db.prepare('DELETE FROM embeddings WHERE i
 for (const ids of byClass.values()) applyLabels(project.db, ids, null);
 for (const [label, ids] of byClass) applyLabels(project.db, ids, run.classes.ids[label]!);
 t = Date.now();
-const retrain = await runTraining({ db: project.db, projectDir: project.dir, embedder: backbone, backbone: spec, backend, config, settings: readSettings(project.db) });
+const retrain = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings: readSettings(project.db) });
 const retrainS = (Date.now() - t) / 1000;
 log(`retrain after 20 new labels: ${round(retrainS)} s (${retrain.embedded.computed} views embedded, ${retrain.embedded.cached} from cache)`);
 project.close();
@@ -136,8 +185,14 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 fs.rmSync(work, { recursive: true, force: true });
 const figures = {
   backend: backend.name,
-  embed_engine: backbone.engine,
+  embed_engine: embedder.engine,
   embed_img_per_s: round(embedImgPerS, 1),
+  wasm_embed_img_per_s: round(wasmEmbedImgPerS, 1),
+  ort_raw_img_per_s: ortRawImgPerS === null ? null : round(ortRawImgPerS, 1),
+  decode_img_per_s: round(decodeImgPerS, 1),
+  pipeline_ceiling_img_per_s: ceiling === null ? null : round(ceiling, 1),
+  embed_vs_ceiling: ceiling === null ? null : round(embedImgPerS / ceiling),
+  embed_vs_wasm: round(embedImgPerS / wasmEmbedImgPerS),
   baseline_train_s: round(baseline.wallS),
   baseline_val_acc: round(baseline.accuracy, 4),
   train_s: round(trainS),

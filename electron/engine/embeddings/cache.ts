@@ -8,9 +8,12 @@ import { fromFloat16, toFloat16 } from './float16.js';
 
 export type EmbeddingDtype = 'float32' | 'float16';
 
+/** Bumped when the augmentation code changes what a view looks like (cached views go stale). */
+const AUGMENT_VERSION = 2;
+
 /** View 0 depends only on preprocessing; augmented views also on the augmentation and seed. */
 export function specHash(preprocessing: Preprocessing, view: number, augmentation: Augmentation, seed: number): string {
-  const key = view === 0 ? { preprocessing } : { preprocessing, augmentation, seed };
+  const key = view === 0 ? { preprocessing } : { preprocessing, augmentation, seed, augmentVersion: AUGMENT_VERSION };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
 }
 

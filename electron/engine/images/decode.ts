@@ -35,44 +35,58 @@ async function toRawRgb(image: Sharp): Promise<{ data: Buffer; width: number; he
   return { data, width: info.width, height: info.height };
 }
 
-/** Applies geometric and photometric augmentation at the source resolution. */
-async function augmented(source: ImageSource, p: AugmentParams): Promise<Sharp> {
-  let rotated = await toRawRgb(open(source).rotate(p.rotationDeg, { background: '#808080' }));
+/**
+ * The augmentation's working resolution, as a multiple of the input size: geometric and colour
+ * changes on a 12 MP photo would cost far more than the backbone, and twice the input size keeps
+ * the detail a crop of up to 50 % zoom needs before the final resize.
+ */
+const WORKING_SCALE = 2;
+
+function raw(image: { data: Buffer; width: number; height: number }): Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+}
+
+/**
+ * Geometric and photometric augmentation in one sharp pipeline over a working copy (see
+ * WORKING_SCALE): rotate, crop the rotation's grey corners and the zoom in one extract, resize
+ * by the spec, then flips and colour (pointwise, so cheaper on the small image).
+ */
+async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing): Promise<Sharp> {
+  // Large photos are shrunk first (one extra pass); small ones go through in a single pipeline.
+  const meta = await open(source).metadata();
+  const side = spec.inputSize * WORKING_SCALE;
+  const big = Math.min(meta.autoOrient?.width ?? meta.width ?? 0, meta.autoOrient?.height ?? meta.height ?? 0) > side * 1.5;
+  const working = big ? await toRawRgb(open(source).resize(side, side, { fit: 'outside', withoutEnlargement: true })) : null;
+  const w0 = working?.width ?? (meta.autoOrient?.width ?? meta.width ?? 1);
+  const h0 = working?.height ?? (meta.autoOrient?.height ?? meta.height ?? 1);
+  let image = working ? raw(working) : open(source);
+  // The box of the original aspect that stays free of rotation corners, centred.
+  let box = { left: 0, top: 0, width: w0, height: h0 };
   if (p.rotationDeg !== 0) {
-    // Crop the rotation's grey corners away: keep the largest centred box of the original aspect.
-    const meta = await open(source).metadata();
-    const w0 = (meta.autoOrient?.width ?? meta.width) || 1;
-    const h0 = (meta.autoOrient?.height ?? meta.height) || 1;
+    image = image.rotate(p.rotationDeg, { background: '#808080' });
     const t = (Math.abs(p.rotationDeg) * Math.PI) / 180;
+    const rw = w0 * Math.abs(Math.cos(t)) + h0 * Math.abs(Math.sin(t));
+    const rh = w0 * Math.abs(Math.sin(t)) + h0 * Math.abs(Math.cos(t));
     const s = 1 / (Math.cos(t) + Math.sin(t) * Math.max(w0 / h0, h0 / w0));
-    const w = Math.max(1, Math.floor(w0 * s));
-    const h = Math.max(1, Math.floor(h0 * s));
-    const left = Math.max(0, Math.floor((rotated.width - w) / 2));
-    const top = Math.max(0, Math.floor((rotated.height - h) / 2));
-    rotated = await toRawRgb(
-      sharp(rotated.data, { raw: { width: rotated.width, height: rotated.height, channels: 3 } }).extract({
-        left,
-        top,
-        width: Math.min(w, rotated.width - left),
-        height: Math.min(h, rotated.height - top),
-      }),
-    );
+    // One pixel inside on each side: sharp rounds the rotated canvas its own way.
+    const width = Math.max(1, Math.floor(w0 * s) - 2);
+    const height = Math.max(1, Math.floor(h0 * s) - 2);
+    box = { left: Math.max(0, Math.floor((rw - width) / 2)), top: Math.max(0, Math.floor((rh - height) / 2)), width, height };
   }
-  const cw = Math.max(1, Math.round(rotated.width * p.cropScale));
-  const ch = Math.max(1, Math.round(rotated.height * p.cropScale));
-  let image = sharp(rotated.data, { raw: { width: rotated.width, height: rotated.height, channels: 3 } }).extract({
-    left: Math.round((rotated.width - cw) * p.cropX),
-    top: Math.round((rotated.height - ch) * p.cropY),
+  const cw = Math.max(1, Math.round(box.width * p.cropScale));
+  const ch = Math.max(1, Math.round(box.height * p.cropScale));
+  image = image.extract({
+    left: box.left + Math.round((box.width - cw) * p.cropX),
+    top: box.top + Math.round((box.height - ch) * p.cropY),
     width: cw,
     height: ch,
   });
+  image = resizeBySpec(image, spec);
   if (p.flipHorizontal) image = image.flop();
   if (p.flipVertical) image = image.flip();
   if (p.brightness !== 1 || p.saturation !== 1) image = image.modulate({ brightness: p.brightness, saturation: p.saturation });
   if (p.contrast !== 1) image = image.linear(p.contrast, 128 * (1 - p.contrast));
-  // Materialise so that the final resize sees the augmented pixels, whatever sharp's op order.
-  const done = await toRawRgb(image);
-  return sharp(done.data, { raw: { width: done.width, height: done.height, channels: 3 } });
+  return image;
 }
 
 function resizeBySpec(image: Sharp, spec: Preprocessing): Sharp {
@@ -88,8 +102,8 @@ function resizeBySpec(image: Sharp, spec: Preprocessing): Sharp {
 }
 
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY): Promise<DecodedImage> {
-  const base = isIdentity(augment) ? open(source) : await augmented(source, augment);
-  const { data, width, height } = await toRawRgb(resizeBySpec(base, spec));
+  const image = isIdentity(augment) ? resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
+  const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };
 }
