@@ -3,7 +3,7 @@
 // user sees in a viewer (orientation applied, alpha on white), checked by pixel content.
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForModel, PIXEL_LIMIT, type DecodedImage } from '../../electron/engine/images/decode.js';
 import type { Preprocessing } from '../../electron/ipc/schemas.js';
@@ -22,7 +22,7 @@ const BLACK: Rgb = [0, 0, 0];
 const spec = (resizeMode: Preprocessing['resizeMode'] = 'squash', inputSize = 64): Preprocessing => ({ inputSize, resizeMode, scaling: 'minus1to1' });
 
 /** Raw RGB where colour(x, y) paints each pixel. */
-function paint(width: number, height: number, colour: (x: number, y: number) => Rgb): sharp.Sharp {
+function paint(width: number, height: number, colour: (x: number, y: number) => Rgb): Sharp {
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(colour(x, y), (y * width + x) * 3);
   return sharp(data, { raw: { width, height, channels: 3 } });

@@ -37,6 +37,11 @@ export class ShuffledBatches {
     this.labels = new Int32Array(batchSize);
   }
 
+  /** Vector values held in memory: one shard and one batch, whatever the number of items. */
+  get bufferedValues(): number {
+    return this.shardVectors.length + this.x.length;
+  }
+
   get batchesPerEpoch(): number {
     return Math.ceil(this.shards.reduce((n, s) => n + s.keys.length, 0) / this.batchSize);
   }
