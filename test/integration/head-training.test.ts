@@ -108,6 +108,20 @@ describe('EmbeddingCache.readKeys', () => {
     }
   }
 
+  for (const [what, extraRows] of [
+    ['dense', 0],
+    ['sparse', 3000],
+  ] as const) {
+    it(`tells which keys are cached (${what} span)`, () => {
+      const { cache, items } = cacheOf(400, { extraRows });
+      const absent = (i: number): CacheKey => ({ imageHash: fakeHash(2_000_000 + i), view: 0, specHash: i % 2 ? 'spec-views' : 'spec-plain' });
+      const keys = items.flatMap((item, i) => (i % 4 === 0 ? [item.key, absent(i)] : [item.key]));
+      const expected = keys.map((key) => cache.has(key));
+      expect(expected.filter((x) => !x)).toHaveLength(100);
+      expect(cache.hasMany(keys)).toEqual(expected);
+    });
+  }
+
   it('names a key that is not cached', () => {
     const { cache, items, dim } = cacheOf(50);
     const missing: CacheKey = { imageHash: fakeHash(9999), view: 0, specHash: 'spec-plain' };

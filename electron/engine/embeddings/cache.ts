@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Augmentation, Preprocessing } from '../../ipc/schemas.js';
 import type { Db } from '../../project/database.js';
 import { fromFloat16, toFloat16 } from './float16.js';
+import { planShards } from './shards.js';
 
 export type EmbeddingDtype = 'float32' | 'float16';
 
@@ -32,6 +33,7 @@ export class EmbeddingCache {
   private readonly putStmt;
   private readonly countSpecStmt;
   private readonly rangeStmt;
+  private readonly keysInRangeStmt;
   /** Rows per spec hash, counted once (counting walks every row: 2.5 µs each) until a write. */
   private readonly specRows = new Map<string, number>();
 
@@ -50,6 +52,7 @@ export class EmbeddingCache {
     const range = 'FROM embeddings WHERE backbone_id = ? AND spec_hash = ? AND image_hash BETWEEN ? AND ?';
     this.countSpecStmt = db.prepare('SELECT count(*) FROM embeddings WHERE backbone_id = ? AND spec_hash = ?').pluck();
     this.rangeStmt = db.prepare(`SELECT image_hash, view, dtype, data ${range}`).raw();
+    this.keysInRangeStmt = db.prepare(`SELECT image_hash, view ${range}`).raw();
   }
 
   has(key: CacheKey): boolean {
@@ -84,36 +87,22 @@ export class EmbeddingCache {
    * (keys that sit together in hash order, as shards.ts groups them), else one by one.
    */
   readKeys(keys: readonly CacheKey[], out: Float32Array, rows?: ArrayLike<number>): void {
-    const bySpec = new Map<string, CacheKey[]>();
     const rowOf = new Map<string, number[]>();
     keys.forEach((key, i) => {
-      const id = `${key.specHash}:${key.imageHash}:${key.view}`;
+      const id = keyId(key);
+      const row = rows ? rows[i]! : i;
       const existing = rowOf.get(id);
-      if (existing) existing.push(rows ? rows[i]! : i);
-      else {
-        rowOf.set(id, [rows ? rows[i]! : i]);
-        const group = bySpec.get(key.specHash);
-        if (group) group.push(key);
-        else bySpec.set(key.specHash, [key]);
-      }
+      if (existing) existing.push(row);
+      else rowOf.set(id, [row]);
     });
     const missing = (key: CacheKey) => new Error(`embedding for ${key.imageHash.slice(0, 12)} view ${key.view} is not cached`);
-    for (const [spec, group] of bySpec) {
-      let lo = group[0]!.imageHash;
-      let hi = lo;
-      for (const key of group) {
-        if (key.imageHash < lo) lo = key.imageHash;
-        if (key.imageHash > hi) hi = key.imageHash;
-      }
-      if (this.estimateRows(spec, lo, hi) > group.length * MAX_SCAN_WASTE) {
-        for (const key of group) {
-          const targets = rowOf.get(`${spec}:${key.imageHash}:${key.view}`)!;
-          for (const row of targets) if (!this.readInto(key, out, row * this.dim)) throw missing(key);
-        }
+    for (const span of this.spans(keys)) {
+      if (!span.scan) {
+        for (const key of span.keys) for (const row of rowOf.get(keyId(key))!) if (!this.readInto(key, out, row * this.dim)) throw missing(key);
         continue;
       }
-      for (const [hash, view, dtype, data] of this.rangeStmt.all(this.backboneId, spec, lo, hi) as Array<[string, number, EmbeddingDtype, Buffer]>) {
-        const id = `${spec}:${hash}:${view}`;
+      for (const [hash, view, dtype, data] of this.rangeStmt.all(this.backboneId, span.spec, span.lo, span.hi) as Array<[string, number, EmbeddingDtype, Buffer]>) {
+        const id = `${span.spec}:${hash}:${view}`;
         const targets = rowOf.get(id);
         if (!targets) continue;
         rowOf.delete(id);
@@ -121,9 +110,47 @@ export class EmbeddingCache {
         decodeVector(dtype, data, this.dim, out, first);
         for (const row of targets.slice(1)) out.copyWithin(row * this.dim, first, first + this.dim);
       }
-      const notFound = group.find((key) => rowOf.has(`${spec}:${key.imageHash}:${key.view}`));
+      const notFound = span.keys.find((key) => rowOf.has(keyId(key)));
       if (notFound) throw missing(notFound);
     }
+  }
+
+  /** Which keys are cached, in order; like readKeys, by key-only range scans where they pay. */
+  hasMany(keys: readonly CacheKey[]): boolean[] {
+    const result = new Array<boolean>(keys.length).fill(false);
+    // Shard by shard, so the set of keys seen stays small whatever the number of keys.
+    for (const shard of planShards(keys.map((key, index) => ({ key, index })))) {
+      const present = new Set<string>();
+      for (const span of this.spans(shard.map((s) => s.key))) {
+        if (!span.scan) {
+          for (const key of span.keys) if (this.has(key)) present.add(keyId(key));
+          continue;
+        }
+        for (const [hash, view] of this.keysInRangeStmt.all(this.backboneId, span.spec, span.lo, span.hi) as Array<[string, number]>) present.add(`${span.spec}:${hash}:${view}`);
+      }
+      for (const s of shard) result[s.index] = present.has(keyId(s.key));
+    }
+    return result;
+  }
+
+  /** The distinct keys per spec hash, the span of image hashes they cover, and whether to scan it. */
+  private spans(keys: readonly CacheKey[]): Array<{ spec: string; keys: CacheKey[]; lo: string; hi: string; scan: boolean }> {
+    const bySpec = new Map<string, Map<string, CacheKey>>();
+    for (const key of keys) {
+      let group = bySpec.get(key.specHash);
+      if (!group) bySpec.set(key.specHash, (group = new Map()));
+      group.set(keyId(key), key);
+    }
+    return [...bySpec].map(([spec, group]) => {
+      const distinct = [...group.values()];
+      let lo = distinct[0]!.imageHash;
+      let hi = lo;
+      for (const key of distinct) {
+        if (key.imageHash < lo) lo = key.imageHash;
+        if (key.imageHash > hi) hi = key.imageHash;
+      }
+      return { spec, keys: distinct, lo, hi, scan: this.estimateRows(spec, lo, hi) <= distinct.length * MAX_SCAN_WASTE };
+    });
   }
 
   /** Rows of `spec` with image hashes in [lo, hi]: content hashes are uniform, so its share of the hash space. */
@@ -144,6 +171,8 @@ export class EmbeddingCache {
     return out;
   }
 }
+
+const keyId = (key: CacheKey) => `${key.specHash}:${key.imageHash}:${key.view}`;
 
 /** A blob as typed values; copied only when its bytes are not aligned for the view. */
 function typedView<T>(data: Buffer, bytesPer: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T {

@@ -6,7 +6,7 @@
 import type { CacheKey } from './cache.js';
 
 /** Vectors per shard when reading a whole set (training epochs, predictions). */
-export const SHARD_ROWS = 2048;
+export const SHARD_ROWS = 1024;
 
 export function planShards<T extends { key: CacheKey }>(items: readonly T[], rows = SHARD_ROWS): T[][] {
   const sorted = [...items].sort((a, b) => (a.key.imageHash < b.key.imageHash ? -1 : a.key.imageHash > b.key.imageHash ? 1 : a.key.view - b.key.view));
