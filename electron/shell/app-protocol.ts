@@ -28,7 +28,10 @@ export function createAppHandler(options: AppProtocolOptions): (request: Request
     if (!file) return textResponse(404, 'Not found', securityHeaders);
     let handle: fs.promises.FileHandle | null = null;
     try {
-      handle = await fs.promises.open(file, fs.constants.O_RDONLY);
+      // A link inside the build that points elsewhere is not part of the renderer.
+      const [real, realRoot] = await Promise.all([fs.promises.realpath(file), fs.promises.realpath(root)]);
+      if (!real.startsWith(realRoot + path.sep)) throw new Error('outside the renderer');
+      handle = await fs.promises.open(real, fs.constants.O_RDONLY);
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error('not a file');
       const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
