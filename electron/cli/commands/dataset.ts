@@ -71,10 +71,6 @@ async function importAndWatch(ctx: CommandContext, root: string): Promise<number
   try {
     openProjectForCli(ctx.args[0]!).close();
     studio.session.open(path.resolve(ctx.args[0]!));
-    const stopChanges = client.on('watch:changed', (change) => {
-      if (change.folder !== root) return;
-      ctx.out.line(change, `${new Date().toLocaleTimeString()} ${root}: ${change.added} added, ${change.changed} changed, ${change.removed} removed, ${change.moved} moved, ${change.problems} problems`);
-    });
     let reconcileId: number | null = null;
     const end = await followJob(
       client,
@@ -87,12 +83,16 @@ async function importAndWatch(ctx: CommandContext, root: string): Promise<number
       { progress: ctx.out.progress(), signal: ctx.signal },
     );
     if (end.status !== 'done') {
-      stopChanges();
       ctx.out.note(`The first pass over ${root} ${end.status}${end.error ? `: ${end.error}` : ''}.`);
       return 1;
     }
     const report = await client.invoke('import:report', { importId: reconcileId!, limit: PROBLEMS_SHOWN });
     printImport(ctx.out, importResult(report!, report!));
+    // From here on, each batch the watcher imports (the first pass was just reported).
+    const stopChanges = client.on('watch:changed', (change) => {
+      if (change.folder !== root || change.importId === reconcileId) return;
+      ctx.out.line(change, `${new Date().toLocaleTimeString()} ${root}: ${change.added} added, ${change.changed} changed, ${change.removed} removed, ${change.moved} moved, ${change.problems} problems`);
+    });
     ctx.out.note(`Watching ${root} for new and changed images. Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
     stopChanges();
