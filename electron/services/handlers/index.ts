@@ -6,6 +6,7 @@ import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
+import { shellHandlers } from './shell.js';
 
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
@@ -14,5 +15,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...libraryHandlers(deps),
     ...datasetHandlers(deps),
     ...engineHandlers(deps),
+    ...shellHandlers(deps),
   };
 }
