@@ -2,6 +2,7 @@
 import type { EngineHost } from '../engine/worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import type { RecentProjects } from './recent-projects.js';
 import type { Session } from './session.js';
 
 export interface ServiceDeps {
@@ -10,4 +11,6 @@ export interface ServiceDeps {
   jobs: JobManager;
   /** The training engine's worker thread (started on first use). */
   engine: EngineHost;
+  /** Recently opened projects (user data folder). */
+  recent: RecentProjects;
 }

@@ -5,13 +5,17 @@ import { EngineHost } from '../engine/worker/engine-host.js';
 import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';
+import { projectInfo } from '../project/project.js';
+import { RecentProjects } from './recent-projects.js';
 import { Session } from './session.js';
+import { defaultUserDataDir } from './user-data.js';
 
 export interface Studio {
   session: Session;
   bus: EventBus;
   jobs: JobManager;
   engine: EngineHost;
+  recent: RecentProjects;
   dispatch: Dispatch;
   /** Cancels jobs, stops the engine worker and closes the project. */
   close(): Promise<void>;
@@ -20,6 +24,8 @@ export interface Studio {
 export interface StudioOptions extends DispatchOptions {
   /** The engine to use (tests pass one with a private model cache). */
   engine?: EngineHost;
+  /** Where per-user state lives (default: the platform's app data folder, or STUDIO_USER_DATA). */
+  userDataDir?: string;
 }
 
 export function createStudio(options: StudioOptions = {}): Studio {
@@ -27,7 +33,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const bus = new EventBus();
   const jobs = new JobManager(bus);
   const engine = options.engine ?? new EngineHost({ modelCache: modelCacheDir() });
-  const dispatch = createDispatcher(createHandlers({ session, bus, jobs, engine }), {
+  const recent = new RecentProjects(options.userDataDir ?? defaultUserDataDir());
+  // Whoever opens a project (a channel, the CLI's serve, a test) puts it on the recent list.
+  session.observe({ opened: (project) => recent.record(project.dir, projectInfo(project).name) });
+  const dispatch = createDispatcher(createHandlers({ session, bus, jobs, engine, recent }), {
     onInternalError: (channel, error) => console.error(`[studio] ${channel} failed:`, error),
     ...options,
   });
@@ -36,6 +45,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     bus,
     jobs,
     engine,
+    recent,
     dispatch,
     close: async () => {
       jobs.cancelAll();
