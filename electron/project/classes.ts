@@ -35,10 +35,10 @@ function shortcutOwner(db: Db, shortcut: number): number | undefined {
   return db.prepare('SELECT id FROM classes WHERE shortcut = ?').pluck().get(shortcut) as number | undefined;
 }
 
-/** The first free number key 1..9 then 0, or null when all ten are taken. */
+/** The first free number key 1..9, or null when all nine are taken (0 clears a label in the grid). */
 function freeShortcut(db: Db): number | null {
   const taken = new Set(db.prepare('SELECT shortcut FROM classes WHERE shortcut IS NOT NULL').pluck().all() as number[]);
-  return [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].find((k) => !taken.has(k)) ?? null;
+  return [1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !taken.has(k)) ?? null;
 }
 
 export function createClass(db: Db, input: { name: string; color?: string | undefined; shortcut?: number | null | undefined }): ClassRow {
