@@ -8,7 +8,7 @@ export interface Notice {
   hint: string | null;
 }
 
-const INFO_MS = 4000;
+const INFO_MS = 3000;
 
 export class Notices {
   list = $state<Notice[]>([]);
@@ -19,7 +19,9 @@ export class Notices {
     this.push({ kind: 'error', message: context ? `${context}: ${message}` : message, hint });
   }
 
+  /** A short confirmation; it replaces the previous one rather than piling up. */
   info(message: string): void {
+    this.list = this.list.filter((n) => n.kind !== 'info');
     const id = this.push({ kind: 'info', message, hint: null });
     setTimeout(() => this.dismiss(id), INFO_MS);
   }
