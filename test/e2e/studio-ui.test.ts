@@ -144,17 +144,24 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
       await page.getByTestId('import-folder').fill(source);
       await page.getByRole('button', { name: 'Import folder' }).click();
 
-      // Follow what the page shows until the report arrives.
+      // Follow what the page shows until the report arrives (one snapshot of the DOM per look).
       const seen = { panelProgress: new Set<string>(), eta: false, tray: false };
       const until = Date.now() + 90_000;
-      while (!(await page.getByTestId('import-report').isVisible())) {
+      for (;;) {
+        const look = await page.evaluate(() => {
+          const progress = document.querySelector('[data-testid=import-panel] [data-testid=progress]');
+          return {
+            phase: progress?.getAttribute('data-phase') ?? null,
+            eta: progress?.querySelector('[data-testid=progress-eta]')?.textContent ?? '',
+            tray: document.querySelector('[data-testid=job][data-kind=import][data-status=running]') !== null,
+            report: document.querySelector('[data-testid=import-report]') !== null,
+          };
+        });
+        if (look.phase) seen.panelProgress.add(look.phase);
+        if (/left/.test(look.eta)) seen.eta = true;
+        if (look.tray) seen.tray = true;
+        if (look.report) break;
         if (Date.now() > until) throw new Error('the import report did not appear within 90 s');
-        const progress = page.getByTestId('import-panel').getByTestId('progress');
-        if (await progress.isVisible().catch(() => false)) {
-          seen.panelProgress.add((await progress.getAttribute('data-phase').catch(() => null)) ?? '');
-          if (/left/.test((await progress.getByTestId('progress-eta').textContent().catch(() => '')) ?? '')) seen.eta = true;
-        }
-        if (await page.locator('[data-testid=job][data-kind=import]').isVisible().catch(() => false)) seen.tray = true;
         await page.waitForTimeout(40);
       }
       expect([...seen.panelProgress]).toContain('importing');
@@ -211,6 +218,7 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
       await page.keyboard.press('Control+Shift+Z');
       await expect.poll(() => labelOf(ids[22]!)).toEqual({ classId: bees, source: 'human' });
       expect(labelOf(ids[23]!)).toEqual({ classId: ants, source: 'import' });
+      await expect.poll(() => page.getByTestId('info').textContent()).toContain('Redone: 1 label.');
 
       // Undo and redo bring the focus to the image they changed.
       expect(await focusedIndex()).toBe(22);
@@ -359,7 +367,7 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
     await progress.waitFor({ timeout: 30_000 });
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByTestId('import-report').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
-    await expect.poll(() => page.locator('[data-testid=job][data-kind=import]').getAttribute('data-status')).toBe('cancelled');
+    await expect.poll(() => page.locator('[data-testid=job][data-kind=import][data-status=cancelled]').count()).toBe(1);
     const kept = db().prepare('SELECT count(*) FROM images').pluck().get() as number;
     expect(kept).toBeLessThan(200);
     await expect.poll(() => page.getByTestId('count').textContent()).toBe(`${kept} images`);
