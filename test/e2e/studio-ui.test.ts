@@ -186,6 +186,8 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
 
       await page.getByRole('button', { name: 'Close import' }).click();
       await expect.poll(() => page.getByTestId('count').textContent()).toBe(`${images} images`);
+      // The folders became classes with keys 1 and 2.
+      await expect.poll(() => page.getByTestId('filter-class').allTextContents()).toEqual([expect.stringMatching(/ants\s*1/), expect.stringMatching(/bees\s*2/)]);
     }, 120_000);
 
     it('labels with number keys, moves with arrows, undoes and redoes, all committed to SQLite', async () => {
@@ -203,8 +205,10 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
         await expect.poll(() => labelOf(ids[i]!)).toEqual({ classId: i % 2 === 0 ? bees : ants, source: 'human' });
       }
       expect(await focusedIndex()).toBe(24);
-      const latencies = await page.evaluate(() => performance.getEntriesByName('studio:label-commit').map((e) => e.duration));
-      expect(latencies).toHaveLength(24);
+      // The page measures when the answer reaches it, which can be just after SQLite shows the label.
+      const measured = () => page.evaluate(() => performance.getEntriesByName('studio:label-commit').map((e) => e.duration));
+      await expect.poll(async () => (await measured()).length).toBe(24);
+      const latencies = await measured();
       figures.keypress_p50_ms = Math.round(percentile(latencies, 50) * 10) / 10;
       figures.keypress_p95_ms = Math.round(percentile(latencies, 95) * 10) / 10;
       expect(figures.keypress_p95_ms).toBeLessThan(250);
@@ -318,7 +322,8 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => manager.count()).toBe(0);
 
-      // Its key labels right away.
+      // Its key labels right away (once the page has heard of the new key).
+      await expect.poll(() => page.locator('[data-testid=filter-class][data-name=hornets] kbd').textContent()).toBe('5');
       await (await revealCard(50)).click();
       const id50 = await cardId(50);
       await page.keyboard.press('5');

@@ -118,3 +118,21 @@ describe('page cache', () => {
     expect(cache.total).toBe(5);
   });
 });
+
+describe('page cache patches', () => {
+  it('rewrites the loaded rows of a change whose outcome is known, without a request', async () => {
+    const s = server(300);
+    let changes = 0;
+    const cache = new PageCache(s.fetchPage, { pageSize: 100, onChange: () => changes++ });
+    cache.want(0, 50);
+    s.calls[0]!.resolve();
+    await settle();
+    const before = changes;
+    expect(cache.patch(new Set([3, 250]), (row) => ({ ...row, classId: 9 }))).toBe(true);
+    expect(cache.row(2)).toMatchObject({ id: 3, classId: 9 });
+    expect(cache.row(3)).toMatchObject({ id: 4, classId: null });
+    expect(changes).toBe(before + 1);
+    expect(cache.patch(new Set([250]), (row) => ({ ...row, classId: 9 }))).toBe(false);
+    expect(s.calls).toHaveLength(1);
+  });
+});

@@ -81,6 +81,20 @@ export class PageCache {
     this.pump();
   }
 
+  /** Rewrites loaded rows in place (a change whose outcome is known); true when any was loaded. */
+  patch(ids: ReadonlySet<number>, update: (row: ImageRow) => ImageRow): boolean {
+    let touched = false;
+    for (const page of this.pages.values()) {
+      page.rows = page.rows.map((row) => {
+        if (!ids.has(row.id)) return row;
+        touched = true;
+        return update(row);
+      });
+    }
+    if (touched) this.options.onChange();
+    return touched;
+  }
+
   /** The data changed (labels, classes): refetch what is on screen, keep showing it meanwhile. */
   invalidate(): void {
     this.version++;
