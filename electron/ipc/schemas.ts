@@ -53,13 +53,22 @@ export const ImageRow = z.object({
 });
 export type ImageRow = z.infer<typeof ImageRow>;
 
+/** Most ids a filter can name: a health finding, a confusion cell, a saved selection. */
+export const MAX_FILTER_IDS = 10_000;
+
 export const ImageFilter = z.strictObject({
   classId: Id.optional(),
   unlabeled: z.boolean().optional(),
   split: Split.optional(),
   nameContains: z.string().max(256).optional(),
+  /** Only these images (e.g. the images of a health finding). */
+  imageIds: z.array(Id).min(1).max(MAX_FILTER_IDS).optional(),
 });
 export type ImageFilter = z.infer<typeof ImageFilter>;
+
+/** Grid order: date added (ids grow with it) or file name, either way round. */
+export const ImageSort = z.enum(['added', 'added-desc', 'name', 'name-desc']);
+export type ImageSort = z.infer<typeof ImageSort>;
 
 export const LabelSummary = z.object({
   total: z.int(),
@@ -78,6 +87,15 @@ export const ProjectInfo = z.object({
   classes: z.array(ClassRow),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+export const RecentProject = z.object({
+  path: z.string(),
+  name: z.string(),
+  openedAt: z.number(),
+  /** False when the folder no longer holds a project (moved, deleted, disk not mounted). */
+  exists: z.boolean(),
+});
+export type RecentProject = z.infer<typeof RecentProject>;
 
 export const LabelChange = z.object({
   /** 0 when nothing changed (e.g. the images already had that label). */

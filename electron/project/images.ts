@@ -1,5 +1,5 @@
 // Queries on images and their paths.
-import type { ImageFilter, ImageRow, Split } from '../ipc/schemas.js';
+import type { ImageFilter, ImageRow, ImageSort, Split } from '../ipc/schemas.js';
 import type { Db } from './database.js';
 
 export interface NewImage {
@@ -82,11 +82,35 @@ function whereClause(filter: ImageFilter | undefined): { sql: string; params: un
     parts.push(`EXISTS (SELECT 1 FROM image_paths q WHERE q.image_id = i.id AND instr(lower(q.path), lower(?)) > 0)`);
     params.push(filter.nameContains);
   }
+  if (filter?.imageIds) {
+    parts.push('i.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.imageIds));
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
-/** One page of the library grid, in a stable order (by id). */
-export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter): { total: number; rows: ImageRow[] } {
+// Ids grow with added_at, so id order is date order and needs no index of its own.
+const ORDER_BY: Record<ImageSort, string> = {
+  added: 'i.id',
+  'added-desc': 'i.id DESC',
+  name: 'i.name COLLATE NOCASE, i.id',
+  'name-desc': 'i.name COLLATE NOCASE DESC, i.id DESC',
+};
+
+/** Every image id the filter matches, in grid order, up to `cap` (select all, bulk actions). */
+export function matchingImageIds(db: Db, filter: ImageFilter | undefined, sort: ImageSort, cap: number): { total: number; ids: number[] } {
+  const where = whereClause(filter);
+  const ids = db
+    .prepare(`SELECT i.id FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql} ORDER BY ${ORDER_BY[sort]} LIMIT ?`)
+    .pluck()
+    .all(...where.params, cap + 1) as number[];
+  if (ids.length <= cap) return { total: ids.length, ids };
+  const total = db.prepare(`SELECT count(*) FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}`).pluck().get(...where.params) as number;
+  return { total, ids: ids.slice(0, cap) };
+}
+
+/** One page of the library grid, in a stable order (date added unless told otherwise). */
+export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter, sort: ImageSort = 'added'): { total: number; rows: ImageRow[] } {
   const where = whereClause(filter);
   const total = (
     db.prepare(`SELECT count(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}`).get(...where.params) as {
@@ -100,7 +124,7 @@ export function pageImages(db: Db, offset: number, limit: number, filter?: Image
               l.class_id, l.source, l.confidence
        FROM images i LEFT JOIN labels l ON l.image_id = i.id
        ${where.sql}
-       ORDER BY i.id LIMIT ? OFFSET ?`,
+       ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`,
     )
     .all(...where.params, limit, offset) as ImageDbRow[];
   return {

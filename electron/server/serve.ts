@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio, type Studio } from '../services/studio.js';
+import { mediaRoute } from './media-route.js';
 import { serveStatic } from './static-files.js';
 import { attachWebSocket } from './ws-server.js';
 
@@ -31,7 +32,11 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const studio = options.studio ?? createStudio();
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const server = http.createServer(serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR));
+  const media = mediaRoute({ token, project: () => studio.session.project });
+  const files = serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const server = http.createServer((req, res) => {
+    if (!media(req, res)) files(req, res);
+  });
   let port = 0;
   const ws = attachWebSocket({
     server,

@@ -3,6 +3,7 @@ import type { EngineHost } from '../engine/worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { NativeDialogs } from '../shell/dialogs.js';
+import type { RecentProjects } from './recent-projects.js';
 import type { Session } from './session.js';
 
 export interface ServiceDeps {
@@ -13,4 +14,6 @@ export interface ServiceDeps {
   engine: EngineHost;
   /** Native open/save dialogs: the desktop window only (serve mode answers 'unsupported'). */
   dialogs?: NativeDialogs;
+  /** Recently opened projects (user data folder). */
+  recent: RecentProjects;
 }

@@ -6,13 +6,17 @@ import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';
 import type { NativeDialogs } from '../shell/dialogs.js';
+import { projectInfo } from '../project/project.js';
+import { RecentProjects } from './recent-projects.js';
 import { Session } from './session.js';
+import { defaultUserDataDir } from './user-data.js';
 
 export interface Studio {
   session: Session;
   bus: EventBus;
   jobs: JobManager;
   engine: EngineHost;
+  recent: RecentProjects;
   dispatch: Dispatch;
   /**
    * Shuts the services down cleanly: cancels every job and waits for each to settle (a
@@ -29,6 +33,8 @@ export interface StudioOptions extends DispatchOptions {
   dialogs?: NativeDialogs;
   /** How long close() waits for cancelled jobs before it stops the engine anyway. */
   closeTimeoutMs?: number;
+  /** Where per-user state lives (default: the platform's app data folder, or STUDIO_USER_DATA). */
+  userDataDir?: string;
 }
 
 const CLOSE_TIMEOUT_MS = 15_000;
@@ -38,7 +44,10 @@ export function createStudio(options: StudioOptions = {}): Studio {
   const bus = new EventBus();
   const jobs = new JobManager(bus);
   const engine = options.engine ?? new EngineHost({ modelCache: modelCacheDir() });
-  const dispatch = createDispatcher(createHandlers({ session, bus, jobs, engine, dialogs: options.dialogs }), {
+  const recent = new RecentProjects(options.userDataDir ?? defaultUserDataDir());
+  // Whoever opens a project (a channel, the CLI's serve, a test) puts it on the recent list.
+  session.observe({ opened: (project) => recent.record(project.dir, projectInfo(project).name) });
+  const dispatch = createDispatcher(createHandlers({ session, bus, jobs, engine, recent, dialogs: options.dialogs }), {
     onInternalError: (channel, error) => console.error(`[studio] ${channel} failed:`, error),
     ...options,
   });
@@ -47,6 +56,7 @@ export function createStudio(options: StudioOptions = {}): Studio {
     bus,
     jobs,
     engine,
+    recent,
     dispatch,
     close: async () => {
       jobs.cancelAll();
