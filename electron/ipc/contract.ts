@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
+import { exportChannels } from './channels/export.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
@@ -17,6 +18,7 @@ export const requestChannels = {
   ...libraryChannels,
   ...datasetChannels,
   ...engineChannels,
+  ...exportChannels,
 } as const;
 
 export const eventChannels = {

@@ -122,3 +122,15 @@ export function getExport(db: Db, projectDir: string, id: number): ExportRecord 
   const row = db.prepare(`SELECT ${COLUMNS} FROM exports WHERE id = ?`).get(id) as ExportRow | undefined;
   return row ? toRecord(projectDir, row) : null;
 }
+
+/**
+ * Records a failed export; never throws, because it runs while another error is on its way out
+ * (and the project may be closing).
+ */
+export function recordFailedExport(db: Db, projectDir: string, e: Omit<NewExport, 'status'>): number | null {
+  try {
+    return db.open ? recordExport(db, projectDir, { ...e, status: 'failed' }) : null;
+  } catch {
+    return null;
+  }
+}

@@ -62,6 +62,12 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'predict:images': { images: [{ path: `${tmp.dir}/images/a.jpg` }, { base64: 'aGVsbG8=' }] },
   'queue:uncertain': { limit: 20 },
   'queue:mislabeled': { runId: 2 },
+  'export:model': { runId: 1, format: 'tfjs', quantization: 'float16', sampleCount: 8, name: 'ants and bees v1' },
+  'export:dataset': { layout: 'split-class', splits: ['train', 'unassigned'], includeUnlabeled: true },
+  'export:predictions': { filter: { split: 'val', disagreements: true, maxConfidence: 0.8 } },
+  'export:list': { limit: 5 },
+  'import:teachable': { folder: `${tmp.dir}/images` },
+  'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
 };
 
 /**
@@ -79,6 +85,10 @@ const NEEDS_A_TRAINED_PROJECT = {
   'predict:images': 'not_found',
   'queue:uncertain': 'not_found',
   'queue:mislabeled': 'not_found',
+  'export:model': 'not_found',
+  'export:predictions': 'not_found',
+  'import:teachable': 'invalid_payload',
+  'predict:teachable': 'not_found',
 } as const;
 
 /** Values that are wrong for a field of any type the contract uses, tried until one is rejected. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { StudioError } from '../../ipc/result.js';
 import type { ExportParity, ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
 import type { Db } from '../../project/database.js';
-import { recordExport } from '../../project/exports.js';
+import { recordExport, recordFailedExport } from '../../project/exports.js';
 import { readMeta } from '../../project/settings.js';
 import { cardData } from '../card/card-data.js';
 import { parityLine, writeModelCard } from '../card/model-card.js';
@@ -85,13 +85,12 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
   const options = { quantization, ...(writer ? { sampleCount: request.sampleCount ?? DEFAULT_SAMPLE_COUNT } : {}) };
   let parity: ExportParity | null = null;
   const fail = (error: unknown) =>
-    recordExport(db, projectDir, {
+    recordFailedExport(db, projectDir, {
       kind: 'model',
       format,
       runId: source.runId,
       modelId: source.modelId,
       path: path.join(target.parentDir, target.name),
-      status: 'failed',
       options,
       parity: error instanceof ParityFailedError ? error.parity : parity,
       error: error instanceof Error ? error.message : String(error),

@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
+import { exportHandlers } from './export.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 
@@ -14,5 +15,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...libraryHandlers(deps),
     ...datasetHandlers(deps),
     ...engineHandlers(deps),
+    ...exportHandlers(deps),
   };
 }
