@@ -4,6 +4,7 @@
 // or changed since import are left out and listed with the reason.
 import fs from 'node:fs';
 import path from 'node:path';
+import { storedMtime } from '../../dataset/catalog.js';
 import { StudioError } from '../../ipc/result.js';
 import { DatasetLayout, Split, type ExportSummary } from '../../ipc/schemas.js';
 import type { Db } from '../../project/database.js';
@@ -44,17 +45,19 @@ interface DatasetRow {
   hash: string;
   split: Split;
   status: 'ok' | 'missing' | 'corrupt';
+  byteSize: number;
   label: string | null;
   path: string | null;
+  mtimeMs: number | null;
 }
 
 function datasetRows(db: Db, splits: readonly Split[], includeUnlabeled: boolean): DatasetRow[] {
   return (
     db
       .prepare(
-        `SELECT i.id AS imageId, i.hash, i.split, i.status, c.name AS label,
-                (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
-         FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+        `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, c.name AS label, p.path, p.mtime_ms AS mtimeMs
+         FROM images i LEFT JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
+         LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
          ORDER BY i.split, c.sort_order, i.id`,
       )
       .all() as DatasetRow[]
@@ -80,6 +83,19 @@ async function copyOne(staging: string, row: DatasetRow, relative: string): Prom
     }
     throw error;
   }
+}
+
+/**
+ * A CSV-only export does not read the files; it checks them as an import does (size and
+ * modification time), so the CSV never lists a vanished file or a stale hash.
+ */
+function unchangedOnDisk(row: DatasetRow): Outcome {
+  const stat = fs.statSync(row.path!, { throwIfNoEntry: false });
+  if (!stat?.isFile()) return { row, kind: 'skip', reason: 'the file is no longer on disk' };
+  if (stat.size !== row.byteSize || (row.mtimeMs !== null && storedMtime(stat.mtimeMs) !== row.mtimeMs)) {
+    return { row, kind: 'skip', reason: 'the file changed since it was imported (import it again to refresh its label and hash)' };
+  }
+  return { row, kind: 'ok', relative: null };
 }
 
 /** The CSV's split column: empty for unassigned, so the file imports back as it is. */
@@ -113,7 +129,7 @@ export async function exportDataset(request: DatasetExportRequest): Promise<Data
           if (folder === undefined) {
             const classFolder = row.label === null ? UNLABELED_FOLDER : portableName(row.label, 'class');
             const parent = layout === 'split-class' ? row.split : '';
-            folder = path.join(parent, names.allocate(parent, classFolder, String(folders.size + 1)));
+            folder = path.join(parent, names.allocate(parent, classFolder));
             folders.set(key, folder);
             fs.mkdirSync(path.join(staging, folder), { recursive: true });
           }
@@ -128,7 +144,7 @@ export async function exportDataset(request: DatasetExportRequest): Promise<Data
           const planned = batch.map((row): Outcome => {
             if (row.status === 'corrupt') return { row, kind: 'skip', reason: 'the file could not be decoded when it was imported' };
             if (row.path === null) return { row, kind: 'skip', reason: 'no file of this image is present on disk' };
-            if (layout === 'csv') return { row, kind: 'ok', relative: null };
+            if (layout === 'csv') return unchangedOnDisk(row);
             const folder = folderOf(row);
             const file = names.allocate(folder, portableName(path.basename(row.path), `image${path.extname(row.path)}`), row.hash.slice(0, 8));
             return { row, kind: 'ok', relative: path.join(folder, file) };

@@ -38,14 +38,14 @@ export function portableName(name: string, fallback: string): string {
 export class NameAllocator {
   private readonly used = new Map<string, Set<string>>();
 
-  /** `wanted` if free in `folder`, else `stem~tag.ext` (then `stem~tag-2.ext`, ...). */
-  allocate(folder: string, wanted: string, tag: string): string {
+  /** `wanted` if free in `folder`, else `stem~tag.ext` (then `stem~tag-2.ext`, ...), or `stem~2.ext` without a tag. */
+  allocate(folder: string, wanted: string, tag?: string): string {
     let taken = this.used.get(folder);
     if (!taken) this.used.set(folder, (taken = new Set()));
     const ext = path.extname(wanted);
     const stem = wanted.slice(0, wanted.length - ext.length);
     let name = wanted;
-    for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${stem}~${tag}${n > 1 ? `-${n}` : ''}${ext}`;
+    for (let n = 1; taken.has(name.toLowerCase()); n++) name = tag ? `${stem}~${tag}${n > 1 ? `-${n}` : ''}${ext}` : `${stem}~${n + 1}${ext}`;
     taken.add(name.toLowerCase());
     return name;
   }
