@@ -10,10 +10,12 @@ export type Block =
   | { kind: 'image'; src: string; alt: string }
   | { kind: 'code'; text: string };
 
-/** Text from the user (class and project names) must not turn into Markdown markup. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+/** Text from the user (class and project names) must not turn into Markdown markup; in a table a "|" would split the cell. */
+export function escapeMarkdown(text: string, inTable = false): string {
+  return text.replace(inTable ? /[\\`*_[\]<>|#]/g : /[\\`*_[\]<>#]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
+
+const cell = (text: string) => escapeMarkdown(text, true);
 
 export function toMarkdown(blocks: readonly Block[]): string {
   const out: string[] = [];
@@ -28,9 +30,9 @@ export function toMarkdown(blocks: readonly Block[]): string {
       case 'table':
         out.push(
           [
-            `| ${b.headers.map(escapeMarkdown).join(' | ')} |`,
+            `| ${b.headers.map(cell).join(' | ')} |`,
             `| ${b.headers.map(() => '---').join(' | ')} |`,
-            ...b.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`),
+            ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
           ].join('\n'),
         );
         break;
