@@ -5,7 +5,7 @@ import { importReport } from './dataset/catalog.js';
 import { runImport } from './dataset/import-job.js';
 import { openProject } from './project/project.js';
 import type { EventPayload, RequestChannel, RequestInput, RequestOutput } from './ipc/contract.js';
-import { TrainConfig, type TrainConfigInput } from './ipc/schemas.js';
+import { ModelExportFormat, TrainConfig, WeightQuantization, type TrainConfigInput } from './ipc/schemas.js';
 import { runServeMode } from './server/serve-command.js';
 import { createStudio, type Studio } from './services/studio.js';
 
@@ -21,6 +21,10 @@ Commands:
   eval PROJECT [RUN]          the metrics of a run (default: the newest finished one) as JSON
   predict PROJECT FILE...     class probabilities of image files with the newest model, as JSON
   backbones                   the backbone catalogue and what is installed
+  export PROJECT RUN FORMAT OUT [--quantize float16|uint8] [--samples N]
+                              export run RUN (a number, or "latest") as tfjs, teachable, onnx
+                              or card into the new folder OUT (never replaced), checked against
+                              the studio first; the export's record (parity included) as JSON
 `;
 
 /** Imports and prints the summary, then each unusable file with its reason. */
@@ -70,25 +74,30 @@ function parseConfig(args: string[]): TrainConfigInput {
   }
 }
 
+/** Follows a job to its end, its progress on stderr; Ctrl-C cancels it. */
+async function followJob(studio: Studio, jobId: string, cancel: () => void): Promise<EventPayload<'job:finished'>> {
+  const finished = new Promise<EventPayload<'job:finished'>>((resolve) => {
+    studio.bus.listen((event, payload) => {
+      if (event === 'job:progress' && (payload as EventPayload<'job:progress'>).jobId === jobId) {
+        const p = payload as EventPayload<'job:progress'>;
+        process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.etaMs !== null ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : ''}      `);
+      }
+      if (event === 'job:finished' && (payload as EventPayload<'job:finished'>).jobId === jobId) resolve(payload as EventPayload<'job:finished'>);
+    });
+  });
+  process.once('SIGINT', cancel);
+  const end = await finished;
+  process.off('SIGINT', cancel);
+  process.stderr.write('\n');
+  return end;
+}
+
 async function runTrainCommand(args: string[]): Promise<number> {
   const [projectDir] = args;
   if (!projectDir) throw new UsageError('train needs a project folder.');
   return withStudio(projectDir, async (studio, call) => {
     const { jobId } = await call('train:start', { config: parseConfig(args.slice(1)) });
-    const finished = new Promise<EventPayload<'job:finished'>>((resolve) => {
-      studio.bus.listen((event, payload) => {
-        if (event === 'job:progress' && (payload as EventPayload<'job:progress'>).jobId === jobId) {
-          const p = payload as EventPayload<'job:progress'>;
-          process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.etaMs !== null ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : ''}      `);
-        }
-        if (event === 'job:finished' && (payload as EventPayload<'job:finished'>).jobId === jobId) resolve(payload as EventPayload<'job:finished'>);
-      });
-    });
-    const onSignal = () => void call('jobs:cancel', { jobId });
-    process.once('SIGINT', onSignal);
-    const end = await finished;
-    process.off('SIGINT', onSignal);
-    process.stderr.write('\n');
+    const end = await followJob(studio, jobId, () => void call('jobs:cancel', { jobId }));
     if (end.status !== 'done') {
       process.stderr.write(`Training ${end.status}${end.error ? `: ${end.error}` : ''}\n`);
       return 1;
@@ -96,6 +105,45 @@ async function runTrainCommand(args: string[]): Promise<number> {
     const [run] = await call('runs:list', { limit: 1 });
     const detail = await call('runs:get', { runId: run!.id });
     process.stdout.write(`${JSON.stringify({ runId: detail.id, backend: detail.backend, embedEngine: detail.embedEngine, valAccuracy: detail.valAccuracy, testAccuracy: detail.testAccuracy, bestEpoch: detail.bestEpoch, timings: detail.timings })}\n`);
+    return 0;
+  });
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+async function runExportCommand(args: string[]): Promise<number> {
+  const [projectDir, runArg, format, out] = args;
+  if (!projectDir || !runArg || !format || !out) throw new UsageError('export needs a project folder, a run, a format and an output folder.');
+  const runId = runArg === 'latest' ? undefined : Number(runArg);
+  if (runId !== undefined && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`RUN must be a run number or "latest", got ${runArg}.`);
+  const parsedFormat = ModelExportFormat.safeParse(format);
+  if (!parsedFormat.success) throw new UsageError(`FORMAT must be one of ${ModelExportFormat.options.join(', ')}, got ${format}.`);
+  const quantize = option(args, '--quantize');
+  const quantization = quantize === undefined ? undefined : WeightQuantization.safeParse(quantize);
+  if (quantization && !quantization.success) throw new UsageError(`--quantize takes float16 or uint8, got ${quantize}.`);
+  const samples = option(args, '--samples');
+  const sampleCount = samples === undefined ? undefined : Number(samples);
+  if (sampleCount !== undefined && !(Number.isInteger(sampleCount) && sampleCount > 0)) throw new UsageError(`--samples takes a positive number, got ${samples}.`);
+  const target = path.resolve(out);
+  return withStudio(projectDir, async (studio, call) => {
+    const { jobId } = await call('export:model', {
+      ...(runId !== undefined ? { runId } : {}),
+      format: parsedFormat.data,
+      ...(quantization ? { quantization: quantization.data } : {}),
+      ...(sampleCount !== undefined ? { sampleCount } : {}),
+      folder: path.dirname(target),
+      name: path.basename(target),
+    });
+    const end = await followJob(studio, jobId, () => void call('jobs:cancel', { jobId }));
+    if (end.status !== 'done') {
+      process.stderr.write(`Export ${end.status}${end.error ? `: ${end.error}` : ''}\n`);
+      return 1;
+    }
+    const [record] = await call('export:list', { limit: 1 });
+    process.stdout.write(`${JSON.stringify(record)}\n`);
     return 0;
   });
 }
@@ -164,6 +212,8 @@ async function main(argv: string[]): Promise<number> {
         return await runPredictCommand(rest);
       case 'backbones':
         return await runBackbonesCommand();
+      case 'export':
+        return await runExportCommand(rest);
       case undefined:
       case '--help':
       case '-h':

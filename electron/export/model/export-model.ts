@@ -65,6 +65,13 @@ export class ParityFailedError extends StudioError {
   }
 }
 
+/** A quantized export that changes answers says so where the user looks first. */
+function quantizationWarnings(parity: ExportParity | null): string[] {
+  if (!parity?.quantization || parity.top1Agreement === null || parity.top1Agreement === 1) return [];
+  const changed = Math.round((1 - parity.top1Agreement) * parity.examples);
+  return [`With ${parity.quantization} weights, ${changed} of ${parity.examples} checked images get a different top class than in the studio (max |Δp| ${parity.maxAbs?.toExponential(1) ?? 'NaN'}); float16 or float32 weights keep the studio's answers.`];
+}
+
 function modelName(db: Db, source: ModelSource): string {
   return `${readMeta(db, 'name') ?? 'Transfer Studio model'} (run ${source.runId})`;
 }
@@ -128,6 +135,7 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
         fs.writeFileSync(path.join(staging, PARITY_FILE), JSON.stringify(parity, null, 2));
       }
       progress('writing model card', 0, 1);
+      const warnings = [...(output?.warnings ?? []), ...quantizationWarnings(parity)];
       const modelFiles = output ? [...output.files, PARITY_FILE] : [];
       const card = cardData(db, {
         source,
@@ -138,14 +146,14 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
         parity,
         files: modelFiles,
         exportedAt,
-        warnings: output?.warnings ?? [],
+        warnings,
       });
       const files = [...modelFiles, ...(await writeModelCard(staging, card))];
       await request.beforeCommit?.(staging);
-      return { files, output };
+      return { files, output, warnings };
     });
     const bytes = folderBytes(written.dir);
-    const warnings = written.value.output?.warnings ?? [];
+    const warnings = written.value.warnings;
     const exportId = recordExport(db, projectDir, {
       kind: 'model',
       format,
