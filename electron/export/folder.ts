@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../ipc/result.js';
+import { processAlive } from '../jobs/process-alive.js';
 
 const PARTIAL = '.partial-';
 
@@ -55,15 +56,6 @@ export function writeFailure(what: string, error: unknown): StudioError {
                 ? error.message
                 : String(error);
   return new StudioError('io_error', `Could not write ${what}: ${reason}. Nothing was left behind.`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Staging folders left by a killed export (their process is gone) are removed. */

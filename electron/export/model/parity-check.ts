@@ -4,7 +4,7 @@
 // own scaling (the studio scales outside its backbone, an export may scale inside).
 import type { ExportParity, Preprocessing, WeightQuantization } from '../../ipc/schemas.js';
 import { scalePixels } from '../../engine/images/decode.js';
-import type { ReferenceModel } from '../onnx/parity.js';
+import { concat, type ReferenceModel } from '../onnx/parity.js';
 import { compareOutputs, judgeParity } from '../parity.js';
 import type { SampleImages } from './samples.js';
 
@@ -36,13 +36,7 @@ async function inBatches(count: number, per: number, batch: number, run: (offset
     const n = Math.min(batch, count - start);
     chunks.push(await run(start * per, n));
   }
-  const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concat(chunks);
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
