@@ -15,6 +15,7 @@ import { insertImage } from '../../electron/project/images.js';
 import { applyLabels } from '../../electron/project/labels.js';
 import { listExports } from '../../electron/project/exports.js';
 import { createProject, type Project } from '../../electron/project/project.js';
+import { StudioError } from '../../electron/ipc/result.js';
 import type { Split } from '../../electron/ipc/schemas.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
 import { hymenopteraFiles } from '../helpers/photos.js';
@@ -167,6 +168,20 @@ describe.skipIf(skip)('dataset export', () => {
     await exportDataset({ db: project.db, projectDir: project.dir, layout: 'csv', target: { name: 'labels for review' } });
     await expect(exportDataset({ db: project.db, projectDir: project.dir, layout: 'class', target: { name: 'labels for review' } })).rejects.toThrow(/already exists/);
     expect(fs.readdirSync(path.join(exports, 'labels for review'))).toEqual([DATASET_CSV]);
+  });
+
+  it('stops at a cancel between copies, leaving nothing and recording no failure', async () => {
+    const exports = path.join(project.dir, 'exports');
+    const before = fs.readdirSync(exports).sort();
+    const records = listExports(project.db, project.dir, { limit: 500 }).length;
+    let calls = 0;
+    const checkpoint = () => {
+      if (++calls > 1) throw new StudioError('cancelled', 'Cancelled.');
+    };
+    await expect(exportDataset({ db: project.db, projectDir: project.dir, layout: 'class', checkpoint })).rejects.toThrow(/Cancelled/);
+    expect(calls).toBe(2);
+    expect(fs.readdirSync(exports).sort()).toEqual(before);
+    expect(listExports(project.db, project.dir, { limit: 500 })).toHaveLength(records);
   });
 });
 

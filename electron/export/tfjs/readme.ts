@@ -2,6 +2,7 @@
 // a browser, with the run's own preprocessing written out.
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { scalingFormula } from '../model/input-spec.js';
+import { SCALING } from '../onnx/input-scaling.js';
 
 const SHARP_FIT: Record<Preprocessing['resizeMode'], string> = {
   squash: "{ fit: 'fill' }",
@@ -38,7 +39,8 @@ export function tfjsReadme(r: ReadmeInput): string {
   const n = r.spec.inputSize;
   const scale = r.scalingInModel ? '' : `  // The model expects ${scalingFormula(r.spec.scaling)}:\n`;
   const scaleNode = r.scalingInModel ? 'Float32Array.from(data)' : `Float32Array.from(data, (x) => ${scalingFormula(r.spec.scaling)})`;
-  const scaleBrowser = r.scalingInModel ? 'pixels' : `pixels.div(${r.spec.scaling === 'zero1' ? 255 : 127.5})${r.spec.scaling === 'minus1to1' ? '.sub(1)' : ''}`;
+  const { divisor, offset } = SCALING[r.spec.scaling];
+  const scaleBrowser = r.scalingInModel ? 'pixels' : `tf.sub(tf.div(pixels, ${divisor}), ${offset})`;
   return `# ${r.title}
 
 A TF.js LayersModel: backbone and classifier head in one graph, from an RGB image to the
@@ -90,8 +92,8 @@ Serve this folder over HTTP (\`model.json\` fetches its weight files relative to
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, ${n}, ${n});
   ${CANVAS_DRAW[r.spec.resizeMode](n).split('\n').join('\n  ')}
-  const pixels = tf.browser.fromPixels(canvas).toFloat();
-  const probs = await model.predict(${scaleBrowser}.expandDims(0)).data();
+  const pixels = tf.cast(tf.browser.fromPixels(canvas), 'float32');
+  const probs = await model.predict(tf.expandDims(${scaleBrowser}, 0)).data();
   console.log(labels.map((label, i) => [label, probs[i]]));
 </script>
 \`\`\`
