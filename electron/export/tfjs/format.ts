@@ -1,5 +1,5 @@
-// TF.js LayersModel export: the backbone and the head in one graph (input scaling included by
-// default, so raw pixels go in), weights in converter-style shards, labels.json,
+// TF.js LayersModel export: the backbone and the head in one graph (the input scaling included,
+// so raw pixels go in), weights in converter-style shards, labels.json,
 // preprocessing.json and a README. Graph-model backbones (TF-Hub) are refused: a LayersModel
 // cannot hold a frozen graph, and two artifacts glued by user code are what the export avoids.
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,15 +18,15 @@ import { tfjsReadme } from './readme.js';
 
 export const TFJS_RUNTIME = () => `tfjs-layers ${tfl.version_layers} (${tf.getBackend()})`;
 
-/** backbone ∘ head as one functional model, from raw 0..255 pixels when `scalingInModel`. */
-export function fullLayersModel(backbone: tfl.LayersModel, head: tfl.LayersModel, spec: Preprocessing, scalingInModel: boolean): tfl.LayersModel {
+/**
+ * scaling ∘ backbone ∘ head as one functional model from raw 0..255 pixels: with the scaling
+ * inside, a user cannot feed the model wrongly scaled input.
+ */
+export function fullLayersModel(backbone: tfl.LayersModel, head: tfl.LayersModel, spec: Preprocessing): tfl.LayersModel {
   const image = tfl.input({ shape: [spec.inputSize, spec.inputSize, 3], name: 'image' });
-  let x: tfl.SymbolicTensor = image;
-  if (scalingInModel) {
-    const { divisor, offset } = SCALING[spec.scaling];
-    x = tfl.layers.rescaling({ scale: 1 / divisor, offset: -offset, name: 'input_scaling' }).apply(x) as tfl.SymbolicTensor;
-  }
-  const probabilities = head.apply(backbone.apply(x)) as tfl.SymbolicTensor;
+  const { divisor, offset } = SCALING[spec.scaling];
+  const scaled = tfl.layers.rescaling({ scale: 1 / divisor, offset: -offset, name: 'input_scaling' }).apply(image) as tfl.SymbolicTensor;
+  const probabilities = head.apply(backbone.apply(scaled)) as tfl.SymbolicTensor;
   return tfl.model({ inputs: image, outputs: probabilities, name: 'transfer_studio_classifier' });
 }
 
@@ -64,7 +64,7 @@ export const tfjsFormat: ModelFormatWriter = {
     if (!cut) throw new Error(`${source.backbone.name} did not load as a LayersModel.`);
     const spec = source.preprocessing;
     // The full model shares its layers (and weights) with the studio's: it is not disposed here.
-    const full = fullLayersModel(cut, studio.head, spec, true);
+    const full = fullLayersModel(cut, studio.head, spec);
     const artifacts = await captureArtifacts(full);
     const written = writeLayersArtifacts(staging, artifacts, {
       weights: { kind: 'shards', shardBytes: DEFAULT_SHARD_BYTES },
@@ -80,7 +80,7 @@ export const tfjsFormat: ModelFormatWriter = {
     const files = [...written.files, 'labels.json', 'preprocessing.json', 'README.md'];
     fs.writeFileSync(path.join(staging, 'labels.json'), JSON.stringify(source.classNames, null, 2));
     fs.writeFileSync(path.join(staging, 'preprocessing.json'), JSON.stringify(inputSpecFile(spec, source.backbone, source.classNames, 'in-model'), null, 2));
-    fs.writeFileSync(path.join(staging, 'README.md'), tfjsReadme({ title: modelName, spec, labels: source.classNames, scalingInModel: true, quantization }));
+    fs.writeFileSync(path.join(staging, 'README.md'), tfjsReadme({ title: modelName, spec, labels: source.classNames, quantization }));
     return {
       files,
       weightBytes: written.weightBytes,

@@ -2,7 +2,7 @@
 // a browser, with the run's own preprocessing written out.
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { scalingFormula } from '../model/input-spec.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import { version_layers as TFJS_VERSION } from '@tensorflow/tfjs-layers';
 
 const SHARP_FIT: Record<Preprocessing['resizeMode'], string> = {
   squash: "{ fit: 'fill' }",
@@ -31,22 +31,18 @@ export interface ReadmeInput {
   title: string;
   spec: Preprocessing;
   labels: string[];
-  scalingInModel: boolean;
   quantization: string | null;
 }
 
 export function tfjsReadme(r: ReadmeInput): string {
   const n = r.spec.inputSize;
-  const scale = r.scalingInModel ? '' : `  // The model expects ${scalingFormula(r.spec.scaling)}:\n`;
-  const scaleNode = r.scalingInModel ? 'Float32Array.from(data)' : `Float32Array.from(data, (x) => ${scalingFormula(r.spec.scaling)})`;
-  const { divisor, offset } = SCALING[r.spec.scaling];
-  const scaleBrowser = r.scalingInModel ? 'pixels' : `tf.sub(tf.div(pixels, ${divisor}), ${offset})`;
   return `# ${r.title}
 
 A TF.js LayersModel: backbone and classifier head in one graph, from an RGB image to the
 probabilities of ${r.labels.length} classes (${r.labels.map((l) => JSON.stringify(l)).join(', ')}; the order of \`labels.json\`).
 ${r.quantization ? `Weights are quantized to ${r.quantization}; TF.js restores them on load.\n` : ''}
-Input: \`float32 [batch, ${n}, ${n}, 3]\`, RGB, ${r.scalingInModel ? 'raw values 0..255 (the model scales them itself)' : `scaled as \`${scalingFormula(r.spec.scaling)}\``}.
+Input: \`float32 [batch, ${n}, ${n}, 3]\`, RGB, raw values 0..255: the model scales them itself
+(\`${scalingFormula(r.spec.scaling)}\`, its first layer). It needs TensorFlow.js 4 (made with ${TFJS_VERSION}).
 Before that, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on white,
 and it is resized by \`${r.spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
@@ -70,7 +66,7 @@ const { data } = await sharp('photo.jpg')
   .toColourspace('srgb')
   .raw()
   .toBuffer({ resolveWithObject: true });
-${scale}const x = tf.tensor4d(${scaleNode}, [1, ${n}, ${n}, 3]);
+const x = tf.tensor4d(Float32Array.from(data), [1, ${n}, ${n}, 3]);
 const probs = await model.predict(x).data();
 console.log(labels.map((label, i) => [label, probs[i]]));
 \`\`\`
@@ -80,7 +76,7 @@ console.log(labels.map((label, i) => [label, probs[i]]));
 Serve this folder over HTTP (\`model.json\` fetches its weight files relative to itself).
 
 \`\`\`html
-<script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js"></script>
+<script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@${TFJS_VERSION}/dist/tf.min.js"></script>
 <img id="photo" src="photo.jpg" crossorigin="anonymous">
 <script type="module">
   const model = await tf.loadLayersModel('model.json');
@@ -93,12 +89,13 @@ Serve this folder over HTTP (\`model.json\` fetches its weight files relative to
   ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, ${n}, ${n});
   ${CANVAS_DRAW[r.spec.resizeMode](n).split('\n').join('\n  ')}
   const pixels = tf.cast(tf.browser.fromPixels(canvas), 'float32');
-  const probs = await model.predict(tf.expandDims(${scaleBrowser}, 0)).data();
+  const probs = await model.predict(tf.expandDims(pixels, 0)).data();
   console.log(labels.map((label, i) => [label, probs[i]]));
 </script>
 \`\`\`
 
-A browser resamples with its own filter, so its probabilities can differ from the studio's in the
-third decimal; the model itself matches the studio within the check above.
+A browser resizes with its own filter (the studio uses libvips), so its probabilities can differ
+from the studio's by a few hundredths on the same photo; the model itself matches the studio
+within the check above.
 `;
 }
