@@ -19,7 +19,7 @@ import type { FormatOutput, ModelFormatWriter } from './format.js';
 import { checkExportParity } from './parity-check.js';
 import { sampleImages, storedPredictions } from './samples.js';
 import { resolveModelSource, type ModelRef, type ModelSource } from './source.js';
-import { loadStudioModel } from './studio-model.js';
+import { loadStudioModel, type StudioModel } from './studio-model.js';
 
 export const FORMATS: Record<Exclude<ModelExportFormat, 'card'>, ModelFormatWriter> = {
   tfjs: tfjsFormat,
@@ -76,6 +76,49 @@ function modelName(db: Db, source: ModelSource): string {
   return `${readMeta(db, 'name') ?? 'Transfer Studio model'} (run ${source.runId})`;
 }
 
+interface StageInput {
+  db: Db;
+  staging: string;
+  writer: ModelFormatWriter;
+  studio: StudioModel;
+  source: ModelSource;
+  quantization: WeightQuantization | null;
+  sampleCount: number;
+  exportedAt: Date;
+  progress: (phase: string, done: number, total: number) => void;
+  checkpoint: () => void;
+}
+
+/** Writes the format's files, reloads them as a user would and checks them against the studio. */
+async function writeAndCheck(s: StageInput): Promise<{ output: FormatOutput; parity: ExportParity }> {
+  s.progress('writing', 0, 1);
+  const output = await s.writer.write({ staging: s.staging, source: s.source, studio: s.studio, quantization: s.quantization, modelName: modelName(s.db, s.source), exportedAt: s.exportedAt });
+  s.checkpoint();
+  s.progress('checking parity', 0, 3);
+  const samples = await sampleImages(s.db, s.source.preprocessing, s.sampleCount, s.checkpoint);
+  s.progress('checking parity', 1, 3);
+  const candidate = await output.reload();
+  let parity: ExportParity;
+  try {
+    parity = await checkExportParity({
+      reference: s.studio.forward,
+      candidate,
+      samples,
+      preprocessing: s.source.preprocessing,
+      classes: s.source.classIds.length,
+      quantization: s.quantization,
+      stored: storedPredictions(s.db, s.source.runId, samples.images.map((i) => i.imageId), s.source.classIds.length),
+      checkpoint: s.checkpoint,
+    });
+  } finally {
+    await candidate.dispose();
+  }
+  s.progress('checking parity', 3, 3);
+  if (parity.judged && !parity.passed) throw new ParityFailedError(parity);
+  fs.writeFileSync(path.join(s.staging, PARITY_FILE), JSON.stringify(parity, null, 2));
+  return { output, parity };
+}
+
 export async function exportModel(request: ModelExportRequest): Promise<ModelExportResult> {
   const { db, projectDir, format } = request;
   const quantization = request.quantization ?? null;
@@ -89,98 +132,51 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
 
   const target = resolveTarget(projectDir, request.target, timestampedName(`run-${source.runId}-${format}${quantization ? `-${quantization}` : ''}`));
   const exportedAt = new Date();
-  const options = { quantization, ...(writer ? { sampleCount: request.sampleCount ?? DEFAULT_SAMPLE_COUNT } : {}) };
-  let parity: ExportParity | null = null;
-  const fail = (error: unknown) =>
-    recordFailedExport(db, projectDir, {
-      kind: 'model',
-      format,
-      runId: source.runId,
-      modelId: source.modelId,
-      path: path.join(target.parentDir, target.name),
-      options,
-      parity: error instanceof ParityFailedError ? error.parity : parity,
-      error: error instanceof Error ? error.message : String(error),
-    });
+  const sampleCount = request.sampleCount ?? DEFAULT_SAMPLE_COUNT;
+  const options = { quantization, ...(writer ? { sampleCount } : {}) };
+  const record = { kind: 'model' as const, format, runId: source.runId, modelId: source.modelId, options };
 
-  progress('loading model', 0, 1);
-  const studio = writer ? await loadStudioModel(source) : null;
+  let studio: StudioModel | null = null;
   try {
+    progress('loading model', 0, 1);
+    studio = writer ? await loadStudioModel(source) : null;
+    const loaded = studio;
     const written = await writeExportFolder(target, async (staging) => {
-      let output: FormatOutput | null = null;
-      if (writer && studio) {
-        progress('writing', 0, 1);
-        output = await writer.write({ staging, source, studio, quantization, modelName: modelName(db, source), exportedAt });
-        checkpoint();
-        progress('checking parity', 0, 3);
-        const samples = await sampleImages(db, source.preprocessing, request.sampleCount ?? DEFAULT_SAMPLE_COUNT, checkpoint);
-        progress('checking parity', 1, 3);
-        const candidate = await output.reload();
-        try {
-          parity = await checkExportParity({
-            reference: studio.forward,
-            candidate,
-            samples,
-            preprocessing: source.preprocessing,
-            classes: source.classIds.length,
-            quantization,
-            stored: storedPredictions(db, source.runId, samples.images.map((i) => i.imageId), source.classIds.length),
-            checkpoint,
-          });
-        } finally {
-          await candidate.dispose();
-        }
-        progress('checking parity', 3, 3);
-        if (parity.judged && !parity.passed) throw new ParityFailedError(parity);
-        fs.writeFileSync(path.join(staging, PARITY_FILE), JSON.stringify(parity, null, 2));
-      }
+      const checked = writer && loaded ? await writeAndCheck({ db, staging, writer, studio: loaded, source, quantization, sampleCount, exportedAt, progress, checkpoint }) : null;
       progress('writing model card', 0, 1);
-      const warnings = [...(output?.warnings ?? []), ...quantizationWarnings(parity)];
-      const modelFiles = output ? [...output.files, PARITY_FILE] : [];
-      const card = cardData(db, {
-        source,
-        projectDir,
-        format,
-        formatTitle: writer?.title ?? 'a model card only',
-        quantization,
-        parity,
-        files: modelFiles,
-        exportedAt,
-        warnings,
-      });
+      const warnings = [...(checked?.output.warnings ?? []), ...quantizationWarnings(checked?.parity ?? null)];
+      const modelFiles = checked ? [...checked.output.files, PARITY_FILE] : [];
+      const card = cardData(db, { source, projectDir, format, formatTitle: writer?.title ?? 'a model card only', quantization, parity: checked?.parity ?? null, files: modelFiles, exportedAt, warnings });
       const files = [...modelFiles, ...(await writeModelCard(staging, card))];
       await request.beforeCommit?.(staging);
-      return { files, output, warnings };
+      return { files, warnings, output: checked?.output ?? null, parity: checked?.parity ?? null };
     });
+    const { files, warnings, output, parity } = written.value;
     const bytes = folderBytes(written.dir);
-    const warnings = written.value.warnings;
-    const exportId = recordExport(db, projectDir, {
-      kind: 'model',
-      format,
-      runId: source.runId,
-      modelId: source.modelId,
-      path: written.dir,
-      status: 'done',
-      options,
-      parity,
-      bytes,
-      summary: { files: written.value.files.length, rows: 0, skipped: [], skippedTotal: 0, warnings },
-    });
+    const summary = { files: files.length, rows: 0, skipped: [], skippedTotal: 0, warnings };
+    const exportId = recordExport(db, projectDir, { ...record, path: written.dir, status: 'done', parity, bytes, summary });
     return {
       exportId,
       runId: source.runId,
       modelId: source.modelId,
       format,
       dir: written.dir,
-      files: written.value.files,
+      files,
       bytes,
-      weightBytes: written.value.output?.weightBytes ?? null,
-      float32WeightBytes: written.value.output?.float32WeightBytes ?? null,
+      weightBytes: output?.weightBytes ?? null,
+      float32WeightBytes: output?.float32WeightBytes ?? null,
       parity,
       warnings,
     };
   } catch (error) {
-    if (!(error instanceof StudioError && error.code === 'cancelled')) fail(error);
+    if (!(error instanceof StudioError && error.code === 'cancelled')) {
+      recordFailedExport(db, projectDir, {
+        ...record,
+        path: path.join(target.parentDir, target.name),
+        parity: error instanceof ParityFailedError ? error.parity : null,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
     throw error;
   } finally {
     studio?.dispose();
