@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
+import { exportChannels } from './channels/export.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { shellChannels } from './channels/shell.js';
@@ -19,6 +20,7 @@ export const requestChannels = {
   ...datasetChannels,
   ...engineChannels,
   ...shellChannels,
+  ...exportChannels,
 } as const;
 
 export const eventChannels = {

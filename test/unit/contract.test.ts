@@ -69,6 +69,12 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'dialog:openFolder': { title: 'Open project', defaultPath: tmp.dir },
   'dialog:openFile': { filter: 'csv', multiple: false },
   'dialog:saveFolder': { buttonLabel: 'Create' },
+  'export:model': { runId: 1, format: 'tfjs', quantization: 'float16', sampleCount: 8, name: 'ants and bees v1' },
+  'export:dataset': { layout: 'split-class', splits: ['train', 'unassigned'], includeUnlabeled: true },
+  'export:predictions': { filter: { split: 'val', disagreements: true, maxConfidence: 0.8 } },
+  'export:list': { limit: 5 },
+  'import:teachable': { folder: `${tmp.dir}/images` },
+  'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
 };
 
 /**
@@ -86,6 +92,10 @@ const NEEDS_A_TRAINED_PROJECT = {
   'predict:images': 'not_found',
   'queue:uncertain': 'not_found',
   'queue:mislabeled': 'not_found',
+  'export:model': 'not_found',
+  'export:predictions': 'not_found',
+  'import:teachable': 'invalid_payload',
+  'predict:teachable': 'not_found',
 } as const;
 
 /** Native dialogs exist only in the desktop window; this studio has none, as in serve mode. */

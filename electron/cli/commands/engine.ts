@@ -1,6 +1,8 @@
 // train, eval, predict, backbones, engine: the training engine through the studio's own
 // handlers (it runs in its worker thread, as in the app).
+import fs from 'node:fs';
 import path from 'node:path';
+import type { StudioClient } from '../../ipc/client.js';
 import { TrainConfig, type TrainConfigInput } from '../../ipc/schemas.js';
 import { UsageError, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
@@ -15,26 +17,60 @@ function parseConfig(raw: string | boolean | undefined): TrainConfigInput {
   }
 }
 
+/** A catalogue id as is; a folder holding a tfjs model is imported into the model cache first. */
+async function resolveBackbone(client: StudioClient, value: string | boolean | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  const raw = String(value);
+  const folder = path.resolve(raw);
+  if (fs.existsSync(folder) && fs.statSync(folder).isDirectory()) return (await client.invoke('backbones:import', { folder })).id;
+  const known = await client.invoke('backbones:list', {});
+  if (!known.some((b) => b.id === raw)) {
+    throw new UsageError(`--backbone ${raw} is neither a backbone id (${known.map((b) => b.id).join(', ')}) nor a model folder.`);
+  }
+  return raw;
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  usage: "PROJECT [--config JSON]",
+  usage: 'PROJECT [--backbone ID|FOLDER] [--config JSON]',
   summary: "train in one click (or with settings, e.g. '{\"epochs\":30}'); Ctrl+C cancels",
-  details: "Progress on stderr, the run's figures as JSON on stdout.",
-  options: { config: { type: 'string' } },
-  optionHelp: { config: 'training settings as JSON (every field has a default)' },
+  details:
+    "Progress on stderr; the run's figures on stdout, with --json as one line holding val_acc, test_acc (null without a test split), train_s, backend and run_id.",
+  options: { config: { type: 'string' }, backbone: { type: 'string' } },
+  optionHelp: {
+    config: 'training settings as JSON (every field has a default)',
+    backbone: 'a catalogue id (see `backbones`) or a local tfjs model folder, which is added to the model cache',
+  },
   positionals: { min: 1, max: 1, names: 'a project folder' },
   async run({ args, options, out, signal }) {
     const config = parseConfig(options.config);
     return withStudio(args[0]!, async (client) => {
-      const end = await followJob(client, () => client.invoke('train:start', { config }), { progress: out.progress(), signal });
+      const backboneId = await resolveBackbone(client, options.backbone);
+      const started = performance.now();
+      const end = await followJob(client, () => client.invoke('train:start', { config: backboneId ? { ...config, backboneId } : config }), {
+        progress: out.progress(),
+        signal,
+      });
       if (end.status !== 'done') {
         out.note(`Training ${end.status}${end.error ? `: ${end.error}` : ''}`);
         return 1;
       }
       const [run] = await client.invoke('runs:list', { limit: 1 });
       const detail = await client.invoke('runs:get', { runId: run!.id });
-      const result = { runId: detail.id, backend: detail.backend, embedEngine: detail.embedEngine, valAccuracy: detail.valAccuracy, testAccuracy: detail.testAccuracy, bestEpoch: detail.bestEpoch, timings: detail.timings };
-      out.line(result, JSON.stringify(result));
+      const result = {
+        run_id: detail.id,
+        val_acc: detail.valAccuracy,
+        test_acc: detail.testAccuracy,
+        train_s: Number(((performance.now() - started) / 1000).toFixed(2)),
+        backend: detail.backend,
+        embed_engine: detail.embedEngine,
+        best_epoch: detail.bestEpoch,
+        timings: detail.timings,
+      };
+      out.result(result, () => [
+        `Run ${result.run_id} done in ${result.train_s} s on ${result.backend} (embeddings: ${result.embed_engine})`,
+        `Validation accuracy ${result.val_acc ?? 'n/a'}, test accuracy ${result.test_acc ?? 'n/a (no test split)'}`,
+      ]);
       return 0;
     });
   },

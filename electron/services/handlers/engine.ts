@@ -44,7 +44,7 @@ function backboneEntries(cache: string): BackboneEntry[] {
 }
 
 /** Paths are checked here, on the main side; bytes are decoded only by the worker. */
-function workerImage(input: { path: string } | { base64: string }): WorkerImage {
+export function workerImage(input: { path: string } | { base64: string }): WorkerImage {
   if ('path' in input) {
     const stat = fs.statSync(input.path, { throwIfNoEntry: false });
     if (!stat?.isFile()) throw new StudioError('not_found', `${input.path} is not a file that can be read.`);

@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
+import { exportHandlers } from './export.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 import { shellHandlers } from './shell.js';
@@ -16,5 +17,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...datasetHandlers(deps),
     ...engineHandlers(deps),
     ...shellHandlers(deps),
+    ...exportHandlers(deps),
   };
 }
