@@ -1,0 +1,195 @@
+// From photos to an exported model, as a person does it in the studio, in real Chromium against
+// the real services over the WebSocket transport: import flower_photos_small, change an
+// augmentation setting and watch the preview change, train in one click and watch the curves,
+// open a confusion-matrix cell's images, test a photo, export TF.js and read its parity check.
+// The backbone comes from the fixtures, installed into a private model cache.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
+import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
+import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { readSettings } from '../../electron/project/settings.js';
+import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import { createStudio, type Studio } from '../../electron/services/studio.js';
+import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const skipReason = chromiumUnavailable() ?? fixturesUnavailable();
+if (skipReason) console.warn(`[e2e train] skipped: ${skipReason}`);
+
+const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const VIEWPORT = { width: 1400, height: 900 };
+const DATASET = () => fixture('datasets', 'flower_photos_small');
+const TRAIN_TIMEOUT_MS = 240_000;
+
+describe.skipIf(skipReason !== null)('from photos to an exported model in Chromium', () => {
+  const tmp = tempDir('studio-train-e2e-');
+  const cache = path.join(tmp.dir, 'model cache');
+  let studio: Studio;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const db = () => studio.session.requireProject().db;
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
+  /** What the page shows now, without waiting for the element to appear. */
+  const attr = (testid: string, name: string) => page.evaluate(([t, n]) => document.querySelector(`[data-testid=${t}]`)?.getAttribute(n!) ?? null, [testid, name]);
+  const text = (testid: string) => page.evaluate((t) => document.querySelector(`[data-testid=${t}]`)?.textContent ?? '', testid);
+  const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(OUTPUT, name), fullPage });
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
+      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
+    }
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    // The fixture's folder is not byte-identical to a catalogue download, so name its entry.
+    await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
+    studio = createStudio({ checkOutput: true, userDataDir: path.join(tmp.dir, 'user-data'), engine: new EngineHost({ modelCache: cache, preferBackend: 'wasm' }) });
+    server = await startServer({ studio });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: VIEWPORT });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(server.url);
+    await page.getByText(/Connected · websocket/).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await studio?.close();
+    tmp.cleanup();
+  });
+
+  it('creates a project and imports flower_photos_small through the UI', async () => {
+    await page.getByLabel('Project folder').fill(path.join(tmp.dir, 'flowers'));
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('flowers');
+    await page.getByTestId('open-import').click();
+    await page.getByTestId('import-folder').fill(DATASET());
+    await page.getByRole('button', { name: 'Import folder' }).click();
+    await expect.poll(() => page.getByTestId('import-report').getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
+    await page.getByRole('button', { name: 'Close import' }).click();
+    await expect.poll(() => page.getByTestId('count').textContent()).toBe('200 images');
+    expect(db().prepare("SELECT count(*) FROM images WHERE split = 'val'").pluck().get()).toBe(40);
+  }, 120_000);
+
+  it('switches screens with Alt+number, in the order of the navigation', async () => {
+    const labels = await page.getByRole('navigation', { name: 'Screens' }).getByRole('button').allTextContents();
+    expect(labels).toEqual(['Projects', 'Library', 'Health', 'Augment', 'Train', 'Evaluate', 'Export']);
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.getByTestId('train-screen').isVisible()).toBe(true);
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByTestId('library').isVisible()).toBe(true);
+    expect(await page.getByTestId('train-screen').isVisible()).toBe(false);
+  });
+
+  it('changes an augmentation setting and sees the preview change, the unaugmented tile staying', async () => {
+    await nav('Augment').click();
+    const tiles = page.getByTestId('augment-preview').locator('img');
+    await expect.poll(() => tiles.count(), { timeout: 30_000 }).toBe(9);
+    const sources = () => tiles.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    const before = await sources();
+    // A range input cannot be typed into: set it as a drag would, with an input event.
+    await page.getByTestId('range-rotationDeg').evaluate((el: HTMLInputElement) => {
+      el.value = '90';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect.poll(async () => (await sources()).slice(1).filter((src, i) => src !== before[i + 1]).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(6);
+    expect((await sources())[0]).toBe(before[0]);
+    await page.getByTestId('augment-save').click();
+    await expect.poll(() => readSettings(db()).augmentation.rotationDeg).toBe(90);
+    await expect.poll(() => page.getByTestId('augment-save').isDisabled()).toBe(true);
+    await shot('augment.png');
+  });
+
+  it('trains in one click with live curves, progress and the backend, until the run finishes', async () => {
+    await nav('Train').click();
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/Runs on /);
+    await expect.poll(() => page.getByTestId('train-button').isEnabled()).toBe(true);
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => page.getByTestId('train-progress').isVisible(), { timeout: 20_000 }).toBe(true);
+    const points = async () => Number((await attr('loss-chart', 'data-points')) ?? 0);
+    await expect.poll(points, { timeout: TRAIN_TIMEOUT_MS, interval: 500 }).toBeGreaterThanOrEqual(3);
+    await shot('train-running.png');
+    await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toContain('Training finished.');
+    const run = db().prepare('SELECT id, status FROM runs ORDER BY id DESC LIMIT 1').get() as { id: number; status: string };
+    expect(run.status).toBe('done');
+    // The chart holds one point per epoch the run trained.
+    const epochs = db().prepare('SELECT count(*) FROM run_epochs WHERE run_id = ?').pluck().get(run.id) as number;
+    expect(epochs).toBeGreaterThan(0);
+    expect(await points()).toBe(epochs);
+    expect(await page.getByTestId('accuracy-chart').locator('canvas').count()).toBe(1);
+    await shot('train.png');
+  }, TRAIN_TIMEOUT_MS * 2);
+
+  it('opens the run in Evaluate and a confusion-matrix cell’s images in the library', async () => {
+    await page.getByRole('button', { name: 'See the evaluation' }).click();
+    await expect.poll(() => page.getByTestId('run-title').textContent()).toMatch(/^Run \d+$/);
+    await expect.poll(() => page.getByTestId('per-class').locator('tbody tr').count()).toBe(6);
+    await shot('evaluate.png', true);
+
+    // The biggest cell on the diagonal: its images are that class, predicted as itself.
+    const cells = await page.getByTestId('confusion').locator('button').evaluateAll((bs) =>
+      bs.map((b) => ({ id: b.getAttribute('data-testid')!, count: Number(b.textContent), diag: b.classList.contains('diag') })),
+    );
+    const cell = cells.filter((c) => c.diag).sort((a, b) => b.count - a.count)[0]!;
+    expect(cell.count).toBeGreaterThan(0);
+    await page.getByTestId(cell.id).click();
+    await expect.poll(() => page.getByTestId('library').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('only').textContent()).toMatch(/predicted as/);
+    await expect.poll(() => page.getByTestId('count').textContent()).toBe(`${cell.count} ${cell.count === 1 ? 'image matches' : 'images match'}`);
+    await expect.poll(() => page.getByTestId('card').count()).toBe(cell.count);
+    await shot('evaluate-cell-in-library.png');
+    await page.getByTestId('only').getByRole('button', { name: 'Show all' }).click();
+  });
+
+  it('tests a photo and shows the class probabilities', async () => {
+    await nav('Evaluate').click();
+    await page.getByTestId('tab-test').click();
+    const folder = path.join(DATASET(), 'val', 'sunflowers');
+    const photo = path.join(folder, fs.readdirSync(folder).sort()[0]!);
+    await page.getByTestId('test-input').setInputFiles(photo);
+    const result = page.getByTestId('test-results').locator('li').first();
+    await expect.poll(() => result.locator('.prob').count(), { timeout: 30_000 }).toBe(5);
+    const shares = await result.locator('.prob span:last-child').allTextContents();
+    const total = shares.reduce((sum, s) => sum + Number.parseFloat(s), 0);
+    expect(total).toBeGreaterThan(99);
+    expect(total).toBeLessThan(101);
+    await shot('evaluate-test-image.png');
+  });
+
+  it('exports TF.js and shows the parity check passed, then lists it', async () => {
+    await nav('Export').click();
+    await expect.poll(() => page.getByTestId('export-run').locator('option').count()).toBeGreaterThan(0);
+    await page.getByTestId('format-tfjs').click();
+    await page.getByTestId('export-samples').fill('16');
+    await page.getByTestId('export-model').click();
+    const result = page.getByTestId('export-result');
+    await expect.poll(() => attr('export-result', 'data-passed'), { timeout: 120_000, interval: 500 }).toBe('true');
+    expect(await result.getByTestId('parity-top1').textContent()).toBe('100.0 %');
+    expect(await result.getByTestId('parity-runtime').textContent()).toMatch(/\S/);
+    expect(Number(await result.getByTestId('parity-max').textContent())).toBeLessThan(1e-3);
+    await expect.poll(() => page.getByTestId('export-row').count()).toBe(1);
+    expect(await page.getByTestId('export-row').first().getAttribute('data-format')).toBe('tfjs');
+    const record = db().prepare('SELECT path FROM exports ORDER BY id DESC LIMIT 1').pluck().get() as string;
+    expect(fs.existsSync(path.resolve(studio.session.requireProject().dir, record, 'model.json'))).toBe(true);
+    await shot('export.png', true);
+  }, 150_000);
+
+  it('exports the predictions CSV from the same screen', async () => {
+    await page.getByTestId('export-predictions').click();
+    await expect.poll(() => page.getByTestId('export-row').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('export-row').first().getAttribute('data-status')).toBe('done');
+  });
+
+  it('left no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
