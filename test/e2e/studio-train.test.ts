@@ -10,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import type { RunSummary } from '../../electron/ipc/schemas.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { invoke } from '../helpers/studio-jobs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skipReason = chromiumUnavailable() ?? fixturesUnavailable();
@@ -33,6 +35,8 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Added to the JSON line `npm run test:e2e` prints. */
+  const figures: Record<string, number> = {};
   const db = () => studio.session.requireProject().db;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
   /** What the page shows now, without waiting for the element to appear. */
@@ -67,6 +71,7 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
   });
 
   afterAll(async () => {
+    if (Object.keys(figures).length) fs.writeFileSync(path.join(OUTPUT, 'train-figures.json'), `${JSON.stringify(figures)}\n`);
     await browser?.close();
     await server?.close();
     await studio?.close();
@@ -119,16 +124,19 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await nav('Train').click();
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/Runs on /);
     await expect.poll(() => page.getByTestId('train-button').isEnabled()).toBe(true);
+    const started = Date.now();
     await page.getByTestId('train-button').click();
     await expect.poll(() => page.getByTestId('train-progress').isVisible(), { timeout: 20_000 }).toBe(true);
     const points = async () => Number((await attr('loss-chart', 'data-points')) ?? 0);
     await expect.poll(points, { timeout: TRAIN_TIMEOUT_MS, interval: 500 }).toBeGreaterThanOrEqual(3);
     await shot('train-running.png');
     await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toContain('Training finished.');
-    const run = db().prepare('SELECT id, status FROM runs ORDER BY id DESC LIMIT 1').get() as { id: number; status: string };
-    expect(run.status).toBe('done');
+    figures.ui_train_seconds = Math.round((Date.now() - started) / 100) / 10;
+    const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});
+    expect(run!.status).toBe('done');
+    figures.ui_train_val_accuracy = run!.valAccuracy ?? NaN;
     // The chart holds one point per epoch the run trained.
-    const epochs = db().prepare('SELECT count(*) FROM run_epochs WHERE run_id = ?').pluck().get(run.id) as number;
+    const epochs = db().prepare('SELECT count(*) FROM run_epochs WHERE run_id = ?').pluck().get(run!.id) as number;
     expect(epochs).toBeGreaterThan(0);
     expect(await points()).toBe(epochs);
     expect(await page.getByTestId('accuracy-chart').locator('canvas').count()).toBe(1);
@@ -143,6 +151,10 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await expect.poll(() => page.getByTestId('run-title').textContent()).toMatch(/^Run \d+$/);
     await expect.poll(() => page.getByTestId('per-class').locator('tbody tr').count()).toBe(6);
     await shot('evaluate.png', 1100);
+    await page.getByTestId('tab-mislabeled').click();
+    await page.waitForTimeout(500);
+    await shot('evaluate-mislabeled.png');
+    await page.getByRole('button', { name: 'Metrics', exact: true }).click();
 
     // The biggest mistake (or, with none, the biggest cell): its images, and only those, open.
     const cells = await page.getByTestId('confusion').locator('button').evaluateAll((bs) =>
@@ -175,9 +187,28 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await shot('evaluate-test-image.png');
   });
 
-  it('exports TF.js and shows the parity check passed, then lists it', async () => {
+  it('says what is wrong with an export folder, before and after starting', async () => {
     await nav('Export').click();
     await expect.poll(() => page.getByTestId('export-run').locator('option').count()).toBeGreaterThan(0);
+    await page.getByTestId('export-folder').fill('exports here');
+    await expect.poll(() => text('export-folder-problem')).toMatch(/full path/);
+    expect(await page.getByTestId('export-model').isDisabled()).toBe(true);
+    // A file where the folder should be: the export fails, and the page says why and what next.
+    const notAFolder = path.join(tmp.dir, 'not a folder.txt');
+    fs.writeFileSync(notAFolder, 'a file, not a folder\n');
+    await page.getByTestId('export-folder').fill(notAFolder);
+    await page.getByTestId('format-card').click();
+    await page.getByTestId('export-model').click();
+    await expect
+      .poll(async () => (await text('export-failure')) || (await page.getByTestId('error').allTextContents()).join(' '), { timeout: 60_000 })
+      .toMatch(/not a folder\.txt/);
+    expect(await text('export-next-step')).toMatch(/is a file, not a folder/);
+    await shot('export-error.png');
+    console.log(`[e2e train] export into a file: ${(await text('export-failure')) || (await page.getByTestId('error').allTextContents()).join(' ')}`);
+    await page.getByTestId('export-folder').fill('');
+  }, 90_000);
+
+  it('exports TF.js and shows the parity check passed, then lists it', async () => {
     await page.getByTestId('format-tfjs').click();
     await page.getByTestId('export-samples').fill('16');
     await page.getByTestId('export-model').click();
@@ -185,9 +216,11 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await expect.poll(() => attr('export-result', 'data-passed'), { timeout: 120_000, interval: 500 }).toBe('true');
     expect(await result.getByTestId('parity-top1').textContent()).toBe('100.0 %');
     expect(await result.getByTestId('parity-runtime').textContent()).toMatch(/\S/);
-    expect(Number(await result.getByTestId('parity-max').textContent())).toBeLessThan(1e-3);
-    await expect.poll(() => page.getByTestId('export-row').count()).toBe(1);
-    expect(await page.getByTestId('export-row').first().getAttribute('data-format')).toBe('tfjs');
+    figures.ui_export_tfjs_max_abs = Number(await result.getByTestId('parity-max').textContent());
+    expect(figures.ui_export_tfjs_max_abs).toBeLessThan(1e-3);
+    const done = page.locator('[data-testid=export-row][data-status=done]');
+    await expect.poll(() => done.count()).toBe(1);
+    expect(await done.first().getAttribute('data-format')).toBe('tfjs');
     const record = db().prepare('SELECT path FROM exports ORDER BY id DESC LIMIT 1').pluck().get() as string;
     expect(fs.existsSync(path.resolve(studio.session.requireProject().dir, record, 'model.json'))).toBe(true);
     await shot('export.png', 1250);
@@ -195,8 +228,9 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
 
   it('exports the predictions CSV from the same screen', async () => {
     await page.getByTestId('export-predictions').click();
-    await expect.poll(() => page.getByTestId('export-row').count(), { timeout: 30_000 }).toBe(2);
-    expect(await page.getByTestId('export-row').first().getAttribute('data-status')).toBe('done');
+    const done = page.locator('[data-testid=export-row][data-status=done]');
+    await expect.poll(() => done.count(), { timeout: 30_000 }).toBe(2);
+    expect(await done.first().getAttribute('data-format')).toBe('csv');
   });
 
   it('left no errors in the page', () => {
