@@ -124,6 +124,11 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await nav('Train').click();
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/Runs on /);
     await expect.poll(() => page.getByTestId('train-button').isEnabled()).toBe(true);
+    // The advanced panel: the backbone from the catalogue with its size and state, and every knob.
+    await page.getByTestId('advanced-toggle').check();
+    await expect.poll(() => page.getByTestId('backbone-select').locator('option').allTextContents()).toContainEqual(expect.stringMatching(/MobileNetV2 0\.35.*installed/));
+    await shot('train-advanced.png');
+    await page.getByTestId('advanced-toggle').uncheck();
     const started = Date.now();
     await page.getByTestId('train-button').click();
     await expect.poll(() => page.getByTestId('train-progress').isVisible(), { timeout: 20_000 }).toBe(true);
