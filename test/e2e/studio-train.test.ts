@@ -185,10 +185,26 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await page.getByTestId('test-input').setInputFiles(photo);
     const result = page.getByTestId('test-results').locator('li').first();
     await expect.poll(() => result.locator('.prob').count(), { timeout: 30_000 }).toBe(5);
-    const shares = await result.locator('.prob span:last-child').allTextContents();
+    const shares = await result.locator('.prob .value').allTextContents();
     const total = shares.reduce((sum, s) => sum + Number.parseFloat(s), 0);
     expect(total).toBeGreaterThan(99);
     expect(total).toBeLessThan(101);
+
+    // Dropped files are tested the same way (a drop as the browser delivers it, with a DataTransfer).
+    const daisyDir = path.join(DATASET(), 'val', 'daisy');
+    const daisy = fs.readdirSync(daisyDir).sort()[0]!;
+    await page.getByTestId('test-drop').evaluate(
+      (zone, [name, base64]) => {
+        const bytes = Uint8Array.from(atob(base64!), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name!, { type: 'image/jpeg' }));
+        zone.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      },
+      [daisy, fs.readFileSync(path.join(daisyDir, daisy)).toString('base64')],
+    );
+    await expect.poll(() => page.getByTestId('test-results').locator('li').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('test-results').locator('li').first().locator('strong').first().textContent()).toBe(daisy);
     await shot('evaluate-test-image.png');
   });
 
