@@ -156,6 +156,9 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await expect.poll(() => page.getByTestId('run-title').textContent()).toMatch(/^Run \d+$/);
     await expect.poll(() => page.getByTestId('per-class').locator('tbody tr').count()).toBe(6);
     await shot('evaluate.png', 1100);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('evaluate-dark.png', 1100);
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('tab-mislabeled').click();
     await page.waitForTimeout(500);
     await shot('evaluate-mislabeled.png');
@@ -245,6 +248,9 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     const record = db().prepare('SELECT path FROM exports ORDER BY id DESC LIMIT 1').pluck().get() as string;
     expect(fs.existsSync(path.resolve(studio.session.requireProject().dir, record, 'model.json'))).toBe(true);
     await shot('export.png', 1250);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('export-dark.png', 1250);
+    await page.emulateMedia({ colorScheme: 'light' });
   }, 150_000);
 
   it('exports the predictions CSV from the same screen', async () => {
