@@ -82,6 +82,19 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await page.getByLabel('Project folder').fill(path.join(tmp.dir, 'flowers'));
     await page.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('flowers');
+
+    // Before any image: each screen says what to do first instead of failing.
+    await nav('Evaluate').click();
+    await expect.poll(() => page.getByTestId('evaluate-screen').textContent()).toContain('No runs yet');
+    await nav('Export').click();
+    await expect.poll(() => text('export-no-run')).toContain('train a model');
+    expect(await page.getByTestId('export-model').isDisabled()).toBe(true);
+    await nav('Train').click();
+    await expect.poll(() => text('train-summary')).toContain('0 labeled images');
+    await expect.poll(() => text('train-needs-labels')).toContain('at least two classes');
+    expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
+    await shot('train-empty.png');
+    await nav('Library').click();
     await page.getByTestId('open-import').click();
     await page.getByTestId('import-folder').fill(DATASET());
     await page.getByRole('button', { name: 'Import folder' }).click();
