@@ -146,9 +146,19 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await page.getByTestId('train-button').click();
     await expect.poll(() => page.getByTestId('train-progress').isVisible(), { timeout: 20_000 }).toBe(true);
     const points = async () => Number((await attr('loss-chart', 'data-points')) ?? 0);
-    await expect.poll(points, { timeout: TRAIN_TIMEOUT_MS, interval: 500 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(points, { timeout: TRAIN_TIMEOUT_MS, interval: 250 }).toBeGreaterThanOrEqual(2);
     await shot('train-running.png');
-    await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toContain('Training finished.');
+
+    // A reload in the middle: the page follows the running job again, its curves read back from
+    // the run's history (or, when it finished meanwhile, shows that run and its curves).
+    await page.reload();
+    await page.getByText(/Connected · websocket/).waitFor();
+    await nav('Train').click();
+    await expect.poll(async () => (await attr('train-progress', 'data-testid')) !== null || /finished/.test(await text('train-outcome')), { timeout: 30_000 }).toBe(true);
+    const followed = (await attr('train-progress', 'data-testid')) !== null;
+    console.log(`[e2e train] after a reload: ${followed ? 'following the running job' : 'the run had finished'}`);
+    await expect.poll(points, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toMatch(/Training finished\.|Run \d+ finished/);
     figures.ui_train_seconds = Math.round((Date.now() - started) / 100) / 10;
     const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});
     expect(run!.status).toBe('done');
@@ -273,7 +283,19 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     expect(await done.first().getAttribute('data-format')).toBe('csv');
   });
 
-  it('left no errors in the page', () => {
+  it('shows the newest run and its curves on the Train screen after a reload', async () => {
+    await page.reload();
+    await page.getByText(/Connected · websocket/).waitFor();
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => text('train-outcome')).toMatch(/^\s*Run \d+ finished/);
+    const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});
+    const epochs = db().prepare('SELECT count(*) FROM run_epochs WHERE run_id = ?').pluck().get(run!.id) as number;
+    await expect.poll(() => attr('loss-chart', 'data-points')).toBe(String(epochs));
+    await page.getByRole('button', { name: 'See the evaluation' }).click();
+    await expect.poll(() => page.getByTestId('run-title').textContent()).toBe(`Run ${run!.id}`);
+  });
+
+    it('left no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });
 });
