@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { partialFolderName } from '../project/partial-folders.js';
 
 export interface ModelJson {
   modelTopology: unknown;
@@ -85,12 +86,25 @@ export function fromDisk(dir: string): tf.io.IOHandler {
   return tf.io.fromMemory(loadArtifacts(dir));
 }
 
+/** Flushes a folder's files and the folder itself, so that the rename publishes whole files even after a power cut. */
+function syncFolder(dir: string): void {
+  for (const name of [...fs.readdirSync(dir), '.']) {
+    const fd = fs.openSync(path.join(dir, name), 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
 function writeAtomically(target: string, write: (tmp: string) => void): void {
-  const tmp = `${target}.partial-${process.pid}-${Date.now()}`;
+  const tmp = partialFolderName(target);
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   try {
     write(tmp);
+    syncFolder(tmp);
     if (fs.existsSync(target)) throw new ModelFileError(`${target} already exists; not overwriting it.`);
     fs.renameSync(tmp, target);
   } catch (error) {

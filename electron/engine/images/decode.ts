@@ -2,6 +2,7 @@
 // grayscale/CMYK/alpha to sRGB RGB, refuses decompression bombs, optionally augments, and
 // resizes by the recorded preprocessing spec. Training, prediction, preview and every export's
 // parity check go through this one function.
+import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
@@ -101,7 +102,15 @@ function resizeBySpec(image: Sharp, spec: Preprocessing): Sharp {
   }
 }
 
+/** libvips opening a FIFO or a device never returns: a project image replaced by one must fail, not hang a run. */
+async function requireRegularFile(source: ImageSource): Promise<void> {
+  if (typeof source !== 'string') return;
+  const stat = await fs.promises.stat(source);
+  if (!stat.isFile()) throw new Error(`${source} is not a regular file`);
+}
+
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY): Promise<DecodedImage> {
+  await requireRegularFile(source);
   const image = isIdentity(augment) ? resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
   const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
