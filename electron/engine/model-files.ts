@@ -23,11 +23,18 @@ export class ModelFileError extends Error {}
 
 export function readModelJson(dir: string): ModelJson {
   const file = path.join(dir, 'model.json');
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new ModelFileError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // V8's message quotes the start of the text: a file the user pointed at is not echoed back.
+    throw new ModelFileError(`${file} is not valid JSON, so it is not a TF.js model.`);
   }
   const model = json as Partial<ModelJson>;
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {

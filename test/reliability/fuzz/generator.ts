@@ -308,3 +308,22 @@ export function* fuzzCases(count: number, options: { projectDir: string; random:
     yield next;
   }
 }
+
+/**
+ * Channels that take a file-system path, each with a payload builder putting a given string
+ * at that path (the confinement part sends attack paths through them). Found from the schemas.
+ */
+export function pathChannels(options: { projectDir: string; random: Random }): Array<{ channel: RequestChannel; payload: (path: string) => unknown }> {
+  const found: Array<{ channel: RequestChannel; payload: (path: string) => unknown }> = [];
+  for (const channel of requestChannelNames) {
+    const schema = schemaOf(channel);
+    for (let tries = 0; tries < 12; tries++) {
+      const base = sample(schema, channel, options);
+      const leaf = leaves(base, schema, [], channel, []).find((l) => /^(path|paths|folder)$/.test(l.name) && typeof l.path.at(-1) !== 'undefined' && alternatives(l.schema).some((s) => s.type === 'string'));
+      if (!leaf) continue;
+      found.push({ channel, payload: (p) => setAt(base, leaf.path, p) });
+      break;
+    }
+  }
+  return found;
+}
