@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio, type Studio } from '../services/studio.js';
+import { guardHost } from './host-guard.js';
 import { serveStatic } from './static-files.js';
 import { attachWebSocket } from './ws-server.js';
 
@@ -31,8 +32,8 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const studio = options.studio ?? createStudio();
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const server = http.createServer(serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR));
   let port = 0;
+  const server = http.createServer(guardHost(() => port, serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR)));
   const ws = attachWebSocket({
     server,
     dispatch: studio.dispatch,
