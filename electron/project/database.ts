@@ -15,8 +15,24 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/**
+ * Makes db.transaction() begin IMMEDIATE. Every transaction in the studio writes, and most read
+ * first: a deferred one that reads, then writes after another connection (the engine worker,
+ * the CLI) committed in between fails at once with SQLITE_BUSY ("database is locked"), which
+ * busy_timeout cannot retry. IMMEDIATE takes the write lock up front, so it waits instead.
+ */
+function immediateTransactions(db: Db): void {
+  const make = db.transaction.bind(db);
+  const immediate = (fn: (...args: unknown[]) => unknown) => {
+    const t = make(fn);
+    return Object.assign((...args: unknown[]) => t.immediate(...args), { default: t.immediate, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive });
+  };
+  db.transaction = immediate as unknown as Db['transaction'];
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  if (!options.readonly) immediateTransactions(db);
   try {
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
