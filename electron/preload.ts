@@ -1,8 +1,11 @@
-// Exposes the transport of the typed contract to the renderer, and nothing else.
+// Exposes the transport of the typed contract to the renderer, and where pictures come from
+// (the media protocol, by image id): nothing else. Bundled alone into preload.cjs, because a
+// sandboxed preload can require nothing but 'electron'.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Transport } from './ipc/client.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/electron-names.js';
 import type { Result } from './ipc/result.js';
+import { MEDIA_ORIGIN } from './shell/protocol-names.js';
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 ipcRenderer.on(EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
@@ -22,3 +25,4 @@ const transport: Transport = {
 };
 
 contextBridge.exposeInMainWorld('studioTransport', transport);
+contextBridge.exposeInMainWorld('studioMediaBase', MEDIA_ORIGIN);

@@ -1,6 +1,9 @@
 // Bundles the Electron side into dist/electron, in two passes (`--mode main`, `--mode preload`):
 // the main process as ESM, and the preload as one self-contained CommonJS file, because a
 // sandboxed preload can require nothing but 'electron'. Native modules stay external.
+// The main pass also emits the engine worker (spawn.ts starts ./engine-worker.js beside the
+// code that spawns it, so every chunk stays in one flat folder) and the CLI (the `bin` runs it
+// where tsx is not installed).
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'vite';
@@ -25,10 +28,16 @@ export default defineConfig(({ mode }) => {
       ssr: true,
       rollupOptions: {
         external,
-        input: path.resolve(import.meta.dirname, preload ? 'preload.ts' : 'main.ts'),
+        input: preload
+          ? path.resolve(import.meta.dirname, 'preload.ts')
+          : {
+              main: path.resolve(import.meta.dirname, 'main.ts'),
+              'engine-worker': path.resolve(import.meta.dirname, 'engine/worker/engine-worker.ts'),
+              cli: path.resolve(import.meta.dirname, 'cli.ts'),
+            },
         output: preload
           ? { format: 'cjs', entryFileNames: 'preload.cjs', codeSplitting: false }
-          : { format: 'es', entryFileNames: 'main.js' },
+          : { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   };

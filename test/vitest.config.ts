@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -8,6 +9,8 @@ export default defineConfig({
     // better-sqlite3 and sharp are native: forks isolate them better than threads.
     pool: 'forks',
     testTimeout: 60_000,
+    // Studios made by tests keep their recent-projects list here, never in the user's own folder.
+    env: { STUDIO_USER_DATA: path.join(os.tmpdir(), `studio-test-user-data-${process.pid}`) },
     hookTimeout: 120_000,
     reporters: ['default', './test/summary-reporter.ts'],
   },

@@ -6,6 +6,7 @@ import sharp, { type OutputInfo } from 'sharp';
 import { pixelStats, type PixelStats } from './pixel-stats.js';
 import { decodeProblem } from './problems.js';
 import { PIXEL_LIMIT } from './probe.js';
+import { processAlive } from '../jobs/process-alive.js';
 
 export const THUMB_SIZE = 256;
 
@@ -36,15 +37,6 @@ export async function sweepPartialThumbnails(projectDir: string): Promise<number
     removed++;
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -55,6 +55,34 @@ export function weightFiles(dir: string, model: ModelJson): string[] {
   );
 }
 
+/** Bytes of weight data the manifest describes. */
+function manifestBytes(model: ModelJson): number {
+  return model.weightsManifest
+    .flatMap((g) => g.weights)
+    .reduce((sum, w) => {
+      const bytes = w.quantization ? (w.quantization.dtype === 'uint8' ? 1 : 2) : 4;
+      return sum + w.shape.reduce((a, b) => a * b, 1) * bytes;
+    }, 0);
+}
+
+/**
+ * Checks a model folder without loading it: every weight file model.json names is there, and
+ * together they hold the bytes the manifest describes. Run before a folder enters the model
+ * cache, so that a download or an import never installs a model that cannot load.
+ */
+export function verifyModelFolder(dir: string): void {
+  const model = readModelJson(dir);
+  const files = weightFiles(dir, model);
+  const missing = files.filter((f) => !fs.statSync(f, { throwIfNoEntry: false })?.isFile()).map((f) => path.relative(path.resolve(dir), f));
+  if (missing.length) {
+    const listed = missing.length > 5 ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more` : missing.join(', ');
+    throw new ModelFileError(`${dir} is missing ${missing.length === 1 ? 'a weight file' : `${missing.length} weight files`} that its model.json names: ${listed}.`);
+  }
+  const have = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const need = manifestBytes(model);
+  if (have < need) throw new ModelFileError(`The weights in ${dir} are truncated: ${have} bytes, the manifest needs ${need}.`);
+}
+
 export function loadArtifacts(dir: string): tf.io.ModelArtifacts {
   const model = readModelJson(dir);
   const buffers = weightFiles(dir, model).map((file) => {
@@ -67,10 +95,7 @@ export function loadArtifacts(dir: string): tf.io.ModelArtifacts {
   });
   const weightSpecs = model.weightsManifest.flatMap((g) => g.weights);
   const weightData = tf.io.CompositeArrayBuffer.join(buffers);
-  const expected = weightSpecs.reduce((sum, w) => {
-    const bytes = w.quantization ? (w.quantization.dtype === 'uint8' ? 1 : 2) : 4;
-    return sum + w.shape.reduce((a, b) => a * b, 1) * bytes;
-  }, 0);
+  const expected = manifestBytes(model);
   if (weightData.byteLength < expected) {
     throw new ModelFileError(`Weights are truncated: ${weightData.byteLength} bytes, the manifest needs ${expected}.`);
   }

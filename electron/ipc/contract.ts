@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
+import { exportChannels } from './channels/export.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
+import { shellChannels } from './channels/shell.js';
 import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
 
 export const requestChannels = {
@@ -17,6 +19,8 @@ export const requestChannels = {
   ...libraryChannels,
   ...datasetChannels,
   ...engineChannels,
+  ...shellChannels,
+  ...exportChannels,
 } as const;
 
 export const eventChannels = {
@@ -26,6 +30,8 @@ export const eventChannels = {
   'job:finished': JobFinished,
   'train:metrics': TrainMetrics,
   'watch:changed': WatchChanged,
+  /** A native menu item the page carries out (the menu lives in main, the screens in the page). */
+  'shell:command': z.object({ command: z.enum(['export']) }),
 } as const;
 
 export type RequestChannels = typeof requestChannels;

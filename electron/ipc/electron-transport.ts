@@ -1,18 +1,21 @@
 // Transport 1: the contract over Electron IPC. Every request goes through one ipcMain handler
-// into the shared dispatcher; events fan out to every window that is still alive.
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+// into the shared dispatcher; events fan out to every window that is still alive. ipcMain is
+// passed in, so this runs (and is tested) without the Electron binary.
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Dispatch } from './dispatch.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './electron-names.js';
 import type { EventBus } from './event-bus.js';
 import { fail } from './result.js';
 
 export function registerElectronTransport(options: {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   dispatch: Dispatch;
   bus: EventBus;
   /** Only frames loaded from the app itself may call in. */
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
-  targets: () => WebContents[];
+  targets: () => Array<Pick<WebContents, 'isDestroyed' | 'send'>>;
 }): () => void {
+  const { ipcMain } = options;
   ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
     if (!options.isTrustedSender(event)) return fail('unauthorized', 'This frame may not call the studio.');
     return options.dispatch(channel, payload, { transport: 'electron' });

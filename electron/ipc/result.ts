@@ -11,6 +11,8 @@ export const ErrorCode = z.enum([
   'conflict',
   'io_error',
   'cancelled',
+  /** The transport cannot do this (a native dialog in serve mode): offer another way. */
+  'unsupported',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -53,13 +53,22 @@ export const ImageRow = z.object({
 });
 export type ImageRow = z.infer<typeof ImageRow>;
 
+/** Most ids a filter can name: a health finding, a confusion cell, a saved selection. */
+export const MAX_FILTER_IDS = 10_000;
+
 export const ImageFilter = z.strictObject({
   classId: Id.optional(),
   unlabeled: z.boolean().optional(),
   split: Split.optional(),
   nameContains: z.string().max(256).optional(),
+  /** Only these images (e.g. the images of a health finding). */
+  imageIds: z.array(Id).min(1).max(MAX_FILTER_IDS).optional(),
 });
 export type ImageFilter = z.infer<typeof ImageFilter>;
+
+/** Grid order: date added (ids grow with it) or file name, either way round. */
+export const ImageSort = z.enum(['added', 'added-desc', 'name', 'name-desc']);
+export type ImageSort = z.infer<typeof ImageSort>;
 
 export const LabelSummary = z.object({
   total: z.int(),
@@ -79,6 +88,15 @@ export const ProjectInfo = z.object({
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
+export const RecentProject = z.object({
+  path: z.string(),
+  name: z.string(),
+  openedAt: z.number(),
+  /** False when the folder no longer holds a project (moved, deleted, disk not mounted). */
+  exists: z.boolean(),
+});
+export type RecentProject = z.infer<typeof RecentProject>;
+
 export const LabelChange = z.object({
   /** 0 when nothing changed (e.g. the images already had that label). */
   actionId: z.int().nonnegative(),
@@ -88,7 +106,11 @@ export const LabelChange = z.object({
 export type LabelChange = z.infer<typeof LabelChange>;
 
 export const ResizeMode = z.enum(['squash', 'center-crop', 'letterbox']);
-export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255']);
+/**
+ * How 0..255 pixels are scaled for a backbone: x/127.5 - 1, x/255, x as is, or x/127 - 1 (what
+ * Teachable Machine's library feeds its models; imported Teachable Machine models need it).
+ */
+export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
 
 /** Preprocessing is data: the same object drives training, prediction and every export. */
 export const Preprocessing = z.strictObject({
@@ -383,3 +405,111 @@ export const SplitAssignment = z.object({
   perSplit: z.array(z.object({ split: Split, count: Count })),
 });
 export type SplitAssignment = z.infer<typeof SplitAssignment>;
+
+// ---- Exports: model formats with their parity check, the dataset, predictions ----
+
+export const ModelExportFormat = z.enum(['tfjs', 'teachable', 'onnx', 'card']);
+export type ModelExportFormat = z.infer<typeof ModelExportFormat>;
+export const WeightQuantization = z.enum(['float16', 'uint8']);
+export type WeightQuantization = z.infer<typeof WeightQuantization>;
+export const DatasetLayout = z.enum(['class', 'split-class', 'csv']);
+export type DatasetLayout = z.infer<typeof DatasetLayout>;
+export const ExportKind = z.enum(['model', 'dataset', 'predictions']);
+export type ExportKind = z.infer<typeof ExportKind>;
+
+/** A folder name for an export: portable to every desktop file system. */
+export const ExportName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(120)
+  .refine((s) => !/[\u0000-\u001f/\\:*?"<>|]/.test(s) && !s.startsWith('.') && !/[. ]$/.test(s), 'an export name cannot start with a dot, end with a dot or space, or hold / \\ : * ? " < > | or control characters');
+
+export const PredictionFilter = z.strictObject({
+  split: Split.optional(),
+  /** The image's current label. */
+  labelClassId: Id.optional(),
+  predictedClassId: Id.optional(),
+  unlabeled: z.boolean().optional(),
+  /** Labeled images the model disagrees with. */
+  disagreements: z.boolean().optional(),
+  /** Only predictions at or below this confidence. */
+  maxConfidence: z.number().min(0).max(1).optional(),
+});
+export type PredictionFilter = z.infer<typeof PredictionFilter>;
+
+export const ExportParity = z.object({
+  kind: z.enum(['embedding', 'probabilities', 'logits']),
+  examples: Count,
+  /** max |Δ| over every value; null when an output was not a number (fails). */
+  maxAbs: z.number().nullable(),
+  scale: z.number(),
+  maxRel: z.number().nullable(),
+  top1Agreement: z.number().nullable(),
+  passed: z.boolean(),
+  target: z.string(),
+  /** Float32 exports are held to the target; quantized ones report their drop. */
+  judged: z.boolean(),
+  /** The runtime that reloaded the exported files. */
+  runtime: z.string(),
+  quantization: WeightQuantization.nullable(),
+  /** Where the sample images came from, e.g. "val" or "val+train". */
+  split: z.string(),
+  images: z.array(z.object({ imageId: Id, path: z.string() })),
+  /** The export against the predictions the studio stored when it trained (float16 cached embeddings). */
+  stored: z.object({ compared: Count, maxAbs: z.number(), top1Agreement: z.number() }).nullable(),
+  ms: z.number().nonnegative(),
+});
+export type ExportParity = z.infer<typeof ExportParity>;
+
+export const ExportOptions = z.object({
+  quantization: WeightQuantization.nullable().optional(),
+  sampleCount: Count.optional(),
+  layout: DatasetLayout.optional(),
+  splits: z.array(Split).optional(),
+  includeUnlabeled: z.boolean().optional(),
+  filter: PredictionFilter.optional(),
+});
+export type ExportOptions = z.infer<typeof ExportOptions>;
+
+export const ExportSummary = z.object({
+  files: Count,
+  /** CSV rows written (dataset and predictions exports). */
+  rows: Count,
+  /** Images left out, with the reason (capped; skippedTotal is the full count). */
+  skipped: z.array(z.object({ imageId: Id, reason: z.string() })),
+  skippedTotal: Count,
+  warnings: z.array(z.string()),
+});
+export type ExportSummary = z.infer<typeof ExportSummary>;
+
+export const ExportRecord = z.object({
+  id: Id,
+  kind: ExportKind,
+  format: z.string(),
+  runId: Id.nullable(),
+  modelId: Id.nullable(),
+  createdAt: z.number(),
+  /** Absolute. */
+  path: z.string(),
+  status: z.enum(['done', 'failed']),
+  /** Whether the folder is still where it was written. */
+  exists: z.boolean(),
+  bytes: Count.nullable(),
+  options: ExportOptions,
+  parity: ExportParity.nullable(),
+  passed: z.boolean().nullable(),
+  summary: ExportSummary.nullable(),
+  error: z.string().nullable(),
+});
+export type ExportRecord = z.infer<typeof ExportRecord>;
+
+export const TeachableImport = z.object({
+  modelId: Id,
+  /** Where the model now lives inside the project. */
+  dir: z.string(),
+  labels: z.array(z.string()),
+  imageSize: z.int(),
+  classes: z.array(z.object({ id: Id, name: z.string(), created: z.boolean() })),
+});
+export type TeachableImport = z.infer<typeof TeachableImport>;

@@ -20,6 +20,7 @@ export interface JobHandle {
 interface RunningJob {
   info: JobInfo;
   controller: AbortController;
+  settled: Promise<unknown>;
 }
 
 export class JobManager {
@@ -42,12 +43,30 @@ export class JobManager {
     for (const job of this.running.values()) job.controller.abort();
   }
 
+  /**
+   * Resolves true once every running job has settled (done, failed or cancelled), false if
+   * some are still running after timeoutMs: shutdown waits here before the database closes.
+   */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running.size > 0) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining)));
+      await Promise.race([Promise.allSettled([...this.running.values()].map((job) => job.settled)), timeout]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
   /** Starts work in the background; `done` settles with its result (or rejects). */
   start<T>(kind: JobKind, work: (job: JobHandle) => Promise<T>): { jobId: string; done: Promise<T> } {
     const id = randomUUID();
     const controller = new AbortController();
     const info: JobInfo = { jobId: id, kind, phase: 'starting', done: 0, total: 0, etaMs: null, startedAt: Date.now() };
-    this.running.set(id, { info, controller });
+    const running: RunningJob = { info, controller, settled: Promise.resolve() };
+    this.running.set(id, running);
     const eta = new EtaEstimator();
     let lastEmit = 0;
 
@@ -87,7 +106,7 @@ export class JobManager {
         this.running.delete(id);
       }
     })();
-    done.catch(() => undefined);
+    running.settled = done.catch(() => undefined);
     return { jobId: id, done };
   }
 }

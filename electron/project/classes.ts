@@ -35,10 +35,10 @@ function shortcutOwner(db: Db, shortcut: number): number | undefined {
   return db.prepare('SELECT id FROM classes WHERE shortcut = ?').pluck().get(shortcut) as number | undefined;
 }
 
-/** The first free number key 1..9 then 0, or null when all ten are taken. */
+/** The first free number key 1..9, or null when all nine are taken (0 clears a label in the grid). */
 function freeShortcut(db: Db): number | null {
   const taken = new Set(db.prepare('SELECT shortcut FROM classes WHERE shortcut IS NOT NULL').pluck().all() as number[]);
-  return [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].find((k) => !taken.has(k)) ?? null;
+  return [1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !taken.has(k)) ?? null;
 }
 
 export function createClass(db: Db, input: { name: string; color?: string | undefined; shortcut?: number | null | undefined }): ClassRow {
@@ -88,5 +88,26 @@ export function updateClass(
       input.id,
     );
     return getClass(db, input.id);
+  })();
+}
+
+/**
+ * Merges `sourceId` into `targetId`: its images take the target's label (keeping how and with
+ * what confidence they were labelled), its number key passes to the target if the target has
+ * none, and the source class goes. The label history is rewritten to name the target, so undo
+ * and redo of earlier actions keep working instead of leaving images unlabelled. The merge
+ * itself is not an undoable label action: the renderer asks before it runs.
+ */
+export function mergeClasses(db: Db, sourceId: number, targetId: number): { target: ClassRow; moved: number } {
+  return db.transaction(() => {
+    if (sourceId === targetId) throw new StudioError('conflict', 'A class cannot be merged into itself.');
+    const source = getClass(db, sourceId);
+    const target = getClass(db, targetId);
+    const moved = db.prepare('UPDATE labels SET class_id = ?, updated_at = ? WHERE class_id = ?').run(targetId, Date.now(), sourceId).changes;
+    db.prepare('UPDATE label_changes SET old_class_id = ? WHERE old_class_id = ?').run(targetId, sourceId);
+    db.prepare('UPDATE label_changes SET new_class_id = ? WHERE new_class_id = ?').run(targetId, sourceId);
+    db.prepare('DELETE FROM classes WHERE id = ?').run(sourceId);
+    if (target.shortcut === null && source.shortcut !== null) db.prepare('UPDATE classes SET shortcut = ? WHERE id = ?').run(source.shortcut, targetId);
+    return { target: getClass(db, targetId), moved };
   })();
 }

@@ -1,5 +1,5 @@
 // Queries on images and their paths.
-import type { ImageFilter, ImageRow, Split } from '../ipc/schemas.js';
+import type { ImageFilter, ImageRow, ImageSort, Split } from '../ipc/schemas.js';
 import type { Db } from './database.js';
 
 export interface NewImage {
@@ -82,6 +82,10 @@ function whereClause(filter: ImageFilter | undefined): { sql: string; params: un
     parts.push(`EXISTS (SELECT 1 FROM image_paths q WHERE q.image_id = i.id AND instr(lower(q.path), lower(?)) > 0)`);
     params.push(filter.nameContains);
   }
+  if (filter?.imageIds) {
+    parts.push('i.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.imageIds));
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -104,8 +108,28 @@ function countMatching(db: Db, filter: ImageFilter | undefined): number {
   return filter?.unlabeled ? all - fromLabels(rest) : all;
 }
 
-/** One page of the library grid, in a stable order (by id). */
-export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter): { total: number; rows: ImageRow[] } {
+// Ids grow with added_at, so id order is date order and needs no index of its own.
+const orderBy = (sort: ImageSort, t: string): string =>
+  ({
+    added: `${t}.id`,
+    'added-desc': `${t}.id DESC`,
+    name: `${t}.name COLLATE NOCASE, ${t}.id`,
+    'name-desc': `${t}.name COLLATE NOCASE DESC, ${t}.id DESC`,
+  })[sort];
+
+/** Every image id the filter matches, in grid order, up to `cap` (select all, bulk actions). */
+export function matchingImageIds(db: Db, filter: ImageFilter | undefined, sort: ImageSort, cap: number): { total: number; ids: number[] } {
+  const where = whereClause(filter);
+  const ids = db
+    .prepare(`SELECT i.id FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql} ORDER BY ${orderBy(sort, 'i')} LIMIT ?`)
+    .pluck()
+    .all(...where.params, cap + 1) as number[];
+  if (ids.length <= cap) return { total: ids.length, ids };
+  return { total: countMatching(db, filter), ids: ids.slice(0, cap) };
+}
+
+/** One page of the library grid, in a stable order (date added unless told otherwise). */
+export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter, sort: ImageSort = 'added'): { total: number; rows: ImageRow[] } {
   const where = whereClause(filter);
   const total = countMatching(db, filter);
   // The page's ids first (the offset is walked on ids alone), then their rows and paths;
@@ -115,9 +139,10 @@ export function pageImages(db: Db, offset: number, limit: number, filter?: Image
       `SELECT i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
               (SELECT p.path FROM image_paths p WHERE p.image_id = i.id ORDER BY p.present DESC, p.id LIMIT 1) AS path,
               l.class_id, l.source, l.confidence
-       FROM (SELECT i.id FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql} ORDER BY i.id LIMIT ? OFFSET ?) page
+       FROM (SELECT i.id, i.name FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}
+             ORDER BY ${orderBy(sort, 'i')} LIMIT ? OFFSET ?) page
        CROSS JOIN images i ON i.id = page.id LEFT JOIN labels l ON l.image_id = i.id
-       ORDER BY page.id`,
+       ORDER BY ${orderBy(sort, 'page')}`,
     )
     .all(...where.params, limit, offset) as ImageDbRow[];
   return {

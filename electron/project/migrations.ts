@@ -201,6 +201,57 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX predictions_oof ON predictions(run_id, oof_label_prob);
     `);
   },
+  // 3 → 4: the library sorts by file name. Each image keeps the name of the path the grid
+  // shows (first present path), maintained by triggers so that every writer (importer, engine
+  // worker, CLI, older code) keeps it right without knowing about it.
+  (db) => {
+    // Two steps per refresh: the chosen path with Windows separators made '/', then its last
+    // segment (rtrim strips the file name's characters, leaving the folder part to skip).
+    const refresh = (idExpr: string) => `
+      UPDATE images SET name = replace(coalesce((SELECT p.path FROM image_paths p WHERE p.image_id = images.id
+        ORDER BY p.present DESC, p.id LIMIT 1), ''), char(92), '/') WHERE id = ${idExpr};
+      UPDATE images SET name = substr(name, length(rtrim(name, replace(name, '/', ''))) + 1) WHERE id = ${idExpr};`;
+    db.exec(`
+      ALTER TABLE images ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      ${refresh('images.id')}
+      CREATE INDEX images_name ON images(name COLLATE NOCASE, id);
+      CREATE TRIGGER image_paths_name_insert AFTER INSERT ON image_paths BEGIN ${refresh('NEW.image_id')} END;
+      CREATE TRIGGER image_paths_name_update AFTER UPDATE OF path, present, image_id ON image_paths BEGIN
+        ${refresh('OLD.image_id')} ${refresh('NEW.image_id')}
+      END;
+      CREATE TRIGGER image_paths_name_delete AFTER DELETE ON image_paths BEGIN ${refresh('OLD.image_id')} END;
+    `);
+  },
+  // 4 → 5: exports of every kind (model formats, the dataset, predictions), each with what it
+  // was made from, its options, its parity check and why it failed. The first schema's table
+  // only knew model exports; its rows (if any) are kept as model exports.
+  (db) => {
+    db.exec(`
+      CREATE TABLE exports_v5 (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL CHECK (kind IN ('model','dataset','predictions')),
+        format      TEXT    NOT NULL,
+        run_id      INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        -- An export outlives the model row it came from: its files are the user's.
+        model_id    INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        created_at  INTEGER NOT NULL,
+        -- Relative to the project folder when inside it, else absolute.
+        path        TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('done','failed')),
+        options     TEXT,
+        parity      TEXT,
+        passed      INTEGER CHECK (passed IN (0,1)),
+        bytes       INTEGER,
+        summary     TEXT,
+        error       TEXT
+      );
+      INSERT INTO exports_v5 (id, kind, format, model_id, created_at, path, status, parity)
+        SELECT id, 'model', format, model_id, created_at, path, status, parity FROM exports;
+      DROP TABLE exports;
+      ALTER TABLE exports_v5 RENAME TO exports;
+      CREATE INDEX exports_run ON exports(run_id);
+    `);
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio, type Studio } from '../services/studio.js';
 import { guardHost } from './host-guard.js';
+import { mediaRoute } from './media-route.js';
 import { serveStatic } from './static-files.js';
 import { attachWebSocket } from './ws-server.js';
 
@@ -32,8 +33,18 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const studio = options.studio ?? createStudio();
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const media = mediaRoute({ token, project: () => studio.session.project });
+  const files = serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   let port = 0;
-  const server = http.createServer(guardHost(() => port, serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR)));
+  // Host is checked before anything else, media included (DNS rebinding).
+  const server = http.createServer(
+    guardHost(
+      () => port,
+      (req, res) => {
+        if (!media(req, res)) files(req, res);
+      },
+    ),
+  );
   const ws = attachWebSocket({
     server,
     dispatch: studio.dispatch,

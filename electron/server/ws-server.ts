@@ -1,7 +1,6 @@
 // Transport 2: the contract over a WebSocket on 127.0.0.1, guarded by a per-launch token and
 // the page's Origin. Serve mode and the Chromium end-to-end tests use it; it runs the same
 // dispatcher as the Electron transport.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +9,7 @@ import type { Dispatch } from '../ipc/dispatch.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import { fail } from '../ipc/result.js';
 import { ClientFrame, MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
+import { sameToken } from './token.js';
 
 export interface WsAttachOptions {
   server: Server;
@@ -18,13 +18,6 @@ export interface WsAttachOptions {
   token: string;
   /** Origins a browser page may connect from; requests with another Origin are refused. */
   allowedOrigins: () => string[];
-}
-
-function sameToken(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

@@ -2,6 +2,8 @@
 import type { EngineHost } from '../engine/worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import type { NativeDialogs } from '../shell/dialogs.js';
+import type { RecentProjects } from './recent-projects.js';
 import type { Session } from './session.js';
 
 export interface ServiceDeps {
@@ -10,4 +12,8 @@ export interface ServiceDeps {
   jobs: JobManager;
   /** The training engine's worker thread (started on first use). */
   engine: EngineHost;
+  /** Native open/save dialogs: the desktop window only (serve mode answers 'unsupported'). */
+  dialogs?: NativeDialogs;
+  /** Recently opened projects (user data folder). */
+  recent: RecentProjects;
 }

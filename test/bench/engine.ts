@@ -15,19 +15,15 @@ import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
-import { seededRandom } from '../../electron/engine/images/random.js';
 import { checkLabels } from '../../electron/engine/training/check-labels.js';
 import { loadExamples, runClasses } from '../../electron/engine/training/examples.js';
 import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/ipc/schemas.js';
-import { createClass } from '../../electron/project/classes.js';
-import { insertImage } from '../../electron/project/images.js';
 import { applyLabels } from '../../electron/project/labels.js';
-import { createProject } from '../../electron/project/project.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
-import { fakeHash } from '../helpers/seed.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
+import { syntheticRetrain } from './synthetic-retrain.js';
 import { teachableBaseline } from './teachable-baseline.js';
 
 const skip = fixturesUnavailable();
@@ -142,44 +138,9 @@ log(`retrain after 20 new labels: ${round(retrainS)} s (${retrain.embedded.compu
 project.close();
 
 // 5. Retrain from cache on 10,000 synthetic embeddings (5 classes, class-dependent means).
-const synthetic = createProject(path.join(work, 'synthetic'));
-const syntheticSettings = readSettings(synthetic.db);
-const classIds = ['a', 'b', 'c', 'd', 'e'].map((name) => createClass(synthetic.db, { name }).id);
-const random = seededRandom('synthetic');
-const means = classIds.map(() => Float32Array.from({ length: backbone.dim }, () => random() * 2));
-const syntheticCache = new EmbeddingCache(synthetic.db, spec.id, backbone.dim);
-const syntheticSpec = specHash(runPreprocessing(spec, syntheticSettings), 0, syntheticSettings.augmentation, config.seed);
-synthetic.db.transaction(() => {
-  const N = 10_000;
-  const vectors = new Float32Array(N * backbone.dim);
-  const keys = [];
-  for (let n = 0; n < N; n++) {
-    const label = n % classIds.length;
-    const { id } = insertImage(synthetic.db, { hash: fakeHash(n), path: `/synthetic/${n}.jpg`, byteSize: 1, width: 224, height: 224, format: 'jpeg' });
-    applyLabels(synthetic.db, [id], classIds[label]!, { source: 'import' });
-    for (let d = 0; d < backbone.dim; d++) vectors[n * backbone.dim + d] = Math.max(0, means[label]![d]! + (random() - 0.5) * 3);
-    keys.push({ imageHash: fakeHash(n), view: 0, specHash: syntheticSpec });
-  }
-  syntheticCache.putMany(keys, vectors);
-})();
-const noEmbedding: Embedder = {
-  ...backbone,
-  embed: () => Promise.reject(new Error('the synthetic retrain must be served from the cache')),
-  dispose: () => undefined,
-};
-t = Date.now();
-const synth = await runTraining({
-  db: synthetic.db,
-  projectDir: synthetic.dir,
-  embedder: noEmbedding,
-  backbone: spec,
-  backend,
-  config: TrainConfig.parse({ augmentViews: 0 }),
-  settings: syntheticSettings,
-});
-const retrain10kS = (Date.now() - t) / 1000;
-log(`retrain from cache, 10,000 synthetic embeddings: ${round(retrain10kS)} s, val acc ${round(synth.val?.accuracy ?? 0, 3)}, epochs ${synth.epochs}`);
-synthetic.close();
+const synth = await syntheticRetrain(work, { spec, dim: backbone.dim, backend });
+const retrain10kS = synth.seconds;
+log(`retrain from cache, 10,000 synthetic embeddings: ${round(retrain10kS)} s ${JSON.stringify(synth.run.timings)}, val acc ${round(synth.run.val?.accuracy ?? 0, 3)}, epochs ${synth.run.epochs} (best ${synth.run.bestEpoch})`);
 
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 fs.rmSync(work, { recursive: true, force: true });

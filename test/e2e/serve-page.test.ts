@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import { createStudio } from '../../electron/services/studio.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -22,12 +23,13 @@ describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () =
       throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
     }
     fs.mkdirSync(OUTPUT, { recursive: true });
-    server = await startServer();
+    server = await startServer({ studio: createStudio({ userDataDir: path.join(tmp.dir, 'user-data') }) });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await server?.studio.close();
     tmp.cleanup();
   });
 
@@ -43,7 +45,7 @@ describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () =
     const dir = path.join(tmp.dir, 'first project');
     await page.getByLabel('Project folder').fill(dir);
     await page.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => page.getByTestId('project').textContent()).toContain('first project');
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('first project');
     expect(fs.existsSync(path.join(dir, 'project.sqlite'))).toBe(true);
     expect(server.studio.session.project?.dir).toBe(dir);
     await page.screenshot({ path: path.join(OUTPUT, 'foundation-project.png') });

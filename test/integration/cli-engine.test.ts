@@ -2,8 +2,6 @@
 // worker), on a real project with real weights, as a separate process.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
-import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { runTsChild } from '../helpers/child.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
@@ -25,7 +23,6 @@ describe.skipIf(skip)('CLI: train, eval, predict', () => {
 
   beforeAll(async () => {
     process.env.STUDIO_MODEL_CACHE = path.join(tmp.dir, 'cache');
-    await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { spec: findBackbone(DEFAULT_BACKBONE_ID)! });
     fixtureProject(projectDir, fixture('datasets', 'hymenoptera'), { limitPerClass: 15 }).close();
   });
   afterAll(() => tmp.cleanup());
@@ -37,18 +34,25 @@ describe.skipIf(skip)('CLI: train, eval, predict', () => {
   });
 
   it('trains, then reports the run and predicts files', async () => {
-    const train = await cli(['train', projectDir, '--config', '{"augmentViews": 0, "outOfFoldK": 0}']);
+    // A local model folder as the backbone: added to the (empty) model cache, then used.
+    const backbone = fixture('models', 'tm-mobilenet_v2_0.35_224-backbone');
+    const train = await cli(['train', projectDir, '--backbone', backbone, '--config', '{"augmentViews": 0, "outOfFoldK": 0}', '--json']);
     expect(train.code, train.stderr).toBe(0);
     const run = JSON.parse(train.lines.at(-1)!);
-    expect(run).toMatchObject({ runId: 1, backend: 'wasm', embedEngine: 'onnxruntime' });
-    expect(run.valAccuracy).toBeGreaterThan(0.7);
+    expect(run).toMatchObject({ run_id: 1, backend: 'wasm', embed_engine: 'onnxruntime', test_acc: null });
+    expect(run.val_acc).toBeGreaterThan(0.7);
+    expect(run.train_s).toBeGreaterThan(0);
+
+    const unknown = await cli(['train', projectDir, '--backbone', 'no-such-model']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/neither a backbone id .* nor a model folder/);
 
     const evaluation = await cli(['eval', projectDir]);
     expect(evaluation.code).toBe(0);
     expect(JSON.parse(evaluation.lines[0]!)).toMatchObject({ runId: 1, classes: ['ants', 'bees'], val: { count: 30 } });
 
     const bee = fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
-    const good = await cli(['predict', projectDir, bee]);
+    const good = await cli(['predict', projectDir, bee, '--json']);
     expect(good.code).toBe(0);
     const probabilities = JSON.parse(good.lines[0]!).probabilities;
     expect(probabilities.bees).toBeGreaterThan(probabilities.ants);

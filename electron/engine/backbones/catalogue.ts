@@ -1,10 +1,9 @@
 // The backbone catalogue (resources/backbones.json): what can be downloaded, from where, and
 // how each network is used (input size and scaling, which layer or node gives the embedding).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { Scaling } from '../../ipc/schemas.js';
+import { resourcePath } from '../../resources-dir.js';
 
 export const BackboneSpec = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
@@ -36,7 +35,7 @@ export type BackboneSpec = z.infer<typeof BackboneSpec>;
 
 const Catalogue = z.object({ version: z.literal(1), backbones: z.array(BackboneSpec) });
 
-export const CATALOGUE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/backbones.json');
+export const CATALOGUE_FILE = resourcePath('backbones.json');
 
 let cached: BackboneSpec[] | null = null;
 

@@ -3,7 +3,7 @@
 // stage into a private folder, verify, and only then move the result into the cache.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readModelJson, weightFiles } from '../model-files.js';
+import { ModelFileError, readModelJson, verifyModelFolder, weightFiles } from '../model-files.js';
 import { loadCatalogue, type BackboneSpec } from './catalogue.js';
 import { DownloadError, downloadFile } from './download.js';
 import { commitInstall, installedDir, partialDir, readInstall, modelCacheDir } from './model-cache.js';
@@ -83,12 +83,14 @@ export async function downloadBackbone(spec: BackboneSpec, options: InstallOptio
   for (const url of urls) {
     try {
       const files = await downloadFrom(url, spec, staging, options);
+      // Without published checksums this is what stops a short weight file from installing.
+      verifyModelFolder(staging);
       return commitInstall(staging, { spec, files, source: url, installedAt: new Date().toISOString() }, cache);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       failures.push(error instanceof Error ? error.message : String(error));
-      if (error instanceof DownloadError && !error.retryable) {
-        // A checksum mismatch poisons the staging folder for this mirror's files: start clean.
+      if ((error instanceof DownloadError && !error.retryable) || error instanceof ModelFileError) {
+        // A checksum mismatch or a short file poisons the staging folder: start clean.
         fs.rmSync(staging, { recursive: true, force: true });
         fs.mkdirSync(staging, { recursive: true });
       }
@@ -103,6 +105,7 @@ export async function downloadBackbone(spec: BackboneSpec, options: InstallOptio
  */
 export async function importBackboneFolder(folder: string, options: { cache?: string; spec?: BackboneSpec } = {}): Promise<{ spec: BackboneSpec; dir: string }> {
   const cache = options.cache ?? modelCacheDir();
+  verifyModelFolder(folder);
   const model = readModelJson(folder);
   const sources = ['model.json', ...weightFiles(folder, model).map((f) => path.relative(path.resolve(folder), f).split(path.sep).join('/'))];
   const files: Record<string, string> = {};

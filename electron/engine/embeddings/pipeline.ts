@@ -55,7 +55,8 @@ export async function embedItems(items: readonly EmbedItem[], options: EmbedOpti
   const { embedder, cache, preprocessing } = options;
   const batchSize = options.batchSize ?? 16;
   const inFlight = Math.max(batchSize, options.inFlight ?? batchSize * 2);
-  const todo = items.filter((item) => !cache.has(item.key));
+  const cached = cache.hasMany(items.map((item) => item.key));
+  const todo = items.filter((_, i) => !cached[i]);
   const result: EmbedResult = { embedded: 0, cached: items.length - todo.length, failed: [], decodeMs: 0, embedMs: 0 };
   const total = items.length;
   options.onProgress?.({ done: result.cached, total });

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
+import { SCALING } from '../../export/onnx/input-scaling.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
 
@@ -134,9 +135,10 @@ export async function decodeForModel(source: ImageSource, spec: Preprocessing, a
 }
 
 /** The scaling a backbone expects, applied while copying pixels into a batch. */
-export function scalePixels(pixels: Uint8Array, scaling: Preprocessing['scaling'], out: Float32Array, offset: number): void {
-  const [mul, add] = scaling === 'minus1to1' ? [1 / 127.5, -1] : scaling === 'zero1' ? [1 / 255, 0] : [1, 0];
-  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i]! * mul + add;
+export function scalePixels(pixels: ArrayLike<number>, scaling: Preprocessing['scaling'], out: Float32Array, offset: number): void {
+  const { divisor, offset: shift } = SCALING[scaling];
+  const mul = 1 / divisor;
+  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i]! * mul - shift;
 }
 
 /** A small WebP of an (augmented) model input, for the renderer's preview grid. */

@@ -25,9 +25,9 @@ export async function checkLabels(
   const classes = { ids: run.classIds, names: run.classNames };
   const cache = new EmbeddingCache(db, run.backboneId, run.embeddingDim);
   const spec = specHash(run.preprocessing, 0, run.augmentation, run.seed);
-  const examples = loadExamples(db, classes).filter(
-    (e) => e.label >= 0 && e.split !== 'test' && cache.has({ imageHash: e.hash, view: 0, specHash: spec }),
-  );
+  const candidates = loadExamples(db, classes).filter((e) => e.label >= 0 && e.split !== 'test');
+  const cached = cache.hasMany(candidates.map((e) => ({ imageHash: e.hash, view: 0, specHash: spec })));
+  const examples = candidates.filter((_, i) => cached[i]);
   if (new Set(examples.map((e) => e.label)).size < 2) throw new StudioError('conflict', 'Checking labels needs labeled images of at least two classes.');
   hooks.progress?.(0, k);
   const probs = await outOfFoldLabelProbs(

@@ -1,16 +1,17 @@
 // The classifier head on top of frozen embeddings, trained by a hand-written loop rather than
-// model.fit: batches stream from the embedding cache (memory stays one batch wide), and the
-// loop owns early stopping with best-weights restore, class weights and label smoothing.
+// model.fit: batches stream from the embedding cache (memory holds one shard and one batch, see
+// batches.ts), and the loop owns early stopping with best-weights restore, class weights and
+// label smoothing.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../../ipc/schemas.js';
 import type { CacheKey, EmbeddingCache } from '../embeddings/cache.js';
-import { seededRandom, shuffleInPlace } from '../images/random.js';
+import { planShards, SHARD_ROWS } from '../embeddings/shards.js';
+import { seededRandom } from '../images/random.js';
+import { ShuffledBatches, type LabeledKey } from './batches.js';
+import { trainingDense, type DenseWeights } from './dense-grad.js';
 
-export interface LabeledKey {
-  key: CacheKey;
-  label: number;
-}
+export type { LabeledKey } from './batches.js';
 
 export interface EpochStats {
   epoch: number;
@@ -46,6 +47,19 @@ export interface TrainedHead {
 const EPSILON = 1e-7;
 const EVAL_BATCH = 512;
 
+/** Fewest epochs without improvement before stopping, whatever the best epoch. */
+export const MIN_PATIENCE = 3;
+
+/**
+ * Epochs to wait for a better validation loss: as many as it took to reach the best one, at
+ * least MIN_PATIENCE, at most the configured patience. A frozen backbone's head usually peaks
+ * within a few epochs (hymenoptera: epoch 1-3), and waiting the full patience after such an
+ * early peak was most of a retrain's time without changing the weights kept.
+ */
+export function adaptivePatience(patience: number, bestEpoch: number): number {
+  return Math.min(patience, Math.max(MIN_PATIENCE, bestEpoch));
+}
+
 export function autoBatchSize(items: number): number {
   const target = 2 ** Math.round(Math.log2(Math.max(1, items / 25)));
   return Math.min(256, Math.max(16, target));
@@ -73,24 +87,47 @@ export function balancedClassWeights(labels: readonly number[], nClasses: number
   return weights;
 }
 
-function lossTensor(probs: tf.Tensor, labels: tf.Tensor1D, nClasses: number, smoothing: number, weights: tf.Tensor1D | null): tf.Scalar {
+/** Cross-entropy from logits against smoothed one-hot targets, optionally class-weighted. */
+function lossTensor(logits: tf.Tensor2D, labels: tf.Tensor1D, nClasses: number, smoothing: number, weights: tf.Tensor1D | null): tf.Scalar {
   const target = tf.add(tf.mul(tf.oneHot(labels, nClasses), 1 - smoothing), smoothing / nClasses);
-  const ce = tf.neg(tf.sum(tf.mul(target, tf.log(tf.clipByValue(probs, EPSILON, 1))), 1));
+  const ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
   if (!weights) return tf.mean(ce);
   const w = tf.gather(weights, labels);
   return tf.div(tf.sum(tf.mul(ce, w)), tf.add(tf.sum(w), EPSILON));
 }
 
-/** Class probabilities for many cached vectors, n x C row-major. */
+function denseWeights(model: tfl.Sequential, name: string): DenseWeights {
+  const [kernel, bias] = model.getLayer(name).trainableWeights.map((w) => w.read() as tf.Variable);
+  return { kernel: kernel!, bias: bias! };
+}
+
+/**
+ * The head's forward pass for training, on the layers model's own variables: the same maths as
+ * model.apply(x, { training: true }) but with wasm-friendly gradients (dense-grad.ts), logits
+ * for a stable loss, and a fresh dropout mask per step (a seeded Dropout layer would draw the
+ * same mask for every batch of the same shape).
+ */
+function trainingLogits(model: tfl.Sequential, config: TrainConfig, x: tf.Tensor2D, dropoutSeed: number): tf.Tensor2D {
+  let h = x;
+  if (config.hiddenUnits > 0) h = tf.relu(trainingDense(h, denseWeights(model, 'head_hidden'), false));
+  if (config.dropout > 0) h = tf.dropout(h, config.dropout, undefined, dropoutSeed) as tf.Tensor2D;
+  return trainingDense(h, denseWeights(model, 'head_output'), config.hiddenUnits > 0);
+}
+
+/** Class probabilities for many cached vectors, n x C row-major in the order of `keys`. */
 export async function predictCached(model: tfl.LayersModel, cache: EmbeddingCache, keys: readonly CacheKey[], nClasses: number): Promise<Float32Array> {
   const out = new Float32Array(keys.length * nClasses);
-  const buffer = new Float32Array(EVAL_BATCH * cache.dim);
-  for (let start = 0; start < keys.length; start += EVAL_BATCH) {
-    const slice = keys.slice(start, start + EVAL_BATCH);
-    cache.readBatch(slice, buffer);
-    const probs = tf.tidy(() => model.predict(tf.tensor2d(buffer.subarray(0, slice.length * cache.dim), [slice.length, cache.dim])) as tf.Tensor);
-    out.set((await probs.data()) as Float32Array, start * nClasses);
+  const buffer = new Float32Array(Math.min(SHARD_ROWS, keys.length) * cache.dim);
+  for (const shard of planShards(keys.map((key, index) => ({ key, index })))) {
+    cache.readKeys(
+      shard.map((s) => s.key),
+      buffer,
+    );
+    // predict() would cut the rows into its default batches of 32: 6x slower here (measured on wasm).
+    const probs = tf.tidy(() => model.predict(tf.tensor2d(buffer.subarray(0, shard.length * cache.dim), [shard.length, cache.dim]), { batchSize: EVAL_BATCH }) as tf.Tensor);
+    const values = (await probs.data()) as Float32Array;
     probs.dispose();
+    shard.forEach((s, row) => out.set(values.subarray(row * nClasses, (row + 1) * nClasses), s.index * nClasses));
   }
   return out;
 }
@@ -116,8 +153,7 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
   const batchSize = config.batchSize > 0 ? config.batchSize : autoBatchSize(options.train.length);
   const weights = config.classWeights ? tf.tensor1d(balancedClassWeights(options.train.map((t) => t.label), nClasses)) : null;
   const random = seededRandom(`${config.seed}:shuffle`);
-  const order = [...options.train];
-  const buffer = new Float32Array(batchSize * dim);
+  const batches = new ShuffledBatches(cache, options.train, batchSize);
   const epochs = options.fixedEpochs ?? config.epochs;
   const useEarlyStopping = options.fixedEpochs === undefined && config.patience > 0 && options.val.length > 0;
 
@@ -129,43 +165,37 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = Date.now();
-      shuffleInPlace(order, random);
-      const batches = Math.ceil(order.length / batchSize);
       let lossSum = 0;
       let correct = 0;
-      for (let b = 0; b < batches; b++) {
+      let seen = 0;
+      let b = 0;
+      for (const batch of batches.epoch(random)) {
         options.checkpoint?.();
-        const slice = order.slice(b * batchSize, (b + 1) * batchSize);
-        cache.readBatch(
-          slice.map((s) => s.key),
-          buffer,
-        );
-        const { loss, hits } = tf.tidy(() => {
-          const x = tf.tensor2d(buffer.subarray(0, slice.length * dim), [slice.length, dim]);
-          const y = tf.tensor1d(
-            slice.map((s) => s.label),
-            'int32',
-          );
+        const dropoutSeed = Math.floor(random() * 2 ** 31);
+        const stepStats = tf.tidy(() => {
+          const x = tf.tensor2d(batch.x, [batch.n, dim]);
+          const y = tf.tensor1d(batch.labels, 'int32');
           let predicted: tf.Tensor | null = null;
           const cost = optimizer.minimize(
             () => {
-              const probs = model.apply(x, { training: true }) as tf.Tensor;
-              predicted = tf.keep(tf.argMax(probs, 1));
-              return lossTensor(probs, y, nClasses, config.labelSmoothing, weights);
+              const logits = trainingLogits(model, config, x, dropoutSeed);
+              predicted = tf.keep(tf.argMax(logits, 1));
+              return lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
             },
             true,
             trainable,
           )!;
           const hits = tf.sum(tf.cast(tf.equal(predicted!, y), 'float32'));
           (predicted as tf.Tensor | null)?.dispose();
-          return { loss: cost, hits };
+          // One read per step for both figures.
+          return tf.stack([cost, hits]);
         });
-        const [lossValue, hitCount] = [(await loss.data())[0]!, (await hits.data())[0]!];
-        loss.dispose();
-        hits.dispose();
-        lossSum += lossValue * slice.length;
-        correct += hitCount;
-        options.onBatch?.(epoch, b + 1, batches, lossValue);
+        const [lossValue, hitCount] = (await stepStats.data()) as Float32Array;
+        stepStats.dispose();
+        lossSum += lossValue! * batch.n;
+        correct += hitCount!;
+        seen += batch.n;
+        options.onBatch?.(epoch, ++b, batches.batchesPerEpoch, lossValue!);
       }
       let valLoss: number | null = null;
       let valAcc: number | null = null;
@@ -175,8 +205,8 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
       }
       const stats: EpochStats = {
         epoch,
-        trainLoss: lossSum / Math.max(1, order.length),
-        trainAcc: correct / Math.max(1, order.length),
+        trainLoss: lossSum / Math.max(1, seen),
+        trainAcc: correct / Math.max(1, seen),
         valLoss,
         valAcc,
         durationMs: Date.now() - started,
@@ -187,7 +217,7 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
         if (!best || valLoss < best.loss - 1e-4) {
           best?.weights.forEach((w) => w.dispose());
           best = { loss: valLoss, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
-        } else if (epoch - best.epoch >= config.patience) {
+        } else if (epoch - best.epoch >= adaptivePatience(config.patience, best.epoch)) {
           break;
         }
       }

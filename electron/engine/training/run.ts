@@ -202,7 +202,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           { embedder, cache, preprocessing, onProgress: (p) => hooks.progress?.('predicting', p.done, p.total), checkpoint },
         );
       }
-      const predictable = examples.filter((e) => cache.has(key(e, 0)));
+      const cached = cache.hasMany(examples.map((e) => key(e, 0)));
+      const predictable = examples.filter((_, i) => cached[i]);
       const probs = await predictCached(head.model, cache, predictable.map((e) => key(e, 0)), classes.ids.length);
       const predictMs = Date.now() - tPredict;
 

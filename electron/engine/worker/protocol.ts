@@ -4,6 +4,8 @@
 import type { ErrorInfo } from '../../ipc/result.js';
 import type { Augmentation, Preprocessing, TrainConfig } from '../../ipc/schemas.js';
 import type { BackendCapabilities, BackendInfo } from '../backend.js';
+import type { ModelExportResult } from '../../export/model/export-model.js';
+import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../ipc/schemas.js';
 import type { InstallProgress } from '../backbones/install.js';
 
 export interface EngineInfo {
@@ -68,6 +70,20 @@ export interface EngineTasks {
   };
   downloadBackbone: { args: { id: string; urls?: string[] }; result: { id: string; dir: string } };
   importBackbone: { args: { folder: string }; result: { id: string; dir: string } };
+  exportModel: {
+    args: {
+      projectDir: string;
+      runId?: number;
+      modelId?: number;
+      format: ModelExportFormat;
+      quantization?: WeightQuantization;
+      sampleCount?: number;
+      target?: { parentDir?: string; name?: string };
+    };
+    result: ModelExportResult;
+  };
+  importTeachable: { args: { projectDir: string; folder: string }; result: TeachableImport };
+  predictTeachable: { args: { projectDir: string; modelId: number; images: ImageInput[] }; result: { labels: string[]; results: ImageProbabilities[] } };
 }
 export type TaskName = keyof EngineTasks;
 export type TaskArgs<T extends TaskName> = EngineTasks[T]['args'];

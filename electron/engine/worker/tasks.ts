@@ -1,5 +1,8 @@
 // The engine worker's task table: each entry turns typed arguments into a call of the engine's
 // plain functions (which also run without a worker, in tests and the CLI).
+import { exportModel } from '../../export/model/export-model.js';
+import { importTeachable, teachableModelDir } from '../../export/teachable/import.js';
+import { loadTeachableModel } from '../../export/teachable/predict.js';
 import { StudioError } from '../../ipc/result.js';
 import type { Db } from '../../project/database.js';
 import { readSettings } from '../../project/settings.js';
@@ -143,4 +146,30 @@ export const tasks: TaskTable = {
     const { spec, dir } = await importBackboneFolder(folder);
     return { id: spec.id, dir };
   },
+
+  exportModel: ({ projectDir, target, ...options }, ctx) =>
+    withProjectDb(projectDir, (db) =>
+      exportModel({
+        ...options,
+        db,
+        projectDir,
+        modelCacheDir: modelCacheDir(),
+        ...(target ? { target } : {}),
+        onProgress: (phase, done, total) => ctx.progress({ phase, done, total }),
+        checkpoint: ctx.checkpoint,
+      }),
+    ),
+
+  importTeachable: ({ projectDir, folder }) => withProjectDb(projectDir, (db) => importTeachable({ db, projectDir, folder })),
+
+  predictTeachable: ({ projectDir, modelId, images }, ctx) =>
+    withProjectDb(projectDir, async (db) => {
+      const tm = await loadTeachableModel(teachableModelDir(db, projectDir, modelId).dir);
+      try {
+        const predictions = await tm.predict(images.map(source), ctx.checkpoint);
+        return { labels: tm.labels, results: predictions.map((p, index) => ({ index, probs: p.probs ? Array.from(p.probs) : null, error: p.error })) };
+      } finally {
+        tm.dispose();
+      }
+    }),
 };

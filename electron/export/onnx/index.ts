@@ -6,7 +6,8 @@ import { assembleModel, type OnnxExportOptions, type OnnxModel } from './assembl
 import { OnnxConversionError } from './errors.js';
 import { emitGraphModel, graphInputShape, graphModelSource, graphSinks } from './graph-model.js';
 import { emitLayersModel } from './layers-model.js';
-import { formatShape } from './layout.js';
+import { attr } from './graph.js';
+import { asTf, formatShape, type Value } from './layout.js';
 
 export type { OnnxExportOptions, OnnxModel } from './assemble.js';
 export { OnnxConversionError, UnsupportedLayerError, UnsupportedOpError } from './errors.js';
@@ -56,4 +57,30 @@ export function graphModelToOnnx(artifacts: tf.io.ModelArtifacts, options: Graph
   const output = options.outputNode ?? (sinks.length === 1 ? sinks[0]! : null);
   if (!output) throw new OnnxConversionError(`The graph has ${sinks.length} outputs (${sinks.join(', ')}); name one as outputNode.`);
   return assembleModel(`${output} (TF.js GraphModel)`, graphInputShape(source.nodes), options, (g, image) => emitGraphModel(g, source, image, output));
+}
+
+/**
+ * A frozen graph backbone (TF-Hub) cut at `embeddingNode` and the head trained on its
+ * embeddings, as one graph from pixels to probabilities. A pooled [N, 1, 1, C] node is
+ * flattened to the [N, C] the head was trained on.
+ */
+export function graphBackboneWithHeadToOnnx(artifacts: tf.io.ModelArtifacts, embeddingNode: string | undefined, head: LayersModel, options: OnnxExportOptions): OnnxModel {
+  const source = graphModelSource(artifacts);
+  const sinks = graphSinks(source.nodes);
+  const output = embeddingNode ?? (sinks.length === 1 ? sinks[0]! : null);
+  if (!output) throw new OnnxConversionError(`The graph has ${sinks.length} outputs (${sinks.join(', ')}); name the embedding node.`);
+  const headInput = singleOutput(head.inputs, `Head ${head.name}`).shape;
+  return assembleModel(`${output} + ${head.name} (TF.js GraphModel + LayersModel)`, graphInputShape(source.nodes), { outputKind: 'probabilities', ...options }, (g, image) => {
+    let embedding: Value = asTf(g, emitGraphModel(g, source, image, output), output);
+    const spatial = embedding.shape.slice(1, -1);
+    if (spatial.some((d) => d !== 1)) throw new OnnxConversionError(`The embedding node ${output} is spatial (${formatShape(embedding.shape)}); the head needs one vector per image.`);
+    if (embedding.shape.length > 2) {
+      const features = embedding.shape[embedding.shape.length - 1] ?? null;
+      embedding = { name: g.node('Flatten', [embedding.name], { axis: attr.int(1) }, 'embedding/flatten'), layout: 'tf', shape: [null, features] };
+    }
+    if (headInput[1] != null && embedding.shape[1] !== headInput[1]) {
+      throw new OnnxConversionError(`The head takes ${formatShape(headInput)} but the backbone gives ${formatShape(embedding.shape)}.`);
+    }
+    return singleOutput(emitLayersModel(g, head, [embedding]), `Head ${head.name}`);
+  });
 }

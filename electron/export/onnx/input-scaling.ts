@@ -9,6 +9,7 @@ export const SCALING: Record<Scaling, { divisor: number; offset: number }> = {
   minus1to1: { divisor: 127.5, offset: 1 },
   zero1: { divisor: 255, offset: 0 },
   raw255: { divisor: 1, offset: 0 },
+  teachable: { divisor: 127, offset: 1 },
 };
 
 /** Emits the scaling on a graph value (raw 0..255 pixels in) and returns the scaled value's name. */

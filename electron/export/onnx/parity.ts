@@ -37,7 +37,8 @@ export interface OnnxParityResult extends ParityVerdict {
   onnxOutput: Float32Array;
 }
 
-function concat(chunks: Float32Array[]): Float32Array {
+/** Chunks of outputs, in order, as one array. */
+export function concat(chunks: Float32Array[]): Float32Array {
   const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
   let offset = 0;
   for (const c of chunks) {

@@ -1,7 +1,10 @@
 // Channels of the library: classes, the image grid, labels with undo/redo.
 import { z } from 'zod';
-import { ClassName, ClassRow, Color, Id, ImageFilter, ImageRow, LabelChange, Shortcut } from '../schemas.js';
+import { ClassName, ClassRow, Color, Id, ImageFilter, ImageRow, ImageSort, LabelChange, Shortcut } from '../schemas.js';
 import { channel, none } from './define.js';
+
+/** Most images one label action takes (and so the most that select-all hands out). */
+export const MAX_LABEL_IDS = 200_000;
 
 export const libraryChannels = {
   'classes:list': channel(none, z.array(ClassRow)),
@@ -19,17 +22,25 @@ export const libraryChannels = {
     }),
     ClassRow,
   ),
+  /** Moves the source's images to the target and removes the source; asks first (not undoable). */
+  'classes:merge': channel(z.strictObject({ sourceId: Id, targetId: Id }), z.object({ target: ClassRow, moved: z.int().nonnegative() })),
 
   'images:page': channel(
     z.strictObject({
       offset: z.int().nonnegative().max(10_000_000),
       limit: z.int().min(1).max(1000),
       filter: ImageFilter.optional(),
+      sort: ImageSort.optional(),
     }),
     z.object({ total: z.int(), rows: z.array(ImageRow) }),
   ),
+  /** The ids a filter matches in grid order (select all); at most MAX_LABEL_IDS, with the full total. */
+  'images:ids': channel(
+    z.strictObject({ filter: ImageFilter.optional(), sort: ImageSort.optional() }),
+    z.object({ total: z.int().nonnegative(), ids: z.array(Id) }),
+  ),
 
-  'labels:set': channel(z.strictObject({ imageIds: z.array(Id).min(1).max(200_000), classId: Id.nullable() }), LabelChange),
+  'labels:set': channel(z.strictObject({ imageIds: z.array(Id).min(1).max(MAX_LABEL_IDS), classId: Id.nullable() }), LabelChange),
   'labels:undo': channel(none, LabelChange),
   'labels:redo': channel(none, LabelChange),
 };

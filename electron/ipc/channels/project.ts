@@ -1,6 +1,6 @@
 // Channels that open, create and configure a project.
 import { z } from 'zod';
-import { AbsolutePath, LabelSummary, ProjectInfo, Settings, SettingsPatch } from '../schemas.js';
+import { AbsolutePath, LabelSummary, ProjectInfo, RecentProject, Settings, SettingsPatch } from '../schemas.js';
 import { channel, none } from './define.js';
 
 export const projectChannels = {
@@ -12,6 +12,9 @@ export const projectChannels = {
   'project:close': channel(none, z.object({ closed: z.boolean() })),
   'project:current': channel(none, ProjectInfo.nullable()),
   'project:summary': channel(none, LabelSummary),
+  /** Projects opened or created lately, newest first (kept in the user data folder). */
+  'project:recent': channel(none, z.array(RecentProject)),
+  'project:forget': channel(z.strictObject({ path: AbsolutePath }), z.object({ removed: z.boolean() })),
 
   'settings:get': channel(none, Settings),
   'settings:update': channel(SettingsPatch, Settings),

@@ -45,7 +45,7 @@ function backboneEntries(cache: string): BackboneEntry[] {
 }
 
 /** Paths are checked here, on the main side; bytes are decoded only by the worker. */
-function workerImage(input: { path: string } | { base64: string }): WorkerImage {
+export function workerImage(input: { path: string } | { base64: string }): WorkerImage {
   if ('path' in input) {
     let stat: fs.Stats | undefined;
     try {

@@ -4,8 +4,10 @@ import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
+import { exportHandlers } from './export.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
+import { shellHandlers } from './shell.js';
 
 export function createHandlers(deps: ServiceDeps): Handlers {
   return {
@@ -14,5 +16,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...libraryHandlers(deps),
     ...datasetHandlers(deps),
     ...engineHandlers(deps),
+    ...shellHandlers(deps),
+    ...exportHandlers(deps),
   };
 }

@@ -1,9 +1,10 @@
-import type { libraryChannels } from '../../ipc/channels/library.js';
+import { MAX_LABEL_IDS, type libraryChannels } from '../../ipc/channels/library.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
 import type { LabelChange } from '../../ipc/schemas.js';
-import { createClass, listClasses, updateClass } from '../../project/classes.js';
-import { pageImages } from '../../project/images.js';
+import { createClass, listClasses, mergeClasses, updateClass } from '../../project/classes.js';
+import { matchingImageIds, pageImages } from '../../project/images.js';
 import { applyLabels, redoLabels, undoLabels } from '../../project/labels.js';
+import { projectInfo } from '../../project/project.js';
 import type { ServiceDeps } from '../deps.js';
 
 export function libraryHandlers({ session, bus }: ServiceDeps): HandlerGroup<keyof typeof libraryChannels> {
@@ -12,12 +13,19 @@ export function libraryHandlers({ session, bus }: ServiceDeps): HandlerGroup<key
     if (change.changed) bus.emit('labels:changed', change);
     return change;
   };
+  const classesChanged = <T>(value: T): T => {
+    bus.emit('project:changed', { project: projectInfo(session.requireProject()) });
+    return value;
+  };
 
   return {
     'classes:list': () => listClasses(db()),
-    'classes:create': (input) => createClass(db(), input),
-    'classes:update': (input) => updateClass(db(), input),
-    'images:page': ({ offset, limit, filter }) => pageImages(db(), offset, limit, filter),
+    // ProjectInfo carries the classes, so every class change is a project change to its views.
+    'classes:create': (input) => classesChanged(createClass(db(), input)),
+    'classes:update': (input) => classesChanged(updateClass(db(), input)),
+    'classes:merge': ({ sourceId, targetId }) => classesChanged(mergeClasses(db(), sourceId, targetId)),
+    'images:page': ({ offset, limit, filter, sort }) => pageImages(db(), offset, limit, filter, sort),
+    'images:ids': ({ filter, sort }) => matchingImageIds(db(), filter, sort ?? 'added', MAX_LABEL_IDS),
     'labels:set': ({ imageIds, classId }) => announce(applyLabels(db(), imageIds, classId)),
     'labels:undo': () => announce(undoLabels(db())),
     'labels:redo': () => announce(redoLabels(db())),

@@ -5,7 +5,7 @@ import { projectInfo } from '../../project/project.js';
 import { readSettings, updateSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
 
-export function projectHandlers({ session, bus }: ServiceDeps): HandlerGroup<keyof typeof projectChannels> {
+export function projectHandlers({ session, bus, recent }: ServiceDeps): HandlerGroup<keyof typeof projectChannels> {
   const db = () => session.requireProject().db;
   const announce = () => bus.emit('project:changed', { project: session.project ? projectInfo(session.project) : null });
 
@@ -27,6 +27,8 @@ export function projectHandlers({ session, bus }: ServiceDeps): HandlerGroup<key
     },
     'project:current': () => (session.project ? projectInfo(session.project) : null),
     'project:summary': () => labelSummary(db()),
+    'project:recent': () => recent.list(),
+    'project:forget': ({ path }) => ({ removed: recent.forget(path) }),
     'settings:get': () => readSettings(db()),
     'settings:update': (patch) => updateSettings(db(), patch),
   };

@@ -1,0 +1,160 @@
+// Everything a model card says, gathered once from the project database and the export; the
+// Markdown and HTML renderings read only this.
+import type { ExportParity, ModelExportFormat, Preprocessing, SplitMetrics, WeightQuantization } from '../../ipc/schemas.js';
+import type { Db } from '../../project/database.js';
+import { listExports } from '../../project/exports.js';
+import { readMeta } from '../../project/settings.js';
+import { inputSpecFile, type InputSpecFile } from '../model/input-spec.js';
+import type { ModelSource } from '../model/source.js';
+import { knownLimitations } from './limitations.js';
+
+export interface ClassCounts {
+  classId: number;
+  name: string;
+  train: number;
+  val: number;
+  test: number;
+  unassigned: number;
+}
+
+export interface EarlierCheck {
+  format: string;
+  createdAt: number;
+  parity: ExportParity;
+}
+
+export interface CardData {
+  title: string;
+  projectName: string;
+  runId: number;
+  modelId: number;
+  trainedAt: number | null;
+  exportedAt: Date;
+  format: ModelExportFormat;
+  formatTitle: string;
+  quantization: WeightQuantization | null;
+  backbone: { id: string; name: string; description: string; licence: string; format: string; embeddingSize: number };
+  preprocessing: Preprocessing;
+  input: InputSpecFile;
+  training: Array<[string, string]>;
+  backend: string | null;
+  embedEngine: string | null;
+  bestEpoch: number | null;
+  epochs: number | null;
+  classes: ClassCounts[];
+  /** Validation images were held out of train by the run (the project had no val split). */
+  heldOutValidation: boolean;
+  val: SplitMetrics | null;
+  test: SplitMetrics | null;
+  parity: ExportParity | null;
+  earlierChecks: EarlierCheck[];
+  limitations: string[];
+  files: string[];
+}
+
+interface RunRow {
+  finishedAt: number | null;
+  backend: string | null;
+  embedEngine: string | null;
+  metrics: string | null;
+}
+
+function classCounts(db: Db, source: ModelSource): ClassCounts[] {
+  const rows = db
+    .prepare(`SELECT l.class_id AS classId, i.split, count(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.status = 'ok' GROUP BY l.class_id, i.split`)
+    .all() as Array<{ classId: number; split: 'train' | 'val' | 'test' | 'unassigned'; n: number }>;
+  return source.classIds.map((classId, c) => {
+    const counts: ClassCounts = { classId, name: source.classNames[c]!, train: 0, val: 0, test: 0, unassigned: 0 };
+    for (const r of rows) if (r.classId === classId) counts[r.split] = r.n;
+    return counts;
+  });
+}
+
+function trainingRows(source: ModelSource): Array<[string, string]> {
+  const c = source.config;
+  const a = c.augmentation;
+  const augmentation = [
+    a.flipHorizontal && 'horizontal flip',
+    a.flipVertical && 'vertical flip',
+    a.rotationDeg > 0 && `rotation ±${a.rotationDeg}°`,
+    a.zoom > 0 && `zoom ${Math.round(a.zoom * 100)}%`,
+    a.brightness > 0 && `brightness ±${Math.round(a.brightness * 100)}%`,
+    a.contrast > 0 && `contrast ±${Math.round(a.contrast * 100)}%`,
+    a.saturation > 0 && `saturation ±${Math.round(a.saturation * 100)}%`,
+  ].filter(Boolean);
+  return [
+    ['Backbone', 'frozen (embeddings cached); only the head is trained'],
+    ['Head', `${c.hiddenUnits > 0 ? `dense ${c.hiddenUnits} (ReLU) → ` : ''}${c.dropout > 0 ? `dropout ${c.dropout} → ` : ''}dense ${c.classNames.length} (softmax)`],
+    ['Optimizer', `Adam, learning rate ${c.learningRate}`],
+    ['Epochs', `up to ${c.epochs}${c.patience > 0 ? `, early stopping after ${c.patience} without a better validation loss (best weights kept)` : ''}`],
+    ['Batch size', c.batchSize > 0 ? String(c.batchSize) : 'automatic'],
+    ['Class weights', c.classWeights ? 'balanced' : 'none'],
+    ['Label smoothing', String(c.labelSmoothing)],
+    ['Augmentation', c.views > 0 && augmentation.length ? `${c.views} view(s) per training image: ${augmentation.join(', ')}` : 'none'],
+    ['Seed', String(c.seed)],
+    ['Fine-tuned backbone blocks', String(c.fineTuneBlocks)],
+    ['Out-of-fold label check', c.outOfFoldK >= 2 ? `${c.outOfFoldK} folds` : 'off'],
+  ];
+}
+
+export interface CardInput {
+  source: ModelSource;
+  projectDir: string;
+  format: ModelExportFormat;
+  formatTitle: string;
+  quantization: WeightQuantization | null;
+  parity: ExportParity | null;
+  files: string[];
+  exportedAt: Date;
+  warnings: string[];
+}
+
+export function cardData(db: Db, input: CardInput): CardData {
+  const { source } = input;
+  const run = db.prepare('SELECT finished_at AS finishedAt, backend, embed_engine AS embedEngine, metrics FROM runs WHERE id = ?').get(source.runId) as RunRow;
+  const metrics = run.metrics ? (JSON.parse(run.metrics) as { val?: SplitMetrics | null; test?: SplitMetrics | null; bestEpoch?: number; epochs?: number }) : {};
+  const classes = classCounts(db, source);
+  const val = metrics.val ?? null;
+  const test = metrics.test ?? null;
+  const heldOutValidation = (val?.count ?? 0) > 0 && classes.every((c) => c.val === 0);
+  const projectName = readMeta(db, 'name') ?? 'project';
+  const earlierChecks = listExports(db, input.projectDir, { limit: 50, runId: source.runId })
+    .filter((e) => e.status === 'done' && e.parity)
+    .map((e) => ({ format: e.format, createdAt: e.createdAt, parity: e.parity! }));
+  const data: CardData = {
+    title: `${projectName}: run ${source.runId} (${source.classNames.join(', ')})`,
+    projectName,
+    runId: source.runId,
+    modelId: source.modelId,
+    trainedAt: run.finishedAt,
+    exportedAt: input.exportedAt,
+    format: input.format,
+    formatTitle: input.formatTitle,
+    quantization: input.quantization,
+    backbone: {
+      id: source.backbone.id,
+      name: source.backbone.name,
+      description: source.backbone.description,
+      licence: source.backbone.licence,
+      format: source.backbone.format === 'layers' ? 'TF.js LayersModel' : 'TF.js GraphModel',
+      embeddingSize: source.config.embeddingDim,
+    },
+    preprocessing: source.preprocessing,
+    input: inputSpecFile(source.preprocessing, source.backbone, source.classNames, 'external'),
+    training: trainingRows(source),
+    backend: run.backend,
+    embedEngine: run.embedEngine,
+    bestEpoch: metrics.bestEpoch ?? null,
+    epochs: metrics.epochs ?? null,
+    classes,
+    heldOutValidation,
+    val,
+    test,
+    parity: input.parity,
+    earlierChecks,
+    limitations: [],
+    files: input.files,
+  };
+  data.limitations = [...knownLimitations(data), ...input.warnings];
+  return data;
+}

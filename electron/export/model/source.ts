@@ -1,0 +1,71 @@
+// What a model export is made from: a finished run's saved head, the backbone it was trained on
+// (from the model cache) and the run's own preprocessing spec and class order.
+import path from 'node:path';
+import { findBackbone, type BackboneSpec } from '../../engine/backbones/catalogue.js';
+import { installedDir, readInstall } from '../../engine/backbones/model-cache.js';
+import { readRunConfig, type RunRecordConfig } from '../../engine/training/run.js';
+import { StudioError } from '../../ipc/result.js';
+import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Db } from '../../project/database.js';
+import { latestDoneRun } from '../../project/predictions.js';
+
+export interface ModelSource {
+  runId: number;
+  modelId: number;
+  /** The saved head (model.json, weights, labels.json, preprocessing.json). */
+  headDir: string;
+  classIds: number[];
+  classNames: string[];
+  preprocessing: Preprocessing;
+  backbone: BackboneSpec;
+  backboneDir: string;
+  config: RunRecordConfig;
+}
+
+export interface ModelRef {
+  runId?: number | undefined;
+  modelId?: number | undefined;
+}
+
+function runOf(db: Db, ref: ModelRef): number {
+  if (ref.modelId !== undefined) {
+    const row = db.prepare('SELECT run_id AS runId FROM models WHERE id = ?').get(ref.modelId) as { runId: number | null } | undefined;
+    if (!row) throw new StudioError('not_found', `There is no model ${ref.modelId}.`);
+    if (row.runId === null) throw new StudioError('conflict', `Model ${ref.modelId} was imported, not trained in this project; its own folder is already an export.`);
+    if (ref.runId !== undefined && ref.runId !== row.runId) throw new StudioError('invalid_payload', `Model ${ref.modelId} belongs to run ${row.runId}, not run ${ref.runId}.`);
+    return row.runId;
+  }
+  const id = ref.runId ?? latestDoneRun(db);
+  if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
+  return id;
+}
+
+export function resolveModelSource(db: Db, projectDir: string, modelCacheDir: string, ref: ModelRef): ModelSource {
+  const runId = runOf(db, ref);
+  const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
+  if (status === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
+  if (status !== 'done') throw new StudioError('conflict', `Run ${runId} did not finish (${status}); export a finished run.`);
+  const model = db
+    .prepare('SELECT id, path FROM models WHERE run_id = ? AND (? IS NULL OR id = ?) ORDER BY id DESC LIMIT 1')
+    .get(runId, ref.modelId ?? null, ref.modelId ?? null) as { id: number; path: string } | undefined;
+  if (!model) throw new StudioError('not_found', `Run ${runId} has no saved model.`);
+  const config = readRunConfig(db, runId);
+
+  const record = readInstall(config.backboneId, modelCacheDir);
+  const known = findBackbone(config.backboneId);
+  if (!record) {
+    if (!known) throw new StudioError('not_found', `Run ${runId} was trained on backbone "${config.backboneId}", which is neither installed nor in the catalogue.`);
+    throw new StudioError('conflict', `Run ${runId} was trained on ${known.name}, which is not on this machine any more. Download it or import its folder, then export.`);
+  }
+  return {
+    runId,
+    modelId: model.id,
+    headDir: path.resolve(projectDir, model.path),
+    classIds: config.classIds,
+    classNames: config.classNames,
+    preprocessing: config.preprocessing,
+    backbone: record.spec,
+    backboneDir: installedDir(config.backboneId, modelCacheDir),
+    config,
+  };
+}

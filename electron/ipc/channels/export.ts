@@ -1,0 +1,62 @@
+// Channels of exports: a model in a format (checked for parity before it is called done), the
+// dataset, a run's predictions, the list of exports, and bringing a Teachable Machine model in.
+// Exports are jobs: the channel answers with the job id at once; progress comes as job:progress,
+// the finished export appears in export:list.
+import { z } from 'zod';
+import { ImageInput, JobStarted, Prediction } from '../engine-schemas.js';
+import {
+  AbsolutePath,
+  DatasetLayout,
+  ExportName,
+  ExportRecord,
+  Id,
+  ModelExportFormat,
+  PredictionFilter,
+  Split,
+  TeachableImport,
+  WeightQuantization,
+} from '../schemas.js';
+import { channel } from './define.js';
+
+/** Where an export goes: default `<project>/exports/<format and time>`; a given name is never reused. */
+const Destination = {
+  name: ExportName.optional(),
+  folder: AbsolutePath.optional(),
+};
+
+export const exportChannels = {
+  /** A finished run's model (default: the newest) as TF.js, Teachable Machine, ONNX, or its model card alone. */
+  'export:model': channel(
+    z.strictObject({
+      runId: Id.optional(),
+      modelId: Id.optional(),
+      format: ModelExportFormat,
+      quantization: WeightQuantization.optional(),
+      /** Images of the parity check (default 32, val split first). */
+      sampleCount: z.int().min(1).max(512).optional(),
+      ...Destination,
+    }),
+    JobStarted,
+  ),
+  /** The labeled images as class/ or split/class/ folders with dataset.csv, or the CSV alone. */
+  'export:dataset': channel(
+    z.strictObject({
+      layout: DatasetLayout,
+      splits: z.array(Split).min(1).max(4).optional(),
+      includeUnlabeled: z.boolean().optional(),
+      ...Destination,
+    }),
+    JobStarted,
+  ),
+  /** A run's predictions (default: the newest run) as CSV, all or filtered. */
+  'export:predictions': channel(z.strictObject({ runId: Id.optional(), filter: PredictionFilter.optional(), ...Destination }), JobStarted),
+  /** Exports made (and failed), newest first. */
+  'export:list': channel(z.strictObject({ runId: Id.optional(), limit: z.int().min(1).max(500).optional() }), z.array(ExportRecord)),
+  /** A Teachable Machine image-model folder: its labels become classes, the model is kept in the project. */
+  'import:teachable': channel(z.strictObject({ folder: AbsolutePath }), TeachableImport),
+  /** Probabilities of images from an imported Teachable Machine model, in its label order. */
+  'predict:teachable': channel(
+    z.strictObject({ modelId: Id, images: z.array(ImageInput).min(1).max(16) }),
+    z.object({ modelId: Id, labels: z.array(z.string()), classIds: z.array(Id.nullable()), results: z.array(Prediction) }),
+  ),
+};

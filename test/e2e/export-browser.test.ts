@@ -1,0 +1,118 @@
+// Exported models in real Chromium, loaded over HTTP as the READMEs say, with the same
+// tfjs version from node_modules: the TF.js export from raw canvas pixels, and the Teachable
+// Machine export fed as Teachable Machine's library feeds it (centre crop on a canvas,
+// x / 127 - 1). Both give the studio's answer; from the same canvas they agree with each other.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../electron/export/model/export-model.js';
+import { loadStudioModel } from '../../electron/export/model/studio-model.js';
+import { resolveModelSource } from '../../electron/export/model/source.js';
+import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
+import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
+
+const skip = chromiumUnavailable() ?? fixturesUnavailable();
+const MODULES = path.resolve(import.meta.dirname, '../../node_modules/@tensorflow');
+const SCRIPTS = ['tfjs-core/dist/tf-core.min.js', 'tfjs-backend-cpu/dist/tf-backend-cpu.min.js', 'tfjs-layers/dist/tf-layers.min.js'];
+const PHOTO = () => fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
+
+function serve(routes: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const prefix = Object.keys(routes).find((p) => url === p || url.startsWith(p.endsWith('/') ? p : `${p}/`));
+    const file = prefix === undefined ? null : path.join(routes[prefix]!, url.slice(prefix.length));
+    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.json') ? 'application/json' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) }),
+    ),
+  );
+}
+
+describe.skipIf(skip !== null)('exports in a browser', () => {
+  const tmp = tempDir('studio-export-browser-');
+  let t: TrainedProject;
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  let studio: Float32Array;
+
+  beforeAll(async () => {
+    t = await trainedProject(tmp.dir, { perClass: 6 });
+    const request = { db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 8 };
+    const tfjs = await exportModel({ ...request, format: 'tfjs' });
+    const tm = await exportModel({ ...request, format: 'teachable' });
+    const page = path.join(tmp.dir, 'page');
+    fs.mkdirSync(page);
+    fs.writeFileSync(path.join(page, 'index.html'), `<!doctype html><html><body>${SCRIPTS.map((s) => `<script src="/tf/${s}"></script>`).join('')}</body></html>`);
+    fs.copyFileSync(PHOTO(), path.join(page, 'photo.jpg'));
+    server = await serve({ '/tf/': MODULES, '/tfjs/': tfjs.dir, '/tm/': tm.dir, '/': page });
+    browser = await launchChromium();
+
+    const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
+    const model = await loadStudioModel(source);
+    const x = new Float32Array(224 * 224 * 3);
+    scalePixels((await decodeForModel(PHOTO(), source.preprocessing)).pixels, source.preprocessing.scaling, x, 0);
+    studio = await model.forward(x, 1);
+    model.dispose();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    t?.project.close();
+    tmp.cleanup();
+  });
+
+  it('loads both exports over HTTP and predicts the photo as the studio did', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/index.html`);
+    // Page code as a string: this project type-checks without the DOM library.
+    const result = (await page.evaluate(`(async () => {
+      await tf.setBackend('cpu');
+      const img = new Image();
+      img.src = '/photo.jpg';
+      await img.decode();
+      // The README's centre crop, and Teachable Machine's cropTo: the same square on a canvas.
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 224;
+      const ctx = canvas.getContext('2d');
+      const s = Math.min(img.naturalWidth, img.naturalHeight);
+      ctx.drawImage(img, (img.naturalWidth - s) / 2, (img.naturalHeight - s) / 2, s, s, 0, 0, 224, 224);
+      // As the README has it (functional ops: the tf-core bundle registers no chained ones).
+      const pixels = tf.expandDims(tf.cast(tf.browser.fromPixels(canvas), 'float32'), 0);
+
+      const tfjs = await tf.loadLayersModel('/tfjs/model.json');
+      const labels = await (await fetch('/tfjs/labels.json')).json();
+      const fromTfjs = Array.from(await tfjs.predict(pixels).data());
+
+      const tm = await tf.loadLayersModel('/tm/model.json');
+      const metadata = await (await fetch('/tm/metadata.json')).json();
+      // Teachable Machine's capture(): div(127), sub(1).
+      const fromTm = Array.from(await tm.predict(tf.sub(tf.div(pixels, tf.scalar(127)), tf.scalar(1))).data());
+      return { labels, metadataLabels: metadata.labels, fromTfjs, fromTm, backend: tf.getBackend(), version: tf.version_core };
+    })()`)) as { labels: string[]; metadataLabels: string[]; fromTfjs: number[]; fromTm: number[]; backend: string; version: string };
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(result).toMatchObject({ labels: ['ants', 'bees'], metadataLabels: ['ants', 'bees'], backend: 'cpu', version: '4.22.0' });
+    const { fromTfjs, fromTm } = result;
+    console.log(`[browser] tfjs export ${fromTfjs.map((p) => p.toFixed(5))}, teachable export ${fromTm.map((p) => p.toFixed(5))}, studio ${Array.from(studio, (p) => p.toFixed(5))}`);
+    // Same canvas pixels into both exports: the Teachable Machine adapter is exact.
+    fromTfjs.forEach((p, i) => expect(Math.abs(p - fromTm[i]!)).toBeLessThanOrEqual(1e-4));
+    // The browser resamples the photo itself (not sharp), so only near the studio, same answer.
+    fromTfjs.forEach((p, i) => expect(Math.abs(p - studio[i]!)).toBeLessThan(0.05));
+    expect(fromTfjs[1]! > fromTfjs[0]!).toBe(studio[1]! > studio[0]!);
+  });
+});
