@@ -23,11 +23,9 @@ export function schemaVersion(db: Db): number {
  */
 function immediateTransactions(db: Db): void {
   const make = db.transaction.bind(db);
-  const immediate = (fn: (...args: unknown[]) => unknown) => {
-    const t = make(fn);
-    return Object.assign((...args: unknown[]) => t.immediate(...args), { default: t.immediate, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive });
-  };
-  db.transaction = immediate as unknown as Db['transaction'];
+  // better-sqlite3's .immediate variant carries the same .deferred/.exclusive/.database
+  // properties; nested calls still become savepoints.
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => make(fn).immediate) as Db['transaction'];
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {

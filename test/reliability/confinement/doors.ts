@@ -66,9 +66,12 @@ export function httpDoor(name: string, url: (attack: Attack, env: DoorEnv) => st
 }
 
 /**
- * Doors added by other parts of the app. Serve mode's token-guarded media route and the Electron
- * studio:// protocols belong here once they exist, e.g.
- *   httpDoor('serve /media', (a, env) => `/media/image/${a.form}?token=${env.server.token}`, 'id')
- * and the protocol handlers called in-process with a request built from the attack.
+ * Doors added by other parts of the app: serve mode's token-guarded media route, by id and with
+ * the URL attacks appended after its prefix (the Electron studio:// protocols resolve through the
+ * same services/media.ts, which is what these reach).
  */
-export const extraDoors: ConfinementDoor[] = [];
+export const extraDoors: ConfinementDoor[] = [
+  httpDoor('serve /media/image by id', (a, env) => `/media/image/${a.form}?token=${env.server.token}`, 'id'),
+  httpDoor('serve /media/thumb by id', (a, env) => `/media/thumb/${a.form}?token=${env.server.token}`, 'id'),
+  httpDoor('serve /media with URL paths', (a, env) => `/media/image${a.form.startsWith('/') ? '' : '/'}${a.form}?token=${env.server.token}`),
+];

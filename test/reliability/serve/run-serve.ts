@@ -1,7 +1,7 @@
 // The serve-mode part: the studio listens on 127.0.0.1 only; a WebSocket without the token,
 // with a wrong one or from a foreign Origin is refused, and so is any HTTP request addressed to
-// a foreign Host (DNS rebinding). Token-guarded HTTP routes (serve mode's media route, once it
-// lands) go in `protectedRoutes` and are then checked without and with a wrong token.
+// a foreign Host (DNS rebinding). Token-guarded HTTP routes (serve mode's media route) are in
+// `protectedRoutes` and are checked without and with a wrong token.
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import type { PartResult } from '../figures.js';
 import { startServeChild, type ServeChild } from '../serve-child-handle.js';
 
 /** HTTP paths that answer only with the token; `{token}` is replaced by the token under test. */
-export const protectedRoutes: string[] = [];
+export const protectedRoutes: string[] = ['/media/image/1?token={token}', '/media/thumb/1?token={token}'];
 
 /** The status a WebSocket upgrade gets (101 when it opens). */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
