@@ -1,7 +1,7 @@
 // The load part: a project of N image rows (real photos to train on, the rest library rows),
 // the UI's calls through the real WebSocket — label writes at a steady rate (a key press each)
-// and grid pages at random scroll offsets — first idle, then while a real training runs in the
-// engine worker (restarted whenever it finishes, so one is always running). Calls are sent on
+// and grid pages at random scroll offsets, filters and sorts — first idle, then while a real
+// training runs in the engine worker (restarted whenever it finishes, so one is always running). Calls are sent on
 // schedule whether or not earlier ones answered, so a stall shows as latency, not as fewer calls.
 import path from 'node:path';
 import { seededRandom, type Random } from '../../../electron/engine/images/random.js';
@@ -86,7 +86,12 @@ async function drive(
       const roll = random();
       const filter = roll < 0.6 ? undefined : roll < 0.8 ? { unlabeled: true } : { classId: classIds[Math.floor(random() * classIds.length)]! };
       const offset = Math.floor(random() * Math.max(1, options.rows - 100));
-      timed(window.page, () => client.invoke('images:page', { offset: filter ? Math.floor(offset / 10) : offset, limit: 100, ...(filter ? { filter } : {}) }));
+      // The grid's sorts: date added (default), and by file name either way.
+      const sortRoll = random();
+      const sort = sortRoll < 0.5 ? undefined : sortRoll < 0.75 ? ('name' as const) : ('name-desc' as const);
+      timed(window.page, () =>
+        client.invoke('images:page', { offset: filter ? Math.floor(offset / 10) : offset, limit: 100, ...(filter ? { filter } : {}), ...(sort ? { sort } : {}) }),
+      );
     }
   }
   await Promise.all(pending);
