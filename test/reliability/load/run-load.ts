@@ -1,8 +1,9 @@
 // The load part: a project of N image rows (real photos to train on, the rest library rows),
 // the UI's calls through the real WebSocket — label writes at a steady rate (a key press each)
 // and grid pages at random scroll offsets, filters and sorts — first idle, then while a real
-// training runs in the engine worker (restarted whenever it finishes, so one is always running). Calls are sent on
-// schedule whether or not earlier ones answered, so a stall shows as latency, not as fewer calls.
+// training runs in the engine worker (restarted whenever it finishes, so one is always
+// running). Calls are sent on schedule whether or not earlier ones answered, so a stall shows
+// as latency, not as fewer calls.
 import path from 'node:path';
 import { seededRandom, type Random } from '../../../electron/engine/images/random.js';
 import type { StudioClient } from '../../../electron/ipc/client.js';
