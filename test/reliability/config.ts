@@ -6,6 +6,7 @@ export interface ReliabilityConfig {
     import: { kills: number; images: number };
     labels: { kills: number; images: number; maxRunMs: number };
     train: { kills: number; perClass: number };
+    export: { kills: number; perClass: number };
   };
   badFiles: { watch: boolean };
   fuzz: { payloads: number };
@@ -18,6 +19,7 @@ export const FULL: ReliabilityConfig = {
     import: { kills: 15, images: 240 },
     labels: { kills: 20, images: 20_000, maxRunMs: 1500 },
     train: { kills: 15, perClass: 20 },
+    export: { kills: 10, perClass: 10 },
   },
   badFiles: { watch: true },
   fuzz: { payloads: 12_000 },
@@ -30,6 +32,7 @@ export const QUICK: ReliabilityConfig = {
     import: { kills: 1, images: 60 },
     labels: { kills: 2, images: 2_000, maxRunMs: 600 },
     train: { kills: 2, perClass: 10 },
+    export: { kills: 1, perClass: 5 },
   },
   badFiles: { watch: true },
   fuzz: { payloads: 600 },

@@ -3,6 +3,7 @@
 // runs the same parts with QUICK (test/integration/reliability.test.ts).
 import path from 'node:path';
 import type { ReliabilityConfig } from './config.js';
+import { exportScenario } from './crash/export-scenario.js';
 import { importScenario } from './crash/import-scenario.js';
 import { labelScenario } from './crash/label-scenario.js';
 import { runCrashPart } from './crash/run-crash.js';
@@ -40,6 +41,7 @@ export function reliabilityParts(config: ReliabilityConfig): Part[] {
             { scenario: importScenario(config.crash.import.images), kills: config.crash.import.kills },
             { scenario: labelScenario(config.crash.labels.images, config.crash.labels.maxRunMs), kills: config.crash.labels.kills },
             { scenario: trainScenario(config.crash.train.perClass), kills: config.crash.train.kills },
+            { scenario: exportScenario(config.crash.export.perClass), kills: config.crash.export.kills },
           ],
           { dir: ctx.dir, modelCache: ctx.modelCache, seed, log: ctx.log },
         ),

@@ -12,9 +12,9 @@ import { runProblems, storeProblems } from './checks.js';
 import { runUntilKilled } from './kill.js';
 import type { ChildRun, CrashContext, CrashScenario, KillCheck } from './scenario.js';
 
-const CHILD = path.join(import.meta.dirname, '../children/train-runner.ts');
+const CHILD = path.join(import.meta.dirname, '../children/job-runner.ts');
 /** One-click defaults, plus one augmented view so that view embeddings are cached and killed too. */
-const CONFIG = JSON.stringify({ augmentViews: 1 });
+const PAYLOAD = JSON.stringify({ config: { augmentViews: 1 } });
 /** Short phases a timed kill rarely hits: some kills aim at them. */
 const AIMED_PHASES = ['phase predicting', 'phase saving', 'phase checking-labels', 'phase evaluating'];
 
@@ -36,7 +36,7 @@ export function trainScenario(perClass: number): CrashScenario {
   let reference: ReturnType<typeof finalState> = null;
   let epochsSeen = 0;
 
-  const run = (ctx: CrashContext, dir: string) => ({ script: CHILD, args: [dir, ctx.modelCache!, CONFIG] });
+  const run = (ctx: CrashContext, dir: string) => ({ script: CHILD, args: [dir, ctx.modelCache!, 'train:start', PAYLOAD] });
 
   return {
     name: 'train',
