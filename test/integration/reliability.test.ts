@@ -39,7 +39,7 @@ const noRenderer = !fs.existsSync(path.join(RENDERER_DIR, 'index.html'));
 if (noRenderer) console.warn(`[reliability] skipped: no renderer build at ${RENDERER_DIR} (npm run build:renderer)`);
 
 describe.skipIf(noRenderer)('reliability (quick)', () => {
-  it('crash: seeded kills of import, labeling and training; nothing acknowledged is lost', { timeout: 240_000 }, async () => {
+  it('crash: seeded kills of import, labeling, training and export; nothing acknowledged is lost', { timeout: 240_000 }, async () => {
     const { figures } = await run('crash');
     expect(figures.kills).toBeGreaterThanOrEqual(modelCache ? 5 : 3);
     expect(figures.recovered).toBe(figures.kills);
