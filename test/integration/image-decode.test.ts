@@ -223,7 +223,7 @@ describe('decoding for the model', () => {
     try {
       const file = path.join(tmp.dir, 'notes.jpg');
       fs.writeFileSync(file, 'this is text, not a JPEG');
-      await expect(decodeForModel(file, spec())).rejects.toThrow(/unsupported image format/);
+      await expect(decodeForModel(file, spec())).rejects.toThrow(/not an image despite its \.jpg extension/);
     } finally {
       tmp.cleanup();
     }
