@@ -64,7 +64,26 @@ interface ImageDbRow {
   class_id: number | null;
   source: ImageRow['labelSource'];
   confidence: number | null;
+  p_image_id: number | null;
+  p_class_id: number | null;
+  p_confidence: number | null;
+  p_margin: number | null;
+  p_loss: number | null;
 }
+
+/** The run whose predictions the library shows: the newest finished one (see latestDoneRun). */
+const SHOWN_RUN = `(SELECT max(id) FROM runs WHERE status = 'done')`;
+
+/**
+ * What the grid's queries read from: each image with its label and its prediction in the shown
+ * run. SQLite drops the predictions join where no column of it is used (it is one row at most).
+ * Prediction sorts list only the images the shown run predicted, with the prediction index as
+ * the outer loop (CROSS JOIN keeps it there), so a page is an index walk, not a sort.
+ */
+const fromFor = (sort: ImageSort): string =>
+  sort === 'uncertain' || sort === 'loss'
+    ? `FROM predictions p CROSS JOIN images i ON i.id = p.image_id AND p.run_id = ${SHOWN_RUN} LEFT JOIN labels l ON l.image_id = i.id`
+    : `FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN predictions p ON p.run_id = ${SHOWN_RUN} AND p.image_id = i.id`;
 
 function whereClause(filter: ImageFilter | undefined): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -86,6 +105,21 @@ function whereClause(filter: ImageFilter | undefined): { sql: string; params: un
     parts.push('i.id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(filter.imageIds));
   }
+  // Prediction filters are subqueries on their own indexes (predictions_class,
+  // predictions_confidence), so they hold whatever the outer query joins.
+  if (filter?.predictedClassId !== undefined) {
+    parts.push(`i.id IN (SELECT q.image_id FROM predictions q WHERE q.run_id = ${SHOWN_RUN} AND q.class_id = ?)`);
+    params.push(filter.predictedClassId);
+  }
+  if (filter?.maxConfidence !== undefined) {
+    parts.push(`i.id IN (SELECT q.image_id FROM predictions q WHERE q.run_id = ${SHOWN_RUN} AND q.confidence <= ?)`);
+    params.push(filter.maxConfidence);
+  }
+  if (filter?.disagreements) {
+    parts.push(
+      `i.id IN (SELECT ql.image_id FROM labels ql CROSS JOIN predictions q ON q.run_id = ${SHOWN_RUN} AND q.image_id = ql.image_id WHERE q.class_id IS NOT ql.class_id)`,
+    );
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -95,38 +129,50 @@ const ORDER_BY: Record<ImageSort, string> = {
   'added-desc': 'i.id DESC',
   name: 'i.name COLLATE NOCASE, i.id',
   'name-desc': 'i.name COLLATE NOCASE DESC, i.id DESC',
+  // predictions_margin and predictions_loss end with the key's image_id: both orders are index walks.
+  uncertain: 'p.margin, p.image_id',
+  loss: 'p.loss DESC, p.image_id DESC',
 };
 
 /** Every image id the filter matches, in grid order, up to `cap` (select all, bulk actions). */
 export function matchingImageIds(db: Db, filter: ImageFilter | undefined, sort: ImageSort, cap: number): { total: number; ids: number[] } {
   const where = whereClause(filter);
   const ids = db
-    .prepare(`SELECT i.id FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql} ORDER BY ${ORDER_BY[sort]} LIMIT ?`)
+    .prepare(`SELECT i.id ${fromFor(sort)} ${where.sql} ORDER BY ${ORDER_BY[sort]} LIMIT ?`)
     .pluck()
     .all(...where.params, cap + 1) as number[];
   if (ids.length <= cap) return { total: ids.length, ids };
-  const total = db.prepare(`SELECT count(*) FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}`).pluck().get(...where.params) as number;
+  const total = db.prepare(`SELECT count(*) ${fromFor(sort)} ${where.sql}`).pluck().get(...where.params) as number;
   return { total, ids: ids.slice(0, cap) };
 }
 
-/** One page of the library grid, in a stable order (date added unless told otherwise). */
+const pageSql = (where: string, sort: ImageSort) =>
+  `SELECT i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
+          (SELECT ip.path FROM image_paths ip WHERE ip.image_id = i.id ORDER BY ip.present DESC, ip.id LIMIT 1) AS path,
+          l.class_id, l.source, l.confidence,
+          p.image_id AS p_image_id, p.class_id AS p_class_id, p.confidence AS p_confidence, p.margin AS p_margin, p.loss AS p_loss
+   ${fromFor(sort)}
+   ${where}
+   ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`;
+
+/** How SQLite runs pageImages' query (EXPLAIN QUERY PLAN details, outer loop first): for tests. */
+export function explainPage(db: Db, filter: ImageFilter | undefined, sort: ImageSort): string[] {
+  const where = whereClause(filter);
+  return (db.prepare(`EXPLAIN QUERY PLAN ${pageSql(where.sql, sort)}`).all(...where.params, 200, 0) as Array<{ detail: string }>).map((r) => r.detail);
+}
+
+/**
+ * One page of the library grid, in a stable order (date added unless told otherwise); each row
+ * carries its prediction in the newest finished run.
+ */
 export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter, sort: ImageSort = 'added'): { total: number; rows: ImageRow[] } {
   const where = whereClause(filter);
   const total = (
-    db.prepare(`SELECT count(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}`).get(...where.params) as {
+    db.prepare(`SELECT count(*) AS n ${fromFor(sort)} ${where.sql}`).get(...where.params) as {
       n: number;
     }
   ).n;
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
-              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id ORDER BY p.present DESC, p.id LIMIT 1) AS path,
-              l.class_id, l.source, l.confidence
-       FROM images i LEFT JOIN labels l ON l.image_id = i.id
-       ${where.sql}
-       ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`,
-    )
-    .all(...where.params, limit, offset) as ImageDbRow[];
+  const rows = db.prepare(pageSql(where.sql, sort)).all(...where.params, limit, offset) as ImageDbRow[];
   return {
     total,
     rows: rows.map((r) => ({
@@ -142,6 +188,8 @@ export function pageImages(db: Db, offset: number, limit: number, filter?: Image
       classId: r.class_id,
       labelSource: r.source,
       confidence: r.confidence,
+      prediction:
+        r.p_image_id === null ? null : { classId: r.p_class_id, confidence: r.p_confidence!, margin: r.p_margin!, loss: r.p_loss },
     })),
   };
 }
