@@ -156,6 +156,15 @@ describe.skipIf(skipReason !== null)('model suggestions in the library (Chromium
     await page.keyboard.press('a');
     await expect.poll(() => labelOf(expected[0]!)?.source).toBe('model');
     await expect.poll(() => labelOf(expected[1]!)?.classId).toBe(classId('dogs'));
+    // A selection takes each image's own suggestion at once (cats for one, dogs for the other).
+    await page.locator('[data-testid=card][data-index="2"]').click({ modifiers: ['Control'] });
+    await page.locator('[data-testid=card][data-index="4"]').click({ modifiers: ['Control'] });
+    await page.getByTestId('bulk-accept').click();
+    await expect.poll(() => [labelOf(expected[2]!), labelOf(expected[4]!)]).toEqual([
+      { classId: classId('cats'), source: 'model' },
+      { classId: classId('dogs'), source: 'model' },
+    ]);
+    await page.keyboard.press('Escape');
     await page.screenshot({ path: path.join(OUTPUT, 'library-label-next.png') });
     await page.getByRole('button', { name: 'Show all' }).click();
   });
