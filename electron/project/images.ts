@@ -74,16 +74,19 @@ interface ImageDbRow {
 /** The run whose predictions the library shows: the newest finished one (see latestDoneRun). */
 const SHOWN_RUN = `(SELECT max(id) FROM runs WHERE status = 'done')`;
 
+const byPrediction = (sort: ImageSort): boolean => sort === 'uncertain' || sort === 'loss';
+
 /**
- * What the grid's queries read from: each image with its label and its prediction in the shown
- * run. SQLite drops the predictions join where no column of it is used (it is one row at most).
- * Prediction sorts list only the images the shown run predicted, with the prediction index as
- * the outer loop (CROSS JOIN keeps it there), so a page is an index walk, not a sort.
+ * What the grid's queries read from: each image with its label and, with `rows` (the page's
+ * rows) or a prediction sort, its prediction in the shown run. Prediction sorts list only the
+ * images the shown run predicted, with the prediction index as the outer loop (CROSS JOIN keeps
+ * it there), so a page is an index walk, not a sort. Counts and id lists of the other orders
+ * leave predictions out: SQLite does not drop an unused LEFT JOIN on them by itself.
  */
-const fromFor = (sort: ImageSort): string =>
-  sort === 'uncertain' || sort === 'loss'
+const fromFor = (sort: ImageSort, rows = false): string =>
+  byPrediction(sort)
     ? `FROM predictions p CROSS JOIN images i ON i.id = p.image_id AND p.run_id = ${SHOWN_RUN} LEFT JOIN labels l ON l.image_id = i.id`
-    : `FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN predictions p ON p.run_id = ${SHOWN_RUN} AND p.image_id = i.id`;
+    : `FROM images i LEFT JOIN labels l ON l.image_id = i.id${rows ? ` LEFT JOIN predictions p ON p.run_id = ${SHOWN_RUN} AND p.image_id = i.id` : ''}`;
 
 function whereClause(filter: ImageFilter | undefined): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -151,7 +154,7 @@ const pageSql = (where: string, sort: ImageSort) =>
           (SELECT ip.path FROM image_paths ip WHERE ip.image_id = i.id ORDER BY ip.present DESC, ip.id LIMIT 1) AS path,
           l.class_id, l.source, l.confidence,
           p.image_id AS p_image_id, p.class_id AS p_class_id, p.confidence AS p_confidence, p.margin AS p_margin, p.loss AS p_loss
-   ${fromFor(sort)}
+   ${fromFor(sort, true)}
    ${where}
    ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`;
 
