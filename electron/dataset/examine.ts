@@ -3,6 +3,7 @@
 // writes to the database (commits happen in order, in batches) and never throws for a bad
 // file: every such file comes back as a problem with its reason.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Db } from '../project/database.js';
 import { imageByHash, lookupPath, storedMtime } from './catalog.js';
 import { hashFile } from './hash.js';
@@ -42,6 +43,13 @@ async function reach(file: string): Promise<import('node:fs').Stats> {
   if (!link.isSymbolicLink()) return link;
   const target = await followLink(file);
   if ('problem' in target) throw new FileProblem(target.problem.reason, target.problem.message);
+  if (target.stats.isDirectory()) {
+    // A watched folder hands over a link to a folder above it as a file: say it is a loop.
+    const [real, parent] = await Promise.all([fs.realpath(file), fs.realpath(path.dirname(file))]);
+    if (parent === real || parent.startsWith(real + path.sep)) {
+      throw new FileProblem('symlink_loop', `symbolic link loop: this folder leads back to ${real}, which contains it`);
+    }
+  }
   return target.stats;
 }
 

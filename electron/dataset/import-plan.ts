@@ -70,6 +70,15 @@ export function requireSource(p: string, kind: 'folder' | 'file'): void {
   if (kind === 'file' && !stats.isFile()) throw new StudioError('invalid_payload', `${p} is not a file.`);
 }
 
+/**
+ * A CSV import reads a file's rows and reports the bad ones, so the renderer must not be able
+ * to point it at any file (a key, a password file): only files named .csv are read.
+ */
+export function requireCsvFile(p: string): void {
+  if (path.extname(p).toLowerCase() !== '.csv') throw new StudioError('invalid_payload', `${p} is not a .csv file. Choose a CSV file of path,label rows.`);
+  requireSource(p, 'file');
+}
+
 export async function planImport(source: ImportSource, options: { exclude: readonly string[]; signal?: AbortSignal }): Promise<ImportPlan> {
   const base = { kind: source.kind, source: describeSource(source), problems: [] as ReportedProblem[], ignored: 0, scopes: [] as string[], removed: [] as string[] };
   switch (source.kind) {

@@ -25,6 +25,11 @@ export function fsProblem(error: unknown): FileProblem {
   const code = errnoOf(error);
   switch (code) {
     case 'ENOENT':
+      // A name that is not valid UTF-8 reaches us with U+FFFD for its odd bytes: the file is
+      // there, but no string path can name it.
+      if (String((error as NodeJS.ErrnoException).path ?? '').includes('\ufffd')) {
+        return new FileProblem('unreadable', 'the file name is not valid UTF-8, so it cannot be opened by that name; rename the file');
+      }
       return new FileProblem('not_found', 'the file does not exist (anymore)');
     case 'EACCES':
     case 'EPERM':

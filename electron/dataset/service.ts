@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { markInterruptedImports } from './catalog.js';
 import { runHealthCheck, storeHealthReport } from './health.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
-import { requireSource, type ImportSource } from './import-plan.js';
+import { requireCsvFile, requireSource, type ImportSource } from './import-plan.js';
 import { FolderWatcher, type WatchBatch, type WatcherOptions } from './watcher.js';
 
 export interface StartedImport {
@@ -41,7 +41,7 @@ export class DatasetService {
   startImport(source: ImportSource): StartedImport {
     const project = this.deps.session.requireProject();
     if (source.kind === 'folder' || (source.kind === 'watch' && !source.batch)) requireSource(source.root, 'folder');
-    if (source.kind === 'csv') requireSource(source.file, 'file');
+    if (source.kind === 'csv') requireCsvFile(source.file);
     const importId = startImportRecord(project, source);
     const { jobId, done } = this.deps.jobs.start('import', async (job) => {
       job.progress('queued', 0, 0);

@@ -46,6 +46,11 @@ export function assignSplits(
   plan: SplitFractions,
   options: { reshuffle?: boolean; finders?: readonly NearDuplicateFinder[] } = {},
 ): SplitAssignment {
+  // Every training starts here: with nothing to assign, answer from an index rather than hold
+  // the write lock while 100k rows are read (the main thread waits on that lock to label).
+  if (!options.reshuffle && db.prepare(`SELECT 1 FROM images WHERE split = 'unassigned' LIMIT 1`).get() === undefined) {
+    return { assigned: 0, perSplit: splitCounts(db) };
+  }
   return db.transaction((): SplitAssignment => {
     if (options.reshuffle) {
       db.prepare(`UPDATE images SET split = 'unassigned', split_source = NULL WHERE split_source = 'auto' AND split IN ('train', 'val')`).run();

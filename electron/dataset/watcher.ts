@@ -3,6 +3,7 @@
 // is one import, not a thousand. Existing files are not reported on start (ignoreInitial):
 // the owner reconciles the folder once with a normal import, which skips every file whose
 // size and mtime match what is stored, so watching 10,000 known files hashes none of them.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -23,6 +24,17 @@ export interface WatcherOptions {
   /** Folders never watched (the project folder, when it sits inside the source). */
   exclude?: readonly string[];
   onError?: (error: unknown) => void;
+}
+
+/** A name chokidar will not report: not UTF-8, a link that leads nowhere, or a link to a folder that contains it. */
+async function unfollowable(file: string): Promise<boolean> {
+  if (file.includes('\ufffd')) return true;
+  const link = await fs.lstat(file).catch(() => null);
+  if (!link?.isSymbolicLink()) return false;
+  const target = await fs.realpath(file).catch(() => null);
+  if (target === null) return true;
+  const parent = await fs.realpath(path.dirname(file)).catch(() => null);
+  return parent !== null && (parent === target || parent.startsWith(target + path.sep));
 }
 
 export class FolderWatcher {
@@ -55,7 +67,20 @@ export class FolderWatcher {
     watcher.on('unlink', (p) => this.note(p, 'removed'));
     watcher.on('unlinkDir', (p) => this.note(p, 'removed'));
     watcher.on('error', (error) => this.options.onError?.(error));
+    // chokidar drops, without any event, names it cannot follow: a dangling or looping link, a
+    // link back to a folder above it, a name that is not UTF-8. fs.watch's raw events still
+    // name them; they go into a batch so that the import reports them, as a folder import does.
+    watcher.on('raw', (_event, name, details) => {
+      const dir = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (typeof name === 'string' && name && dir) void this.noteUnfollowable(path.resolve(dir, name), exclude);
+    });
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  private async noteUnfollowable(file: string, exclude: readonly string[]): Promise<void> {
+    if (path.basename(file).startsWith('.') || exclude.some((e) => file === e || file.startsWith(e + path.sep))) return;
+    if (!(file === this.root || file.startsWith(this.root + path.sep))) return;
+    if (await unfollowable(file)) this.note(file, 'changed');
   }
 
   private note(file: string, kind: 'changed' | 'removed'): void {

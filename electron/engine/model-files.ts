@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { partialFolderName } from '../project/partial-folders.js';
 
 export interface ModelJson {
   modelTopology: unknown;
@@ -22,11 +23,18 @@ export class ModelFileError extends Error {}
 
 export function readModelJson(dir: string): ModelJson {
   const file = path.join(dir, 'model.json');
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new ModelFileError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // V8's message quotes the start of the text: a file the user pointed at is not echoed back.
+    throw new ModelFileError(`${file} is not valid JSON, so it is not a TF.js model.`);
   }
   const model = json as Partial<ModelJson>;
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
@@ -110,12 +118,25 @@ export function fromDisk(dir: string): tf.io.IOHandler {
   return tf.io.fromMemory(loadArtifacts(dir));
 }
 
+/** Flushes a folder's files and the folder itself, so that the rename publishes whole files even after a power cut. */
+function syncFolder(dir: string): void {
+  for (const name of [...fs.readdirSync(dir), '.']) {
+    const fd = fs.openSync(path.join(dir, name), 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
 function writeAtomically(target: string, write: (tmp: string) => void): void {
-  const tmp = `${target}.partial-${process.pid}-${Date.now()}`;
+  const tmp = partialFolderName(target);
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   try {
     write(tmp);
+    syncFolder(tmp);
     if (fs.existsSync(target)) throw new ModelFileError(`${target} already exists; not overwriting it.`);
     fs.renameSync(tmp, target);
   } catch (error) {

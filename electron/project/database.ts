@@ -15,8 +15,22 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/**
+ * Makes db.transaction() begin IMMEDIATE. Every transaction in the studio writes, and most read
+ * first: a deferred one that reads, then writes after another connection (the engine worker,
+ * the CLI) committed in between fails at once with SQLITE_BUSY ("database is locked"), which
+ * busy_timeout cannot retry. IMMEDIATE takes the write lock up front, so it waits instead.
+ */
+function immediateTransactions(db: Db): void {
+  const make = db.transaction.bind(db);
+  // better-sqlite3's .immediate variant carries the same .deferred/.exclusive/.database
+  // properties; nested calls still become savepoints.
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => make(fn).immediate) as Db['transaction'];
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  if (!options.readonly) immediateTransactions(db);
   try {
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

@@ -13,17 +13,24 @@ export interface PredictionRow {
   oofLabelProb: number | null;
 }
 
+const PREDICTION_CHUNK = 2000;
+
 export function writePredictions(db: Db, runId: number, rows: readonly PredictionRow[]): void {
   const insert = db.prepare(
     `INSERT OR REPLACE INTO predictions (run_id, image_id, class_id, confidence, margin, entropy, probs, loss, oof_label_prob)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  db.transaction(() => {
-    for (const r of rows) {
+  // In chunks: one transaction over 100k rows would hold the write lock for a second, and the
+  // main thread waits on that lock to save a label. A run is shown only once it is 'done', so
+  // a kill between chunks leaves nothing half visible.
+  const write = db.transaction((chunk: readonly PredictionRow[]) => {
+    for (const r of chunk) {
       insert.run(runId, r.imageId, r.classId, r.confidence, r.margin, r.entropy, Buffer.from(r.probs.buffer, r.probs.byteOffset, r.probs.byteLength), r.loss, r.oofLabelProb);
     }
-  })();
+  });
+  for (let start = 0; start < rows.length; start += PREDICTION_CHUNK) write(rows.slice(start, start + PREDICTION_CHUNK));
 }
+
 
 /** The newest finished run, whose predictions the library shows. */
 export function latestDoneRun(db: Db): number | null {

@@ -7,6 +7,7 @@ import type { ProjectInfo } from '../ipc/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { countImages } from './images.js';
+import { sweepUnfinishedModels } from './model-folders.js';
 import { markInterruptedRuns } from './runs.js';
 import { readMeta, writeMeta } from './settings.js';
 
@@ -72,6 +73,7 @@ export function openProject(dir: string): Project {
     throw ioError('open the project', resolved, error);
   }
   markInterruptedRuns(db);
+  sweepUnfinishedModels(db, resolved);
   return { dir: resolved, db, close: () => db.close() };
 }
 

@@ -3,9 +3,13 @@ import type { z } from 'zod';
 import { Augmentation, Preprocessing, Settings, SplitPlan } from '../ipc/schemas.js';
 import type { Db } from './database.js';
 
+// One augmented view per training image by default: on hymenoptera (MobileNetV2-0.35, seeds 42,
+// 1, 7) held-out accuracy was the same with 0, 1 and 2 views (0.88-0.91, within a few images)
+// while each view costs a decode and a forward pass; 1 keeps augmentation on at half the cost of
+// 2. Small, varied datasets may want more (Augment screen).
 export const DEFAULT_SETTINGS: Settings = {
   preprocessing: { inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1' },
-  augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 2 },
+  augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 1 },
   split: { train: 0.7, val: 0.15, test: 0.15, seed: 42 },
 };
 

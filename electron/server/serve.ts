@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio, type Studio } from '../services/studio.js';
+import { guardHost } from './host-guard.js';
 import { mediaRoute } from './media-route.js';
 import { serveStatic } from './static-files.js';
 import { attachWebSocket } from './ws-server.js';
@@ -34,10 +35,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const token = options.token ?? randomBytes(24).toString('base64url');
   const media = mediaRoute({ token, project: () => studio.session.project });
   const files = serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR);
-  const server = http.createServer((req, res) => {
-    if (!media(req, res)) files(req, res);
-  });
   let port = 0;
+  // Host is checked before anything else, media included (DNS rebinding).
+  const server = http.createServer(
+    guardHost(
+      () => port,
+      (req, res) => {
+        if (!media(req, res)) files(req, res);
+      },
+    ),
+  );
   const ws = attachWebSocket({
     server,
     dispatch: studio.dispatch,

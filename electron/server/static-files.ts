@@ -20,6 +20,20 @@ export const CONTENT_TYPES: Record<string, string> = {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * The file's real path (links followed) when it is still inside the root's real path; null when
+ * a link inside the root points out of it or the file is gone. resolveInside only reads the URL.
+ */
+export function realFileInside(root: string, file: string): string | null {
+  try {
+    const realRoot = fs.realpathSync(root);
+    const real = fs.realpathSync(file);
+    return real.startsWith(realRoot + path.sep) ? real : null;
+  } catch {
+    return null;
+  }
+}
+
 export function resolveInside(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -41,7 +55,8 @@ export function serveStatic(root: string) {
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const wanted = url.pathname === '/' ? '/index.html' : url.pathname;
-    const file = resolveInside(absRoot, wanted);
+    const lexical = resolveInside(absRoot, wanted);
+    const file = lexical && realFileInside(absRoot, lexical);
     let stat: fs.Stats | null = null;
     try {
       stat = file ? fs.statSync(file) : null;

@@ -52,7 +52,7 @@ describe.skipIf(skip)('CLI: train, eval, predict', () => {
     expect(JSON.parse(evaluation.lines[0]!)).toMatchObject({ runId: 1, classes: ['ants', 'bees'], val: { count: 30 } });
 
     const bee = fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
-    const good = await cli(['predict', projectDir, bee]);
+    const good = await cli(['predict', projectDir, bee, '--json']);
     expect(good.code).toBe(0);
     const probabilities = JSON.parse(good.lines[0]!).probabilities;
     expect(probabilities.bees).toBeGreaterThan(probabilities.ants);

@@ -2,6 +2,9 @@
 // handlers (it runs in its worker thread, as in the app).
 import fs from 'node:fs';
 import path from 'node:path';
+import { scanFolder } from '../../dataset/scan.js';
+import { IMAGE_EXTENSIONS } from '../../dataset/sniff.js';
+import { csvField } from '../../export/dataset/csv-write.js';
 import type { StudioClient } from '../../ipc/client.js';
 import { TrainConfig, type TrainConfigInput } from '../../ipc/schemas.js';
 import { UsageError, type Command } from '../command.js';
@@ -30,6 +33,13 @@ async function resolveBackbone(client: StudioClient, value: string | boolean | u
   return raw;
 }
 
+/** The studio's "not on this machine" message, with the command line's way to get a backbone. */
+function withBackboneHint(message: string): string {
+  return /not on this machine/.test(message)
+    ? `${message}\nFrom the command line: --backbone FOLDER uses a local tfjs model folder (it is added to the model cache); \`transfer-studio backbones\` lists the catalogue.`
+    : message;
+}
+
 export const trainCommand: Command = {
   name: 'train',
   usage: 'PROJECT [--backbone ID|FOLDER] [--config JSON]',
@@ -50,9 +60,12 @@ export const trainCommand: Command = {
       const end = await followJob(client, () => client.invoke('train:start', { config: backboneId ? { ...config, backboneId } : config }), {
         progress: out.progress(),
         signal,
+      }).catch((error: unknown) => {
+        if (error instanceof Error) error.message = withBackboneHint(error.message);
+        throw error;
       });
       if (end.status !== 'done') {
-        out.note(`Training ${end.status}${end.error ? `: ${end.error}` : ''}`);
+        out.note(`Training ${end.status}${end.error ? `: ${withBackboneHint(end.error)}` : ''}`);
         return 1;
       }
       const [run] = await client.invoke('runs:list', { limit: 1 });
@@ -96,23 +109,53 @@ export const evalCommand: Command = {
   },
 };
 
+/** The files to predict: files as given, folders walked for image files (by extension), sorted. */
+async function predictTargets(targets: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const target of targets) {
+    const full = path.resolve(target);
+    if (fs.existsSync(full) && fs.statSync(full).isDirectory()) {
+      const found = await scanFolder(full);
+      files.push(...found.files.filter((f) => IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase())));
+    } else files.push(full);
+  }
+  return files;
+}
+
 export const predictCommand: Command = {
   name: 'predict',
-  usage: 'PROJECT FILE...',
-  summary: 'class probabilities of image files with the newest model, one JSON line per file',
-  positionals: { min: 2, max: Number.MAX_SAFE_INTEGER, names: 'a project folder and at least one image file' },
-  async run({ args, out }) {
-    const [projectDir, ...files] = args;
+  usage: 'PROJECT FILE_OR_FOLDER... [--csv]',
+  summary: 'class probabilities of image files (folders are walked) with the newest model',
+  details: 'One line per file: text, a CSV with --csv (file,predicted,confidence,<one column per class>,error), or JSON with --json. Exit code 1 when any file could not be predicted.',
+  options: { csv: { type: 'boolean' } },
+  optionHelp: { csv: 'print a CSV table instead of text' },
+  positionals: { min: 2, max: Number.MAX_SAFE_INTEGER, names: 'a project folder and at least one image file or folder' },
+  async run({ args, options, out }) {
+    const [projectDir, ...targets] = args;
+    const files = await predictTargets(targets);
+    if (files.length === 0) throw new Error(`No image files in ${targets.join(', ')}.`);
     return withStudio(projectDir!, async (client) => {
       let failed = 0;
+      let header = false;
       for (let i = 0; i < files.length; i += 16) {
-        const chunk = files.slice(i, i + 16).map((f) => path.resolve(f));
+        const chunk = files.slice(i, i + 16);
         const result = await client.invoke('predict:images', { images: chunk.map((file) => ({ path: file })) });
+        if (options.csv && !header) {
+          out.line(null, ['file', 'predicted', 'confidence', ...result.classNames, 'error'].map(csvField).join(','));
+          header = true;
+        }
         for (const r of result.results) {
           if (!r.probs) failed++;
+          const best = r.probs ? r.probs.indexOf(Math.max(...r.probs)) : -1;
+          const predicted = best >= 0 ? result.classNames[best]! : null;
           const probabilities = r.probs && Object.fromEntries(result.classNames.map((name, c) => [name, Number(r.probs![c]!.toFixed(6))]));
-          const line = { file: chunk[r.index], runId: result.runId, probabilities, error: r.error };
-          out.line(line, JSON.stringify(line));
+          const line = { file: chunk[r.index], runId: result.runId, predicted, probabilities, error: r.error };
+          const text = options.csv
+            ? [chunk[r.index]!, predicted ?? '', best >= 0 ? r.probs![best]!.toFixed(6) : '', ...result.classNames.map((_, c) => (r.probs ? r.probs[c]!.toFixed(6) : '')), r.error ?? '']
+                .map(csvField)
+                .join(',')
+            : `${chunk[r.index]}\t${predicted ?? 'error'}${best >= 0 ? `\t${r.probs![best]!.toFixed(3)}` : ''}`;
+          out.line(line, text);
           if (r.error) out.note(r.error);
         }
       }

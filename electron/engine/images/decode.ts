@@ -2,7 +2,9 @@
 // grayscale/CMYK/alpha to sRGB RGB, refuses decompression bombs, optionally augments, and
 // resizes by the recorded preprocessing spec. Training, prediction, preview and every export's
 // parity check go through this one function.
+import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
+import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
 import { SCALING } from '../../export/onnx/input-scaling.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
@@ -102,7 +104,30 @@ function resizeBySpec(image: Sharp, spec: Preprocessing): Sharp {
   }
 }
 
+/**
+ * Only the formats an import accepts, judged by the first bytes as the import judges them:
+ * libvips would also render SVG (which can pull in other files), and opening a FIFO or a
+ * device never returns, so a project image replaced by one must fail, not hang a run.
+ */
+async function requireImage(source: ImageSource): Promise<void> {
+  let head: Uint8Array;
+  if (typeof source === 'string') {
+    const stat = await fs.promises.stat(source);
+    if (!stat.isFile()) throw new Error(`${source} is not a regular file`);
+    const handle = await fs.promises.open(source, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } else head = source.subarray(0, SNIFF_BYTES);
+  const sniffed = sniff(head);
+  if (sniffed.kind !== 'image') throw new Error(describeNonImage(typeof source === 'string' ? source : 'image', sniffed).message);
+}
+
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY): Promise<DecodedImage> {
+  await requireImage(source);
   const image = isIdentity(augment) ? resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
   const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);

@@ -234,14 +234,22 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           'preprocessing.json': JSON.stringify({ ...preprocessing, backboneId: backbone.id }),
         }),
       );
-      const modelId = Number(
-        db
-          .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(runId, Date.now(), backbone.id, JSON.stringify(preprocessing), JSON.stringify(classes.names), path.relative(input.projectDir, modelDir), JSON.stringify({ val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null }))
-          .lastInsertRowid,
-      );
-
       const timings = { embedMs, trainMs, evaluateMs, predictMs, totalMs: Date.now() - started };
+      // The model row and 'done' in one transaction: a kill between them would leave a model
+      // listed for a run that then reads as interrupted.
+      const modelId = db.transaction(() => {
+        const id = Number(
+          db
+            .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(runId, Date.now(), backbone.id, JSON.stringify(preprocessing), JSON.stringify(classes.names), path.relative(input.projectDir, modelDir), JSON.stringify({ val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null }))
+            .lastInsertRowid,
+        );
+        finishRun(db, runId, 'done', {
+          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
+          timings,
+        });
+        return id;
+      })();
       const result: TrainResult = {
         runId,
         modelId,
@@ -253,10 +261,6 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         timings,
         embedded: { computed: embedded.embedded, cached: embedded.cached, failed: embedded.failed.length },
       };
-      finishRun(db, runId, 'done', {
-        metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
-        timings,
-      });
       hooks.progress?.('saving', 1, 1);
       return result;
     } finally {

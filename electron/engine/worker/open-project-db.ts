@@ -10,5 +10,10 @@ export function withProjectDb<T>(projectDir: string, work: (db: Db) => Promise<T
   const file = path.join(projectDir, DB_FILE);
   if (!fs.existsSync(file)) throw new StudioError('not_found', `There is no project database at ${file}.`);
   const db = openDatabase(file);
+  // The engine writes what it can compute again (embeddings, predictions) and run records whose
+  // loss to a power cut reads as an interrupted run. In WAL mode a kill loses no commit either
+  // way; NORMAL only skips the fsync per commit, which the main thread's label writes (FULL)
+  // would otherwise queue behind on a busy disk. The next FULL commit makes these durable too.
+  db.pragma('synchronous = NORMAL');
   return work(db).finally(() => db.close());
 }

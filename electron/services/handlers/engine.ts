@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fsProblem } from '../../dataset/problems.js';
 import { backboneState, installedDir, listInstalled } from '../../engine/backbones/model-cache.js';
 import { readOnnxRecord } from '../../engine/embedders/onnx-record.js';
 import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catalogue.js';
@@ -46,7 +47,13 @@ function backboneEntries(cache: string): BackboneEntry[] {
 /** Paths are checked here, on the main side; bytes are decoded only by the worker. */
 export function workerImage(input: { path: string } | { base64: string }): WorkerImage {
   if ('path' in input) {
-    const stat = fs.statSync(input.path, { throwIfNoEntry: false });
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(input.path, { throwIfNoEntry: false });
+    } catch (error) {
+      // A link loop, a permission, a name too long: said as the import says it.
+      throw new StudioError('not_found', `${input.path} cannot be read: ${fsProblem(error).message}.`);
+    }
     if (!stat?.isFile()) throw new StudioError('not_found', `${input.path} is not a file that can be read.`);
     if (stat.size > MAX_IMAGE_BYTES) throw new StudioError('invalid_payload', `${input.path} is larger than 25 MB.`);
     return { path: input.path };

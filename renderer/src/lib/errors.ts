@@ -38,3 +38,9 @@ export function explain(error: unknown): Explained {
       return { message, hint: 'This is a bug in Transfer Studio. The terminal running it shows the details.' };
   }
 }
+
+/** One line for an inline error: what happened and, where known, what to do next. */
+export function errorText(error: unknown): string {
+  const { message, hint } = explain(error);
+  return hint ? `${message} — ${hint}` : message;
+}
