@@ -50,6 +50,16 @@ export const ImageRow = z.object({
   classId: Id.nullable(),
   labelSource: LabelSource.nullable(),
   confidence: z.number().nullable(),
+  /** The newest finished run's prediction (the card's suggestion); null before any run or for images it did not see. */
+  prediction: z
+    .object({
+      classId: Id.nullable(),
+      confidence: z.number(),
+      margin: z.number(),
+      /** Of the label the image had at training time; null for images that were unlabeled then. */
+      loss: z.number().nullable(),
+    })
+    .nullable(),
 });
 export type ImageRow = z.infer<typeof ImageRow>;
 
@@ -63,11 +73,22 @@ export const ImageFilter = z.strictObject({
   nameContains: z.string().max(256).optional(),
   /** Only these images (e.g. the images of a health finding). */
   imageIds: z.array(Id).min(1).max(MAX_FILTER_IDS).optional(),
+  // By the newest finished run's predictions (as PredictionFilter names them); before any
+  // run these match nothing.
+  predictedClassId: Id.optional(),
+  /** Labeled images whose predicted class is not their label. */
+  disagreements: z.boolean().optional(),
+  /** Only predictions at or below this confidence. */
+  maxConfidence: z.number().min(0).max(1).optional(),
 });
 export type ImageFilter = z.infer<typeof ImageFilter>;
 
-/** Grid order: date added (ids grow with it) or file name, either way round. */
-export const ImageSort = z.enum(['added', 'added-desc', 'name', 'name-desc']);
+/**
+ * Grid order: date added (ids grow with it) or file name, either way round; or by the newest
+ * finished run's predictions, which lists only the images it predicted: 'uncertain' smallest
+ * margin first, 'loss' highest loss first (images unlabeled at training time, with no loss, last).
+ */
+export const ImageSort = z.enum(['added', 'added-desc', 'name', 'name-desc', 'uncertain', 'loss']);
 export type ImageSort = z.infer<typeof ImageSort>;
 
 export const LabelSummary = z.object({

@@ -64,7 +64,29 @@ interface ImageDbRow {
   class_id: number | null;
   source: ImageRow['labelSource'];
   confidence: number | null;
+  p_image_id: number | null;
+  p_class_id: number | null;
+  p_confidence: number | null;
+  p_margin: number | null;
+  p_loss: number | null;
 }
+
+/** The run whose predictions the library shows: the newest finished one (see latestDoneRun). */
+const SHOWN_RUN = `(SELECT max(id) FROM runs WHERE status = 'done')`;
+
+const byPrediction = (sort: ImageSort): boolean => sort === 'uncertain' || sort === 'loss';
+
+/**
+ * What the grid's queries read from: each image with its label and, with `rows` (the page's
+ * rows) or a prediction sort, its prediction in the shown run. Prediction sorts list only the
+ * images the shown run predicted, with the prediction index as the outer loop (CROSS JOIN keeps
+ * it there), so a page is an index walk, not a sort. Counts and id lists of the other orders
+ * leave predictions out: SQLite does not drop an unused LEFT JOIN on them by itself.
+ */
+const fromFor = (sort: ImageSort, rows = false): string =>
+  byPrediction(sort)
+    ? `FROM predictions p CROSS JOIN images i ON i.id = p.image_id AND p.run_id = ${SHOWN_RUN} LEFT JOIN labels l ON l.image_id = i.id`
+    : `FROM images i LEFT JOIN labels l ON l.image_id = i.id${rows ? ` LEFT JOIN predictions p ON p.run_id = ${SHOWN_RUN} AND p.image_id = i.id` : ''}`;
 
 function whereClause(filter: ImageFilter | undefined): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -86,6 +108,21 @@ function whereClause(filter: ImageFilter | undefined): { sql: string; params: un
     parts.push('i.id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(filter.imageIds));
   }
+  // Prediction filters are subqueries on their own indexes (predictions_class,
+  // predictions_confidence), so they hold whatever the outer query joins.
+  if (filter?.predictedClassId !== undefined) {
+    parts.push(`i.id IN (SELECT q.image_id FROM predictions q WHERE q.run_id = ${SHOWN_RUN} AND q.class_id = ?)`);
+    params.push(filter.predictedClassId);
+  }
+  if (filter?.maxConfidence !== undefined) {
+    parts.push(`i.id IN (SELECT q.image_id FROM predictions q WHERE q.run_id = ${SHOWN_RUN} AND q.confidence <= ?)`);
+    params.push(filter.maxConfidence);
+  }
+  if (filter?.disagreements) {
+    parts.push(
+      `i.id IN (SELECT ql.image_id FROM labels ql CROSS JOIN predictions q ON q.run_id = ${SHOWN_RUN} AND q.image_id = ql.image_id WHERE q.class_id IS NOT ql.class_id)`,
+    );
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -94,8 +131,13 @@ function whereClause(filter: ImageFilter | undefined): { sql: string; params: un
  * 10 ms, and the grid asks on every page. Label filters count from labels (labels_class); the
  * unlabeled ones are all matching images minus the labeled ones among them.
  */
-function countMatching(db: Db, filter: ImageFilter | undefined): number {
+function countMatching(db: Db, filter: ImageFilter | undefined, sort: ImageSort = 'added'): number {
   const count = (sql: string, params: unknown[]) => db.prepare(sql).pluck().get(...params) as number;
+  if (byPrediction(sort)) {
+    // Prediction sorts list the shown run's images only, from its index.
+    const where = whereClause(filter);
+    return count(`SELECT count(*) ${fromFor(sort)} ${where.sql}`, where.params);
+  }
   const fromLabels = (f: ImageFilter | undefined) => {
     const where = whereClause(f);
     // CROSS JOIN keeps labels as the outer loop: there are at most as many labels as images.
@@ -115,36 +157,56 @@ const orderBy = (sort: ImageSort, t: string): string =>
     'added-desc': `${t}.id DESC`,
     name: `${t}.name COLLATE NOCASE, ${t}.id`,
     'name-desc': `${t}.name COLLATE NOCASE DESC, ${t}.id DESC`,
+    // predictions_margin and predictions_loss end with the key's image_id: both orders are index walks.
+    uncertain: 'p.margin, p.image_id',
+    loss: 'p.loss DESC, p.image_id DESC',
   })[sort];
 
 /** Every image id the filter matches, in grid order, up to `cap` (select all, bulk actions). */
 export function matchingImageIds(db: Db, filter: ImageFilter | undefined, sort: ImageSort, cap: number): { total: number; ids: number[] } {
   const where = whereClause(filter);
   const ids = db
-    .prepare(`SELECT i.id FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql} ORDER BY ${orderBy(sort, 'i')} LIMIT ?`)
+    .prepare(`SELECT i.id ${fromFor(sort)} ${where.sql} ORDER BY ${orderBy(sort, 'i')} LIMIT ?`)
     .pluck()
     .all(...where.params, cap + 1) as number[];
   if (ids.length <= cap) return { total: ids.length, ids };
-  return { total: countMatching(db, filter), ids: ids.slice(0, cap) };
+  return { total: countMatching(db, filter, sort), ids: ids.slice(0, cap) };
 }
 
-/** One page of the library grid, in a stable order (date added unless told otherwise). */
-export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter, sort: ImageSort = 'added'): { total: number; rows: ImageRow[] } {
-  const where = whereClause(filter);
-  const total = countMatching(db, filter);
-  // The page's ids first (the offset is walked on ids alone), then their rows and paths;
-  // CROSS JOIN keeps the page as the outer loop rather than a scan of every image.
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
-              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id ORDER BY p.present DESC, p.id LIMIT 1) AS path,
-              l.class_id, l.source, l.confidence
-       FROM (SELECT i.id, i.name FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where.sql}
+const ROW_COLUMNS = `i.id, i.hash, i.byte_size, i.width, i.height, i.format, i.split, i.status,
+  (SELECT ip.path FROM image_paths ip WHERE ip.image_id = i.id ORDER BY ip.present DESC, ip.id LIMIT 1) AS path,
+  l.class_id, l.source, l.confidence,
+  p.image_id AS p_image_id, p.class_id AS p_class_id, p.confidence AS p_confidence, p.margin AS p_margin, p.loss AS p_loss`;
+
+/**
+ * A page of the grid. Prediction sorts walk the prediction index directly. The other orders
+ * take the page's ids first (the offset is walked on ids alone), then their rows, paths and
+ * predictions; CROSS JOIN keeps the page as the outer loop rather than a scan of every image.
+ */
+const pageSql = (where: string, sort: ImageSort) =>
+  byPrediction(sort)
+    ? `SELECT ${ROW_COLUMNS} ${fromFor(sort, true)} ${where} ORDER BY ${orderBy(sort, 'i')} LIMIT ? OFFSET ?`
+    : `SELECT ${ROW_COLUMNS}
+       FROM (SELECT i.id, i.name FROM images i LEFT JOIN labels l ON l.image_id = i.id ${where}
              ORDER BY ${orderBy(sort, 'i')} LIMIT ? OFFSET ?) page
        CROSS JOIN images i ON i.id = page.id LEFT JOIN labels l ON l.image_id = i.id
-       ORDER BY ${orderBy(sort, 'page')}`,
-    )
-    .all(...where.params, limit, offset) as ImageDbRow[];
+       LEFT JOIN predictions p ON p.run_id = ${SHOWN_RUN} AND p.image_id = i.id
+       ORDER BY ${orderBy(sort, 'page')}`;
+
+/** How SQLite runs pageImages' query (EXPLAIN QUERY PLAN details, outer loop first): for tests. */
+export function explainPage(db: Db, filter: ImageFilter | undefined, sort: ImageSort): string[] {
+  const where = whereClause(filter);
+  return (db.prepare(`EXPLAIN QUERY PLAN ${pageSql(where.sql, sort)}`).all(...where.params, 200, 0) as Array<{ detail: string }>).map((r) => r.detail);
+}
+
+/**
+ * One page of the library grid, in a stable order (date added unless told otherwise); each row
+ * carries its prediction in the newest finished run.
+ */
+export function pageImages(db: Db, offset: number, limit: number, filter?: ImageFilter, sort: ImageSort = 'added'): { total: number; rows: ImageRow[] } {
+  const where = whereClause(filter);
+  const total = countMatching(db, filter, sort);
+  const rows = db.prepare(pageSql(where.sql, sort)).all(...where.params, limit, offset) as ImageDbRow[];
   return {
     total,
     rows: rows.map((r) => ({
@@ -160,6 +222,8 @@ export function pageImages(db: Db, offset: number, limit: number, filter?: Image
       classId: r.class_id,
       labelSource: r.source,
       confidence: r.confidence,
+      prediction:
+        r.p_image_id === null ? null : { classId: r.p_class_id, confidence: r.p_confidence!, margin: r.p_margin!, loss: r.p_loss },
     })),
   };
 }

@@ -4,6 +4,7 @@ import { StudioError } from '../ipc/result.js';
 import type { LabelChange, LabelSource, LabelSummary } from '../ipc/schemas.js';
 import type { Db } from './database.js';
 import { existingImageIds } from './images.js';
+import { latestDoneRun } from './predictions.js';
 
 export interface LabelValue {
   classId: number | null;
@@ -56,39 +57,68 @@ export function applyLabels(
     if (classId !== null && db.prepare('SELECT 1 FROM classes WHERE id = ?').get(classId) === undefined) {
       throw new StudioError('not_found', `There is no class with id ${classId}.`);
     }
-    const unique = [...new Set(imageIds)];
-    const known = existingImageIds(db, unique);
-    const missing = unique.filter((id) => !known.has(id));
-    if (missing.length) throw new StudioError('not_found', `Unknown image id${missing.length > 1 ? 's' : ''}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
-
     const source: LabelSource | null = classId === null ? null : (options.source ?? 'human');
     const confidence = classId === null ? null : (options.confidence ?? null);
     const next: LabelValue = { classId, source, confidence };
-    const now = Date.now();
-    const changes: Array<{ imageId: number; old: LabelValue }> = [];
-    for (const imageId of unique) {
-      const old = readLabel(db, imageId);
-      if (old.classId === next.classId && old.source === next.source && old.confidence === next.confidence) continue;
-      changes.push({ imageId, old });
-    }
-    if (changes.length === 0) return NO_CHANGE;
-
-    db.prepare('DELETE FROM label_actions WHERE undone = 1').run();
-    const actionId = Number(
-      db
-        .prepare('INSERT INTO label_actions (created_at, description) VALUES (?, ?)')
-        .run(now, options.description ?? (classId === null ? 'clear label' : 'set label')).lastInsertRowid,
-    );
-    const record = db.prepare(
-      `INSERT INTO label_changes (action_id, image_id, old_class_id, old_source, old_confidence, new_class_id, new_source, new_confidence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const { imageId, old } of changes) {
-      writeLabel(db, imageId, next, now);
-      record.run(actionId, imageId, old.classId, old.source, old.confidence, next.classId, next.source, next.confidence);
-    }
-    return { actionId, changed: changes.length, imageIds: changes.map((c) => c.imageId) };
+    const unique = [...new Set(imageIds)];
+    checkImages(db, unique);
+    const values = new Map(unique.map((id) => [id, next]));
+    return recordLabels(db, values, options.description ?? (classId === null ? 'clear label' : 'set label'));
   })();
+}
+
+/**
+ * Gives images the class the newest finished run predicts for them, as one undoable action
+ * whose labels say they came from the model (source 'model', with its confidence). Images the
+ * run has no class for, or whose label already is that class, are left alone.
+ */
+export function acceptSuggestions(db: Db, imageIds: readonly number[]): LabelChange {
+  return db.transaction((): LabelChange => {
+    const runId = latestDoneRun(db);
+    if (runId === null) throw new StudioError('not_found', 'No model has been trained in this project yet, so there are no suggestions to accept.');
+    const suggestion = db.prepare(
+      `SELECT p.class_id AS classId, p.confidence FROM predictions p JOIN classes c ON c.id = p.class_id WHERE p.run_id = ? AND p.image_id = ?`,
+    );
+    const values = new Map<number, LabelValue>();
+    const unique = [...new Set(imageIds)];
+    checkImages(db, unique);
+    for (const imageId of unique) {
+      const s = suggestion.get(runId, imageId) as { classId: number; confidence: number } | undefined;
+      if (!s || readLabel(db, imageId).classId === s.classId) continue;
+      values.set(imageId, { classId: s.classId, source: 'model', confidence: s.confidence });
+    }
+    return recordLabels(db, values, 'accept suggestion');
+  })();
+}
+
+function checkImages(db: Db, unique: readonly number[]): void {
+  const known = existingImageIds(db, unique);
+  const missing = unique.filter((id) => !known.has(id));
+  if (missing.length) throw new StudioError('not_found', `Unknown image id${missing.length > 1 ? 's' : ''}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
+}
+
+/** Writes each image's new label value and records the whole as one action (in the caller's transaction). */
+function recordLabels(db: Db, values: ReadonlyMap<number, LabelValue>, description: string): LabelChange {
+  const now = Date.now();
+  const changes: Array<{ imageId: number; old: LabelValue; next: LabelValue }> = [];
+  for (const [imageId, next] of values) {
+    const old = readLabel(db, imageId);
+    if (old.classId === next.classId && old.source === next.source && old.confidence === next.confidence) continue;
+    changes.push({ imageId, old, next });
+  }
+  if (changes.length === 0) return NO_CHANGE;
+
+  db.prepare('DELETE FROM label_actions WHERE undone = 1').run();
+  const actionId = Number(db.prepare('INSERT INTO label_actions (created_at, description) VALUES (?, ?)').run(now, description).lastInsertRowid);
+  const record = db.prepare(
+    `INSERT INTO label_changes (action_id, image_id, old_class_id, old_source, old_confidence, new_class_id, new_source, new_confidence)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const { imageId, old, next } of changes) {
+    writeLabel(db, imageId, next, now);
+    record.run(actionId, imageId, old.classId, old.source, old.confidence, next.classId, next.source, next.confidence);
+  }
+  return { actionId, changed: changes.length, imageIds: changes.map((c) => c.imageId) };
 }
 
 function replay(db: Db, actionId: number, direction: 'undo' | 'redo'): LabelChange {

@@ -252,6 +252,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX exports_run ON exports(run_id);
     `);
   },
+  // 5 → 6: the library filters and sorts by the newest run's predictions (predicted class,
+  // confidence, loss) from indexes, not by reading every prediction's row.
+  (db) => {
+    db.exec(`
+      CREATE INDEX predictions_class ON predictions(run_id, class_id);
+      CREATE INDEX predictions_confidence ON predictions(run_id, confidence);
+      CREATE INDEX predictions_loss ON predictions(run_id, loss);
+    `);
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

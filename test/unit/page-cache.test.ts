@@ -5,7 +5,7 @@ import type { ImageRow } from '../../electron/ipc/schemas.js';
 import { PageCache, type Page } from '../../renderer/src/library/page-cache.js';
 
 function rowOf(id: number, classId: number | null = null): ImageRow {
-  return { id, hash: String(id), path: `/p/${id}.jpg`, byteSize: 1, width: 1, height: 1, format: 'jpeg', split: 'train', status: 'ok', classId, labelSource: null, confidence: null };
+  return { id, hash: String(id), path: `/p/${id}.jpg`, byteSize: 1, width: 1, height: 1, format: 'jpeg', split: 'train', status: 'ok', classId, labelSource: null, confidence: null, prediction: null };
 }
 
 /** A fake images:page whose answers the test releases by hand. */

@@ -41,6 +41,12 @@ export const libraryChannels = {
   ),
 
   'labels:set': channel(z.strictObject({ imageIds: z.array(Id).min(1).max(MAX_LABEL_IDS), classId: Id.nullable() }), LabelChange),
+  /**
+   * Accepts the model's suggestions: each image gets the class the newest finished run predicts
+   * for it (label source 'model'), as one undoable action. Images without a prediction, or
+   * already labelled with that class, are left alone; not_found before any finished run.
+   */
+  'labels:acceptSuggestions': channel(z.strictObject({ imageIds: z.array(Id).min(1).max(MAX_LABEL_IDS) }), LabelChange),
   'labels:undo': channel(none, LabelChange),
   'labels:redo': channel(none, LabelChange),
 };

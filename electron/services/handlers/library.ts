@@ -3,7 +3,7 @@ import type { HandlerGroup } from '../../ipc/dispatch.js';
 import type { LabelChange } from '../../ipc/schemas.js';
 import { createClass, listClasses, mergeClasses, updateClass } from '../../project/classes.js';
 import { matchingImageIds, pageImages } from '../../project/images.js';
-import { applyLabels, redoLabels, undoLabels } from '../../project/labels.js';
+import { acceptSuggestions, applyLabels, redoLabels, undoLabels } from '../../project/labels.js';
 import { projectInfo } from '../../project/project.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -27,6 +27,7 @@ export function libraryHandlers({ session, bus }: ServiceDeps): HandlerGroup<key
     'images:page': ({ offset, limit, filter, sort }) => pageImages(db(), offset, limit, filter, sort),
     'images:ids': ({ filter, sort }) => matchingImageIds(db(), filter, sort ?? 'added', MAX_LABEL_IDS),
     'labels:set': ({ imageIds, classId }) => announce(applyLabels(db(), imageIds, classId)),
+    'labels:acceptSuggestions': ({ imageIds }) => announce(acceptSuggestions(db(), imageIds)),
     'labels:undo': () => announce(undoLabels(db())),
     'labels:redo': () => announce(redoLabels(db())),
   };
