@@ -66,3 +66,14 @@ export function intOption(options: OptionValues, name: string, min: number, max:
   }
   return value;
 }
+
+/**
+ * A RUN argument: a run number, undefined when absent, and with `latest` also the word
+ * "latest" (undefined too: the newest finished run). Anything else is a UsageError.
+ */
+export function runArgument(raw: string | undefined, options: { latest: boolean }): number | undefined {
+  if (raw === undefined || (options.latest && raw === 'latest')) return undefined;
+  const runId = Number(raw);
+  if (!(Number.isInteger(runId) && runId > 0)) throw new UsageError(`RUN must be a run number${options.latest ? ' or "latest"' : ''}, got ${raw}.`);
+  return runId;
+}

@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { scanFolder } from '../../dataset/scan.js';
 import { IMAGE_EXTENSIONS } from '../../dataset/sniff.js';
+import { argmaxRow } from '../../engine/training/metrics.js';
 import { csvField } from '../../export/dataset/csv-write.js';
 import type { StudioClient } from '../../ipc/client.js';
 import { TrainConfig, type TrainConfigInput } from '../../ipc/schemas.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
 import { withStudio } from '../studio-session.js';
 
@@ -96,8 +97,7 @@ export const evalCommand: Command = {
   positionals: { min: 1, max: 2, names: 'a project folder and optionally a run number' },
   async run({ args, out }) {
     const [projectDir, runArg] = args;
-    const runId = runArg === undefined ? undefined : Number(runArg);
-    if (runId !== undefined && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`RUN must be a run number, got ${runArg}.`);
+    const runId = runArgument(runArg, { latest: false });
     return withStudio(projectDir!, async (client) => {
       const id = runId ?? (await client.invoke('runs:list', {})).find((r) => r.status === 'done')?.id;
       if (id === undefined) throw new Error('No model has been trained in this project yet. Train one with: transfer-studio train PROJECT');
@@ -146,15 +146,16 @@ export const predictCommand: Command = {
         }
         for (const r of result.results) {
           if (!r.probs) failed++;
-          const best = r.probs ? r.probs.indexOf(Math.max(...r.probs)) : -1;
-          const predicted = best >= 0 ? result.classNames[best]! : null;
+          const best = r.probs ? argmaxRow(r.probs, 0, r.probs.length) : null;
+          const predicted = best === null ? null : result.classNames[best]!;
+          const confidence = best === null ? null : r.probs![best]!;
           const probabilities = r.probs && Object.fromEntries(result.classNames.map((name, c) => [name, Number(r.probs![c]!.toFixed(6))]));
           const line = { file: chunk[r.index], runId: result.runId, predicted, probabilities, error: r.error };
           const text = options.csv
-            ? [chunk[r.index]!, predicted ?? '', best >= 0 ? r.probs![best]!.toFixed(6) : '', ...result.classNames.map((_, c) => (r.probs ? r.probs[c]!.toFixed(6) : '')), r.error ?? '']
+            ? [chunk[r.index]!, predicted ?? '', confidence?.toFixed(6) ?? '', ...result.classNames.map((_, c) => r.probs?.[c]!.toFixed(6) ?? ''), r.error ?? '']
                 .map(csvField)
                 .join(',')
-            : `${chunk[r.index]}\t${predicted ?? 'error'}${best >= 0 ? `\t${r.probs![best]!.toFixed(3)}` : ''}`;
+            : `${chunk[r.index]}\t${predicted ?? 'error'}${confidence === null ? '' : `\t${confidence.toFixed(3)}`}`;
           out.line(line, text);
           if (r.error) out.note(r.error);
         }

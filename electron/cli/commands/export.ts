@@ -3,7 +3,7 @@
 // place). OUT must not exist: an export never replaces another.
 import path from 'node:path';
 import { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
-import { UsageError, intOption, type Command } from '../command.js';
+import { UsageError, intOption, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
 import { withStudio } from '../studio-session.js';
 
@@ -14,13 +14,6 @@ function exportFormat(raw: string): ModelExportFormat {
   const parsed = ModelExportFormat.safeParse(FORMAT_ALIASES[raw] ?? raw);
   if (!parsed.success) throw new UsageError(`FORMAT must be one of ${ModelExportFormat.options.join(', ')} (or tm), got ${raw}.`);
   return parsed.data;
-}
-
-function runNumber(raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === 'latest') return undefined;
-  const runId = Number(raw);
-  if (!(Number.isInteger(runId) && runId > 0)) throw new UsageError(`RUN must be a run number or "latest", got ${raw}.`);
-  return runId;
 }
 
 export const exportCommand: Command = {
@@ -49,7 +42,7 @@ export const exportCommand: Command = {
     const format = exportFormat(String(formatArg ?? options.format ?? ''));
     const target = outArg ?? (typeof options.out === 'string' ? options.out : undefined);
     if (!target) throw new UsageError('export needs the folder to create: --out PATH.');
-    const runId = runNumber(runArg ?? (typeof options.run === 'string' ? options.run : undefined));
+    const runId = runArgument(runArg ?? (typeof options.run === 'string' ? options.run : undefined), { latest: true });
     const quantization = options.quantize === undefined ? undefined : WeightQuantization.safeParse(options.quantize);
     if (quantization && !quantization.success) throw new UsageError(`--quantize takes float16 or uint8, got ${String(options.quantize)}.`);
     const sampleCount = intOption(options, 'samples', 1, 10_000);

@@ -5,7 +5,7 @@ import type { RunClasses } from './examples.js';
 
 const EPSILON = 1e-7;
 
-export function argmaxRow(probs: Float32Array, row: number, nClasses: number): number {
+export function argmaxRow(probs: ArrayLike<number>, row: number, nClasses: number): number {
   let best = 0;
   for (let c = 1; c < nClasses; c++) if (probs[row * nClasses + c]! > probs[row * nClasses + best]!) best = c;
   return best;
