@@ -3,6 +3,7 @@
 // recorded in the project database so that a crash leaves a run marked, never a half truth.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pushTo } from '../../dataset/collections.js';
 import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../ipc/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../ipc/schemas.js';
@@ -84,7 +85,7 @@ function keyFor(example: Example, view: number, preprocessing: Preprocessing, se
 /** Where a run takes its validation set when the project has none: 15 % of train, per class. */
 function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
   const byClass = new Map<number, Example[]>();
-  for (const e of train) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+  for (const e of train) pushTo(byClass, e.label, e);
   const val: Example[] = [];
   const rest: Example[] = [];
   for (const [label, members] of byClass) {
