@@ -133,11 +133,20 @@ export const ResizeMode = z.enum(['squash', 'center-crop', 'letterbox']);
  */
 export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
 
+/**
+ * The resize kernel. 'bilinear': half-pixel-centre bilinear over Teachable Machine's crop
+ * arithmetic, in the studio's own code, which tf.image.resizeBilinear, ONNX Resize and a canvas
+ * reproduce (issue 22). 'lanczos3': sharp's default, what every spec without this field used.
+ */
+export const Resampling = z.enum(['lanczos3', 'bilinear']);
+
 /** Preprocessing is data: the same object drives training, prediction and every export. */
 export const Preprocessing = z.strictObject({
   inputSize: z.int().min(32).max(1024),
   resizeMode: ResizeMode,
   scaling: Scaling,
+  /** Absent in specs recorded before issue 22: they mean 'lanczos3' (see resamplingOf). */
+  resampling: Resampling.optional(),
 });
 export type Preprocessing = z.infer<typeof Preprocessing>;
 
