@@ -468,6 +468,20 @@ export const PredictionFilter = z.strictObject({
 });
 export type PredictionFilter = z.infer<typeof PredictionFilter>;
 
+/**
+ * The export fed through a deployment's own preprocessing (issue 22): photo files decoded and
+ * resized as its README says, against the studio's answer for the same photos.
+ */
+export const PipelineParity = z.object({
+  /** What fed the model, e.g. "sharp decode + tf.image.resizeBilinear (half-pixel centres)". */
+  pipeline: z.string(),
+  examples: Count,
+  maxAbs: z.number().nullable(),
+  top1Agreement: z.number().nullable(),
+  passed: z.boolean(),
+});
+export type PipelineParity = z.infer<typeof PipelineParity>;
+
 export const ExportParity = z.object({
   kind: z.enum(['embedding', 'probabilities', 'logits']),
   examples: Count,
@@ -488,6 +502,8 @@ export const ExportParity = z.object({
   images: z.array(z.object({ imageId: Id, path: z.string() })),
   /** The export against the predictions the studio stored when it trained (float16 cached embeddings). */
   stored: z.object({ compared: Count, maxAbs: z.number(), top1Agreement: z.number() }).nullable(),
+  /** Through the deployment's preprocessing from the photo files; absent for Lanczos3 specs and older exports. */
+  pipeline: PipelineParity.nullable().optional(),
   ms: z.number().nonnegative(),
 });
 export type ExportParity = z.infer<typeof ExportParity>;

@@ -61,8 +61,12 @@ function taps(outStart: number, count: number, scaled: number, source: number): 
   return { lo, hi, frac };
 }
 
-/** Rounds half to even, as tf.round and numpy's rint do, so a .5 lands where theirs does. */
-function roundEven(x: number): number {
+/**
+ * Rounds the float32 value half to even, as tf.round of tf.image.resizeBilinear's float32 output
+ * (cpu backend) and numpy's rint of a float32 do, so a tie lands where theirs does.
+ */
+function roundEven(value: number): number {
+  const x = Math.fround(value);
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -45,8 +45,8 @@ function resize(data, width, height, channels) {
         const p = (yy, xx) => data[(yy * width + xx) * channels + c];
         const t = p(y0, x0) + (p(y0, x1) - p(y0, x0)) * fx;
         const b = p(y1, x0) + (p(y1, x1) - p(y1, x0)) * fx;
-        const v = t + (b - t) * fy, r = Math.round(v);
-        out[(y * SIZE + x) * 3 + c] = r - v === 0.5 && r % 2 ? r - 1 : r; // half to even
+        const v = Math.fround(t + (b - t) * fy), r = Math.round(v);
+        out[(y * SIZE + x) * 3 + c] = r - v === 0.5 && r % 2 ? r - 1 : r; // float32, half to even
       }
     }
   }
@@ -130,7 +130,7 @@ def resize(a):
     t = a[y0][:, x0] + (a[y0][:, x1] - a[y0][:, x0]) * fx
     b = a[y1][:, x0] + (a[y1][:, x1] - a[y1][:, x0]) * fx
     out = np.zeros((SIZE, SIZE, 3), np.float32)  # black where the image does not reach (letterbox)
-    out[np.ix_(ry, rx)] = np.rint(t + (b - t) * fy)  # rint: half to even
+    out[np.ix_(ry, rx)] = np.rint((t + (b - t) * fy).astype(np.float32))  # float32, half to even
     return out
 
 
@@ -144,29 +144,20 @@ for path in sys.argv[1:]:
 
 /**
  * Browser, TF.js 4: \`toInput(img)\` turns a decoded <img> (the browser applies EXIF) into the
- * model's [1, SIZE, SIZE, 3] input with tf.image.resizeBilinear's half-pixel centres.
+ * model's [1, SIZE, SIZE, 3] input: tf.browser.fromPixels at the photo's natural size, then the
+ * studio's resize in plain JavaScript, exact on every backend (tf.image.resizeBilinear with
+ * half-pixel centres computes the same kernel, but wasm and WebGL round some pixels differently).
  */
 export function tfjsBrowserSnippet(size: number, mode: Mode): string {
-  const place: Record<Mode, string> = {
-    'center-crop': `  const s = ${size} / Math.min(w, h);
-  const sw = Math.ceil(w * s), sh = Math.ceil(h * s); // Teachable Machine's crop arithmetic
-  const resized = tf.image.resizeBilinear(pixels, [sh, sw], false, true);
-  return tf.slice(resized, [Math.floor((sh - ${size}) / 2), Math.floor((sw - ${size}) / 2), 0], [${size}, ${size}, 3]);`,
-    squash: `  return tf.image.resizeBilinear(pixels, [${size}, ${size}], false, true);`,
-    letterbox: `  const s = ${size} / Math.max(w, h);
-  const sw = Math.min(${size}, Math.max(1, Math.round(w * s))), sh = Math.min(${size}, Math.max(1, Math.round(h * s)));
-  const resized = tf.image.resizeBilinear(pixels, [sh, sw], false, true);
-  const top = Math.floor((${size} - sh) / 2), left = Math.floor((${size} - sw) / 2);
-  return tf.pad(resized, [[top, ${size} - sh - top], [left, ${size} - sw - left], [0, 0]]);`,
-  };
-  return `/** An <img> (decoded at its natural size, no CSS size) as the model's input, resized as the studio does. */
-function toInput(img) {
-  return tf.tidy(() => tf.expandDims(tf.round(placed(tf.cast(tf.browser.fromPixels(img), 'float32'))), 0));
-}
+  return `${resizeJs(size, mode)}
 
-function placed(pixels) {
-  const [h, w] = pixels.shape;
-${place[mode]}
+/** An <img> (decoded at its natural size, no CSS size) as the model's input, resized as the studio does. */
+function toInput(img) {
+  const pixels = tf.browser.fromPixels(img); // [height, width, 3]: the whole photo, EXIF applied
+  const [height, width] = pixels.shape;
+  const input = resize(pixels.dataSync(), width, height, 3);
+  pixels.dispose();
+  return tf.tensor4d(input, [1, SIZE, SIZE, 3]);
 }`;
 }
 

@@ -137,8 +137,10 @@ ${
   bilinear
     ? `\`toInput\` is the studio's resize (bilinear with half-pixel centres over Teachable Machine's centre
 crop), so the browser gets the studio's pixels from the decoded photo. When this folder was
-exported, the same tf.image.resizeBilinear pipeline fed the model photo files of the project
-(\`parity.json\`, \`pipeline\`); \`npm run bench:export\` runs this snippet in Chromium. Drawing the
+exported, this very code fed the model photo files of the project (\`parity.json\`, \`pipeline\`);
+\`npm run bench:export\` runs it in Chromium. tf.image.resizeBilinear(pixels, size, false, true)
+computes the same kernel but the wasm and WebGL backends round a few pixels differently. A
+transparent PNG should be drawn on white first (fromPixels drops the alpha). Drawing the
 photo onto a ${n}x${n} canvas instead lets the browser resample it with its own filter, which
 differs (by up to a few hundredths in probability on strongly shrunk photos).`
     : `A browser resizes with its own filter (the studio uses libvips), so its probabilities can differ
