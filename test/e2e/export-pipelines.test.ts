@@ -44,7 +44,7 @@ describe.skipIf(skip !== null)('export pipelines in Chromium', () => {
 
   beforeAll(async () => {
     t = await trainedProject(tmp.dir, { perClass: 8 });
-    photos = await deploymentPhotos('hymenoptera', path.join(tmp.dir, 'photos'), 16);
+    photos = await deploymentPhotos('hymenoptera', path.join(tmp.dir, 'photos'), 10);
     const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
     spec = source.preprocessing;
     const model = await loadStudioModel(source);
@@ -72,7 +72,7 @@ describe.skipIf(skip !== null)('export pipelines in Chromium', () => {
     expect(r.version).toBe('tfjs 4.22.0');
     expect(c.top1).toBe(1);
     expect(c.maxDp).toBeLessThanOrEqual(1e-3);
-  });
+  }, 300_000);
 
   it("Teachable Machine's library gives the studio's answers on the README's studioCanvas(img)", async () => {
     const r = await teachableWithStudioResize(browser, tm.dir, photos.map((p) => p.file), spec);
@@ -81,7 +81,7 @@ describe.skipIf(skip !== null)('export pipelines in Chromium', () => {
     expect(r.version).toMatch(/^tmImage 0\.8\.5, tfjs 1\.3\.1$/);
     expect(c.top1).toBe(1);
     expect(c.maxDp).toBeLessThanOrEqual(1e-3);
-  });
+  }, 300_000);
 
   it("Teachable Machine's library on the photo itself (its canvas resamples): measured", async () => {
     const r = await teachableLibrary(browser, tm.dir, photos.map((p) => p.file));
@@ -89,5 +89,5 @@ describe.skipIf(skip !== null)('export pipelines in Chromium', () => {
     console.log(`[pipeline] ${r.version}, predict(img): max |Δp| ${c.maxDp.toExponential(2)}, top-1 ${c.top1} on ${photos.length} photos (${[...new Set(photos.map((p) => p.kind))].join(', ')})`);
     expect(r.labels).toEqual(['ants', 'bees']);
     for (const row of r.rows) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-  });
+  }, 300_000);
 });

@@ -14,6 +14,8 @@ import { resizeJs, tfjsBrowserSnippet } from './snippets.js';
 /** Agreement a pipeline must reach: the model's own parity tolerance on probabilities. */
 export const PIPELINE_MAX_DP = 1e-3;
 
+const BATCH = 16;
+
 type Resize = (data: Uint8Array, width: number, height: number, channels: number) => Float32Array | Promise<Float32Array>;
 
 interface Pipeline {
@@ -77,15 +79,19 @@ export interface PipelineRequest {
 export async function checkPipelineParity(r: PipelineRequest): Promise<PipelineParity | null> {
   const pipeline = deploymentPipeline(r.format, r.spec);
   if (!pipeline || r.files.length === 0) return null;
-  const outputs: Float32Array[] = [];
-  for (const file of r.files) {
-    r.checkpoint?.();
-    const photo = await decodeFull(file);
-    const input = await pipeline.resize(photo.data, photo.width, photo.height, photo.channels);
-    outputs.push(await r.candidate.predict(input instanceof Float32Array ? input : Float32Array.from(input), 1));
+  const per = r.spec.inputSize * r.spec.inputSize * 3;
+  const exported = new Float32Array(r.files.length * r.classes);
+  // Batches of BATCH photos: one forward pass per batch, not per photo.
+  for (let start = 0; start < r.files.length; start += BATCH) {
+    const files = r.files.slice(start, start + BATCH);
+    const inputs = new Float32Array(files.length * per);
+    for (const [i, file] of files.entries()) {
+      r.checkpoint?.();
+      const photo = await decodeFull(file);
+      inputs.set(await pipeline.resize(photo.data, photo.width, photo.height, photo.channels), i * per);
+    }
+    exported.set(await r.candidate.predict(inputs, files.length), start * r.classes);
   }
-  const exported = new Float32Array(outputs.length * r.classes);
-  outputs.forEach((o, i) => exported.set(o, i * r.classes));
   const stats = compareOutputs(r.reference, exported, r.files.length, true);
   const maxAbs = Number.isFinite(stats.maxAbs) ? stats.maxAbs : null;
   const top1 = stats.top1Agreement ?? null;
