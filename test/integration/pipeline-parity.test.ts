@@ -58,6 +58,18 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     const request = { db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 12 };
     for (const format of ['onnx', 'tfjs', 'teachable'] as const) exports[format] = await exportModel({ ...request, format });
   }, 600_000);
+  /** max |Δp| of a script's answers against the studio's, every top-1 checked. */
+  function againstStudio(got: Map<string, number[]>): number {
+    let worst = 0;
+    for (const p of photos) {
+      const probs = got.get(p.file)!;
+      const ref = studio.get(p.file)!;
+      probs.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]!))));
+      expect(probs.indexOf(Math.max(...probs))).toBe(ref.indexOf(Math.max(...ref)));
+    }
+    return worst;
+  }
+
   afterAll(() => {
     t?.project.close();
     tmp.cleanup();
@@ -92,14 +104,7 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     fs.cpSync(dir, user, { recursive: true });
     fs.symlinkSync(NODE_MODULES, path.join(user, 'node_modules'), 'dir');
     const out = execFileSync(process.execPath, [path.join(user, 'predict.mjs'), ...photos.map((p) => p.file)], { cwd: user, encoding: 'utf8' });
-    const got = parseLines(out);
-    let worst = 0;
-    for (const p of photos) {
-      const probs = got.get(p.file)!;
-      const ref = studio.get(p.file)!;
-      probs.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]!))));
-      expect(probs.indexOf(Math.max(...probs))).toBe(ref.indexOf(Math.max(...ref)));
-    }
+    const worst = againstStudio(parseLines(out));
     console.log(`[pipeline] predict.mjs on ${photos.length} photos: max |Δp| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-3);
   });
@@ -109,14 +114,7 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     const script = fs.readFileSync(path.join(dir, 'predict.py'), 'utf8');
     expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(script.trimEnd());
     const out = execFileSync('python3', [path.join(dir, 'predict.py'), ...photos.map((p) => p.file)], { encoding: 'utf8' });
-    const got = parseLines(out);
-    let worst = 0;
-    for (const p of photos) {
-      const probs = got.get(p.file)!;
-      const ref = studio.get(p.file)!;
-      probs.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]!))));
-      expect(probs.indexOf(Math.max(...probs))).toBe(ref.indexOf(Math.max(...ref)));
-    }
+    const worst = againstStudio(parseLines(out));
     console.log(`[pipeline] predict.py on ${photos.length} photos: max |Δp| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-3);
   });

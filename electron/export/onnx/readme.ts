@@ -9,10 +9,9 @@ export function onnxScripts(spec: Preprocessing): Record<string, string> {
   return { 'predict.mjs': onnxNodeScript(spec.inputSize, spec.resizeMode), 'predict.py': onnxPythonScript(spec.inputSize, spec.resizeMode) };
 }
 
-/** The README for a 'bilinear' spec: the scripts beside the model, shown in full. */
-function bilinearReadme(title: string, labels: string[], spec: Preprocessing): string {
+/** What every ONNX README starts with: the model's input and output. */
+function header(title: string, labels: string[], spec: Preprocessing): string {
   const n = spec.inputSize;
-  const scripts = onnxScripts(spec);
   return `# ${title}: ONNX model
 
 \`model.onnx\` (opset 13) is the whole classifier, backbone and head in one graph. Input
@@ -20,7 +19,14 @@ function bilinearReadme(title: string, labels: string[], spec: Preprocessing): s
 \`${spec.scaling}\` scaling itself). Output \`probabilities\`: \`[batch, ${labels.length}]\` in the order of
 \`labels.json\`: ${labels.map((l) => JSON.stringify(l)).join(', ')}. The labels and the preprocessing spec are also
 in the model's metadata (\`labels\`, \`preprocessing\`, \`input_scaling\`, \`input_layout\`).
+`;
+}
 
+/** The README for a 'bilinear' spec: the scripts beside the model, shown in full. */
+function bilinearReadme(title: string, labels: string[], spec: Preprocessing): string {
+  const n = spec.inputSize;
+  const scripts = onnxScripts(spec);
+  return `${header(title, labels, spec)}
 Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
 white, and resized by \`${spec.resizeMode}\` to ${n}x${n} with plain bilinear interpolation (half-pixel
 centres, no antialiasing; for a centre crop, Teachable Machine's arithmetic: scale the shorter side
@@ -62,14 +68,7 @@ const SHARP_FIT: Record<Preprocessing['resizeMode'], string> = {
 export function onnxReadme(title: string, labels: string[], spec: Preprocessing): string {
   if (resamplingOf(spec) === 'bilinear') return bilinearReadme(title, labels, spec);
   const n = spec.inputSize;
-  return `# ${title}: ONNX model
-
-\`model.onnx\` (opset 13) is the whole classifier, backbone and head in one graph. Input
-\`image\`: float32 \`[batch, ${n}, ${n}, 3]\`, RGB, raw values 0..255 (the graph applies the
-\`${spec.scaling}\` scaling itself). Output \`probabilities\`: \`[batch, ${labels.length}]\` in the order of
-\`labels.json\`: ${labels.map((l) => JSON.stringify(l)).join(', ')}. The labels and the preprocessing spec are also
-in the model's metadata (\`labels\`, \`preprocessing\`, \`input_scaling\`, \`input_layout\`).
-
+  return `${header(title, labels, spec)}
 Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
 white, and it is resized by \`${spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
