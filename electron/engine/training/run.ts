@@ -75,7 +75,9 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
 }
 
 export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
-  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling };
+  const { resampling } = settings.preprocessing;
+  // Left out when absent, so a legacy spec (and its embedding cache key) stays byte-identical.
+  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling, ...(resampling ? { resampling } : {}) };
 }
 
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
