@@ -11,7 +11,7 @@ import { withStudio } from '../studio-session.js';
 const FORMAT_ALIASES: Record<string, ModelExportFormat> = { tm: 'teachable' };
 
 function exportFormat(raw: string): ModelExportFormat {
-  const parsed = ModelExportFormat.safeParse(FORMAT_ALIASES[raw] ?? raw);
+  const parsed = ModelExportFormat.safeParse((Object.hasOwn(FORMAT_ALIASES, raw) ? FORMAT_ALIASES[raw] : undefined) ?? raw);
   if (!parsed.success) throw new UsageError(`FORMAT must be one of ${ModelExportFormat.options.join(', ')} (or tm), got ${raw}.`);
   return parsed.data;
 }
