@@ -6,6 +6,7 @@ import { COMMON_OPTIONS, UsageError, parseCommandArgs, type Command } from './co
 import { backbonesCommand, engineCommand, evalCommand, predictCommand, trainCommand } from './commands/engine.js';
 import { healthCommand, importCommand, labelCommand, splitsCommand } from './commands/dataset.js';
 import { classesCommand, infoCommand, initCommand } from './commands/project.js';
+import { checkCommand } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
 import { Output, type CliIo } from './output.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   labelCommand,
   infoCommand,
   classesCommand,
+  checkCommand,
   healthCommand,
   splitsCommand,
   trainCommand,

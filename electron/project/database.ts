@@ -9,6 +9,8 @@ export interface OpenOptions {
   /** Stop migrating at this version (tests build older databases with it). */
   targetVersion?: number;
   readonly?: boolean;
+  /** Runs before any migration writes (the integrity check on open). */
+  beforeMigrate?: (db: Db) => void;
 }
 
 export function schemaVersion(db: Db): number {
@@ -37,6 +39,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // FULL: a label the user saw committed must survive a crash, not only a clean exit.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    options.beforeMigrate?.(db);
     if (!options.readonly) migrate(db, options.targetVersion ?? LATEST_VERSION);
     return db;
   } catch (error) {

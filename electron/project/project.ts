@@ -7,6 +7,7 @@ import type { ProjectInfo } from '../ipc/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { countImages } from './images.js';
+import { refuseDamagedDatabase, refuseForeignDatabase } from './integrity.js';
 import { sweepUnfinishedModels } from './model-folders.js';
 import { markInterruptedRuns } from './runs.js';
 import { readMeta, writeMeta } from './settings.js';
@@ -66,7 +67,8 @@ export function openProject(dir: string): Project {
   if (!fs.existsSync(file)) throw new StudioError('not_found', `${resolved} is not a Transfer Studio project (no ${DB_FILE}).`);
   let db: Db;
   try {
-    db = openDatabase(file);
+    refuseForeignDatabase(resolved, file);
+    db = openDatabase(file, { beforeMigrate: (opened) => refuseDamagedDatabase(opened, resolved) });
     ensureSubfolders(resolved);
   } catch (error) {
     if (error instanceof StudioError) throw error;
