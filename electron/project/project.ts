@@ -6,6 +6,7 @@ import { StudioError } from '../ipc/result.js';
 import type { ProjectInfo } from '../ipc/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
+import { markInterruptedImports } from '../dataset/catalog.js';
 import { countImages } from './images.js';
 import { refuseDamagedDatabase, refuseForeignDatabase } from './integrity.js';
 import { sweepUnfinishedModels } from './model-folders.js';
@@ -74,7 +75,9 @@ export function openProject(dir: string): Project {
     if (error instanceof StudioError) throw error;
     throw ioError('open the project', resolved, error);
   }
+  // Only jobs whose process is gone: another process may be training or importing right now.
   markInterruptedRuns(db);
+  markInterruptedImports(db);
   sweepUnfinishedModels(db, resolved);
   return { dir: resolved, db, close: () => db.close() };
 }
