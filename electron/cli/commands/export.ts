@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
 import { UsageError, intOption, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
+import { jobFailureCode } from '../output.js';
 import { withStudio } from '../studio-session.js';
 
 /** Short names people type for the formats. */
@@ -62,8 +63,7 @@ export const exportCommand: Command = {
         { progress: out.progress(), signal },
       );
       if (end.status !== 'done') {
-        out.note(`Export ${end.status}${end.error ? `: ${end.error}` : ''}`);
-        return 1;
+        return out.failure(jobFailureCode(end.status, end.error), `Export ${end.status}${end.error ? `: ${end.error}` : ''}`);
       }
       const [record] = await client.invoke('export:list', { limit: 1 });
       out.result(record, () => [
