@@ -10,6 +10,7 @@ import { openDatabase, schemaVersion, type Db } from './database.js';
 import { markInterruptedImports } from '../dataset/catalog.js';
 import { countImages } from './images.js';
 import { refuseDamagedDatabase, refuseForeignDatabase } from './integrity.js';
+import { refuseSystemPath } from './system-paths.js';
 import { STORAGE_HINTS, storageError } from '../ipc/storage-errors.js';
 import { sweepUnfinishedModels } from './model-folders.js';
 import { markInterruptedRuns } from './runs.js';
@@ -45,6 +46,7 @@ function ioError(action: string, dir: string, error: unknown): StudioError {
 
 export function createProject(dir: string, name?: string): Project {
   const resolved = path.resolve(dir);
+  refuseSystemPath(resolved, 'a project');
   if (fs.existsSync(path.join(resolved, DB_FILE))) {
     throw new StudioError('conflict', `${resolved} already holds a project. Open it instead.`);
   }
@@ -71,6 +73,7 @@ export interface OpenProjectOptions {
 
 export function openProject(dir: string, options: OpenProjectOptions = {}): Project {
   const resolved = path.resolve(dir);
+  refuseSystemPath(resolved, 'a project');
   const file = path.join(resolved, DB_FILE);
   if (!fs.existsSync(file)) throw new StudioError('not_found', `${resolved} is not a Transfer Studio project (no ${DB_FILE}).`);
   let db: Db;
