@@ -11,6 +11,8 @@ export interface ReliabilityConfig {
   badFiles: { watch: boolean };
   fuzz: { payloads: number };
   load: { rows: number; seconds: number; labelWritesPerSecond: number; pagesPerSecond: number; perClass: number };
+  /** Issue 20's findings: requests from a client that never reads its answers, and how long it holds. */
+  hardening: { unreadRequests: number; unreadHoldMs: number };
 }
 
 export const FULL: ReliabilityConfig = {
@@ -24,6 +26,7 @@ export const FULL: ReliabilityConfig = {
   badFiles: { watch: true },
   fuzz: { payloads: 12_000 },
   load: { rows: 100_000, seconds: 30, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 30 },
+  hardening: { unreadRequests: 60_000, unreadHoldMs: 15_000 },
 };
 
 export const QUICK: ReliabilityConfig = {
@@ -37,4 +40,5 @@ export const QUICK: ReliabilityConfig = {
   badFiles: { watch: true },
   fuzz: { payloads: 600 },
   load: { rows: 10_000, seconds: 5, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 10 },
+  hardening: { unreadRequests: 2_000, unreadHoldMs: 5_000 },
 };
