@@ -1,6 +1,8 @@
 // What the CLI prints. Results go to stdout: readable text, or with --json one JSON document on
 // the last line. Progress goes to stderr: a bar with ETA redrawn in place on a terminal, plain
 // lines (each phase, every tenth) when stderr is a pipe or a file.
+import type { ErrorCode } from '../ipc/result.js';
+import { storageErrorCode } from '../ipc/storage-errors.js';
 import { EtaEstimator } from '../jobs/eta.js';
 
 export interface TextSink {
@@ -73,14 +75,44 @@ export class Progress {
   }
 }
 
+/** Codes of CLI failures: the contract's, plus usage (bad arguments) and failed (a job ended in failure). */
+export type CliErrorCode = ErrorCode | 'usage' | 'failed';
+
+/** The one line --json prints for a failure. */
+export function errorLine(code: CliErrorCode, message: string): string {
+  return `${JSON.stringify({ error: { code, message } })}\n`;
+}
+
+/** The code for a job that ended without success, from its status and error message. */
+export function jobFailureCode(status: string, error?: string): CliErrorCode {
+  if (status === 'cancelled') return 'cancelled';
+  return (error && storageErrorCode(new Error(error))) || 'failed';
+}
+
 export class Output {
+  /** Something went to stdout (a failure then needs no error line of its own). */
+  wrote = false;
+  /** The last remark, the message of a failure that printed nothing else. */
+  lastNote: string | null = null;
+
   constructor(
     private readonly io: CliIo,
     readonly json: boolean,
   ) {}
 
+  /** A failure: the message on stderr and, with --json, the error line on stdout; returns exit code 1. */
+  failure(code: CliErrorCode, message: string): 1 {
+    this.note(message);
+    if (this.json) {
+      this.wrote = true;
+      this.io.stdout.write(errorLine(code, message));
+    }
+    return 1;
+  }
+
   /** The command's result: the text for people, or the data as one JSON line. */
   result(data: unknown, text: () => string | readonly string[]): void {
+    this.wrote = true;
     if (this.json) {
       this.io.stdout.write(`${JSON.stringify(data)}\n`);
       return;
@@ -91,11 +123,13 @@ export class Output {
 
   /** A line of its own on stdout (streaming results such as watched-folder changes). */
   line(data: unknown, text: string): void {
+    this.wrote = true;
     this.io.stdout.write(this.json ? `${JSON.stringify(data)}\n` : `${text}\n`);
   }
 
   /** Remarks for people: stderr, so they never mix with results. */
   note(text: string): void {
+    this.lastNote = text;
     this.io.stderr.write(`${text}\n`);
   }
 

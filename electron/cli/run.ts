@@ -6,9 +6,11 @@ import { COMMON_OPTIONS, UsageError, parseCommandArgs, type Command } from './co
 import { backbonesCommand, engineCommand, evalCommand, predictCommand, trainCommand } from './commands/engine.js';
 import { healthCommand, importCommand, labelCommand, splitsCommand } from './commands/dataset.js';
 import { classesCommand, infoCommand, initCommand } from './commands/project.js';
+import { checkCommand } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
-import { Output, type CliIo } from './output.js';
+import { storageErrorCode, STORAGE_HINTS } from '../ipc/storage-errors.js';
+import { Output, errorLine, type CliIo } from './output.js';
 
 export const BIN = 'transfer-studio';
 
@@ -18,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   labelCommand,
   infoCommand,
   classesCommand,
+  checkCommand,
   healthCommand,
   splitsCommand,
   trainCommand,
@@ -94,8 +97,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     io.stdout.write(commandHelp(command));
     return EXIT.ok;
   }
+  // --json is known before the arguments are parsed, so that even a usage error is one JSON line.
+  const json = rest.includes('--json');
   const command = findCommand(name);
   if (!command) {
+    if (json) io.stdout.write(errorLine('usage', `Unknown command "${name}".`));
     io.stderr.write(`Unknown command "${name}".\n\n${overview()}`);
     return EXIT.usage;
   }
@@ -107,15 +113,22 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       return EXIT.ok;
     }
     out = new Output(io, options.json === true);
-    return await command.run({ args, options, out, io, signal });
+    const code = await command.run({ args, options, out, io, signal });
+    // A failure that printed no result still owes --json its one error line.
+    if (code !== EXIT.ok && out.json && !out.wrote) io.stdout.write(errorLine('failed', out.lastNote ?? `${command.name} failed.`));
+    return code;
   } catch (error) {
     if (error instanceof UsageError) {
+      if (json) io.stdout.write(errorLine('usage', error.message));
       io.stderr.write(`${error.message}\n\n${commandHelp(command)}`);
       return EXIT.usage;
     }
     // invalid_payload here means a value given on the command line was refused by the contract.
-    const message = error instanceof Error ? error.message : String(error);
-    if (out?.json) io.stdout.write(`${JSON.stringify({ error: { code: error instanceof StudioError ? error.code : 'internal', message } })}\n`);
+    let message = error instanceof Error ? error.message : String(error);
+    const storage = error instanceof StudioError ? null : storageErrorCode(error);
+    if (storage) message = `${message.replace(/\.?$/, '.')} ${STORAGE_HINTS[storage]}`;
+    const code = error instanceof StudioError ? error.code : (storage ?? 'internal');
+    if (out?.json ?? json) io.stdout.write(errorLine(code, message));
     io.stderr.write(`${message}\n`);
     return EXIT.failure;
   }

@@ -2,6 +2,7 @@
 // so unchanged files are never hashed again), image status, import runs and their reports.
 import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../ipc/schemas.js';
 import type { Db } from '../project/database.js';
+import { claimJob, markOrphanedJobs, releaseJob } from '../jobs/job-owner.js';
 import type { ReportedProblem } from './problems.js';
 
 export interface KnownPath {
@@ -99,6 +100,7 @@ export function beginImport(db: Db, kind: ImportKind, source: string): number {
       db.prepare(`INSERT INTO imports (kind, source, status, started_at) VALUES (?, ?, 'running', ?)`).run(kind, source, Date.now()).lastInsertRowid,
     );
     db.prepare(`DELETE FROM imports WHERE id <= ? AND status <> 'running'`).run(id - KEEP_IMPORTS);
+    claimJob(db, 'imports', id);
     return id;
   })();
 }
@@ -121,11 +123,12 @@ export function finishImport(db: Db, importId: number, status: Exclude<ImportSta
     error ?? null,
     importId,
   );
+  releaseJob(db, 'imports', importId);
 }
 
-/** Imports still 'running' when a project opens were cut off by a crash or kill. */
+/** Imports still 'running' when a project opens were cut off by a crash or kill, unless their process still runs. */
 export function markInterruptedImports(db: Db): number {
-  return db.prepare(`UPDATE imports SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE status = 'running'`).run(Date.now()).changes;
+  return markOrphanedJobs(db, 'imports', ['running']);
 }
 
 interface ImportDbRow {

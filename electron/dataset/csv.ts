@@ -3,6 +3,7 @@
 // skipped; it never stops the rest.
 import path from 'node:path';
 import type { ReportedProblem } from './problems.js';
+import { restoreFormula } from './csv-formula.js';
 import { classNameFrom, splitFromName } from './layout.js';
 import type { Split } from '../ipc/schemas.js';
 
@@ -63,7 +64,8 @@ const SPLIT_HEADERS = new Set(['split', 'subset', 'set', 'fold']);
 
 /** Reads the rows of a CSV at `csvFile` into entries with absolute paths, and the bad rows as problems. */
 export function csvEntries(csvFile: string, text: string): { entries: CsvEntry[]; problems: ReportedProblem[] } {
-  const rows = parseCsv(text);
+  // Cells the studio neutralised against spreadsheet formulas get their text back.
+  const rows = parseCsv(text).map((row) => ({ ...row, fields: row.fields.map(restoreFormula) }));
   const entries: CsvEntry[] = [];
   const problems: ReportedProblem[] = [];
   let columns = { path: 0, label: 1, split: 2 };

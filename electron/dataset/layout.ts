@@ -7,18 +7,20 @@
 import path from 'node:path';
 import { ClassName, type Split } from '../ipc/schemas.js';
 
-const SPLIT_NAMES: Record<string, Exclude<Split, 'unassigned'>> = {
-  train: 'train',
-  training: 'train',
-  val: 'val',
-  valid: 'val',
-  validation: 'val',
-  test: 'test',
-  testing: 'test',
-};
+// A Map, not an object literal: a folder named "constructor" or "__proto__" must not find
+// Object.prototype's members (user text is never a key of a plain object).
+const SPLIT_NAMES = new Map<string, Exclude<Split, 'unassigned'>>([
+  ['train', 'train'],
+  ['training', 'train'],
+  ['val', 'val'],
+  ['valid', 'val'],
+  ['validation', 'val'],
+  ['test', 'test'],
+  ['testing', 'test'],
+]);
 
 export function splitFromName(name: string): Exclude<Split, 'unassigned'> | null {
-  return SPLIT_NAMES[name.trim().toLowerCase()] ?? null;
+  return SPLIT_NAMES.get(name.trim().toLowerCase()) ?? null;
 }
 
 export interface PathHints {

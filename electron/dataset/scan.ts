@@ -17,6 +17,10 @@ export interface ScanOptions {
   /** Folders never entered (their real paths are compared). */
   exclude?: readonly string[];
   signal?: AbortSignal;
+  /** Enter folders that links lead to outside the imported folder (off: they are reported). */
+  followLinksOutside?: boolean;
+  /** Entries (files, folders, links) looked at before the scan stops with a report. */
+  maxEntries?: number;
 }
 
 const KIND_NAMES: Array<[keyof import('node:fs').Stats, string]> = [
@@ -55,14 +59,43 @@ export async function followLink(p: string): Promise<{ stats: import('node:fs').
   }
 }
 
+/** Entries looked at before a scan stops (a link or a mount into a whole disk must not eat memory). */
+export const DEFAULT_MAX_ENTRIES = 1_000_000;
+
+function isInside(real: string, folder: string): boolean {
+  return real === folder || real.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
+}
+
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const files: string[] = [];
   const problems: ReportedProblem[] = [];
   let ignored = 0;
+  let entriesSeen = 0;
+  let stopped = false;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const excluded = new Set((await Promise.all((options.exclude ?? []).map(realOrNull))).filter((p): p is string => p !== null));
+  const realRoot = await fs.realpath(root);
+  // Real paths of the folders entered: two links to one folder walk it once.
+  const visited = new Set<string>([realRoot]);
 
-  async function walk(dir: string, ancestors: ReadonlySet<string>): Promise<void> {
-    if (options.signal?.aborted) return;
+  /** Why a folder reached through a link is not entered, or null to enter it. */
+  function refusal(full: string, real: string, realParent: string): ReportedProblem | null {
+    if (isInside(realParent, real)) {
+      return { path: full, reason: 'symlink_loop', message: `symbolic link loop: this folder leads back to ${real}, which contains it` };
+    }
+    if (!options.followLinksOutside && !isInside(real, realRoot)) {
+      return { path: full, reason: 'symlink_outside', message: `the link leads to ${real}, outside the imported folder: it was not followed` };
+    }
+    if (visited.has(real)) {
+      return { path: full, reason: 'symlink_loop', message: `the link leads to ${real}, which this import already scanned: it was not scanned twice` };
+    }
+    return null;
+  }
+
+  // Depth first with the folder's entries read one folder at a time: what is held is the path
+  // from the root down plus the files found, never a second copy of the tree.
+  async function walk(dir: string, realDir: string): Promise<void> {
+    if (options.signal?.aborted || stopped) return;
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
@@ -73,15 +106,26 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
+      if (options.signal?.aborted || stopped) return;
+      if (++entriesSeen > maxEntries) {
+        stopped = true;
+        problems.push({
+          path: root,
+          reason: 'scan_limit',
+          message: `the scan stopped after ${maxEntries.toLocaleString('en-US')} entries: the folder holds more than an import takes at once; import its subfolders one by one`,
+        });
+        return;
+      }
       if (entry.name.startsWith('.')) {
         ignored++;
         continue;
       }
       const full = path.join(dir, entry.name);
+      const viaLink = entry.isSymbolicLink();
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       let other: import('node:fs').Stats | null = null;
-      if (entry.isSymbolicLink()) {
+      if (viaLink) {
         const target = await followLink(full);
         if ('problem' in target) {
           problems.push(target.problem);
@@ -96,24 +140,25 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
       if (isFile) {
         files.push(full);
       } else if (isDir) {
-        const real = await realOrNull(full);
+        const real = viaLink ? await realOrNull(full) : path.join(realDir, entry.name);
         if (real === null) continue;
         if (excluded.has(real)) {
           ignored++;
           continue;
         }
-        if (ancestors.has(real)) {
-          problems.push({ path: full, reason: 'symlink_loop', message: `symbolic link loop: this folder leads back to ${real}, which contains it` });
+        const refused = viaLink ? refusal(full, real, realDir) : null;
+        if (refused) {
+          problems.push(refused);
           continue;
         }
-        await walk(full, new Set([...ancestors, real]));
+        visited.add(real);
+        await walk(full, real);
       } else {
         problems.push({ path: full, reason: 'unreadable', message: other ? notAFile(other) : 'not a regular file' });
       }
     }
   }
 
-  const realRoot = await fs.realpath(root);
-  await walk(root, new Set([realRoot]));
+  await walk(root, realRoot);
   return { files, problems, ignored };
 }

@@ -1,6 +1,7 @@
 // The single entry point both transports call: validate, run the handler, wrap the reply.
 // Nothing a caller sends can make this throw; every failure becomes a typed error result.
 import type { z } from 'zod';
+import { storageError } from './storage-errors.js';
 import {
   isRequestChannel,
   requestChannels,
@@ -52,6 +53,8 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
       return ok(value);
     } catch (error) {
       if (error instanceof StudioError) return { ok: false, error: error.toInfo() };
+      const storage = storageError(error);
+      if (storage) return { ok: false, error: storage.toInfo() };
       options.onInternalError?.(channel, error);
       const message = error instanceof Error ? error.message : String(error);
       return fail('internal', `${channel} failed: ${message}`);

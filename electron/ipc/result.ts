@@ -10,6 +10,12 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'io_error',
+  /** The project's database is damaged, emptied or not the project's own. */
+  'corrupt',
+  /** The disk or file cannot be written to (read-only medium or permissions). */
+  'read_only',
+  /** The disk is full. */
+  'disk_full',
   'cancelled',
   /** The transport cannot do this (a native dialog in serve mode): offer another way. */
   'unsupported',

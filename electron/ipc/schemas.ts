@@ -308,6 +308,10 @@ export const ProblemReason = z.enum([
   'unreadable',
   'broken_symlink',
   'symlink_loop',
+  /** A link to a folder outside the imported one (not followed). */
+  'symlink_outside',
+  /** The scan stopped at its cap of entries. */
+  'scan_limit',
   'unsupported_format',
   'not_found',
   'bad_row',

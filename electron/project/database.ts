@@ -1,6 +1,7 @@
 // Opening a project database: the pragmas that make it safe, then pending migrations.
 import Database from 'better-sqlite3';
 import { StudioError } from '../ipc/result.js';
+import { DatabaseFileGuard } from './file-identity.js';
 import { LATEST_VERSION, migrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -9,6 +10,8 @@ export interface OpenOptions {
   /** Stop migrating at this version (tests build older databases with it). */
   targetVersion?: number;
   readonly?: boolean;
+  /** Runs before any migration writes (the integrity check on open). */
+  beforeMigrate?: (db: Db) => void;
 }
 
 export function schemaVersion(db: Db): number {
@@ -28,6 +31,39 @@ function immediateTransactions(db: Db): void {
   db.transaction = ((fn: (...args: unknown[]) => unknown) => make(fn).immediate) as Db['transaction'];
 }
 
+/**
+ * Checks the guard around every write: each transaction, and each statement that writes
+ * outside one. Reads are not checked (they cannot lose anything).
+ */
+function guardWrites(db: Db, guard: DatabaseFileGuard): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const inner = transaction((...args: unknown[]) => fn(...args));
+    const outer = (...args: unknown[]) => {
+      const nested = db.inTransaction;
+      if (!nested) guard.assertIntact(false);
+      const result = inner(...args);
+      if (!nested) guard.assertIntact(true);
+      return result;
+    };
+    return Object.assign(outer, { deferred: inner.deferred, immediate: inner.immediate, exclusive: inner.exclusive, default: inner.default });
+  }) as Db['transaction'];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (statement.reader) return statement;
+    const run = statement.run.bind(statement);
+    statement.run = ((...params: unknown[]) => {
+      const alone = !db.inTransaction;
+      if (alone) guard.assertIntact(false);
+      const result = run(...params);
+      if (alone) guard.assertIntact(true);
+      return result;
+    }) as typeof statement.run;
+    return statement;
+  }) as Db['prepare'];
+}
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   if (!options.readonly) immediateTransactions(db);
@@ -37,7 +73,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // FULL: a label the user saw committed must survive a crash, not only a clean exit.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    options.beforeMigrate?.(db);
     if (!options.readonly) migrate(db, options.targetVersion ?? LATEST_VERSION);
+    if (!options.readonly) guardWrites(db, new DatabaseFileGuard(file));
     return db;
   } catch (error) {
     db.close();

@@ -1,15 +1,20 @@
 // Training runs and their per-epoch metrics.
+import { claimJob, markOrphanedJobs, releaseJob } from '../jobs/job-owner.js';
 import type { Db } from './database.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export function createRun(db: Db, config: unknown, backend: string | null): number {
   const now = Date.now();
-  return Number(
-    db
-      .prepare(`INSERT INTO runs (created_at, started_at, status, backend, config) VALUES (?, ?, 'running', ?, ?)`)
-      .run(now, now, backend, JSON.stringify(config)).lastInsertRowid,
-  );
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(`INSERT INTO runs (created_at, started_at, status, backend, config) VALUES (?, ?, 'running', ?, ?)`)
+        .run(now, now, backend, JSON.stringify(config)).lastInsertRowid,
+    );
+    claimJob(db, 'runs', id);
+    return id;
+  })();
 }
 
 export function recordEpoch(
@@ -36,13 +41,15 @@ export function finishRun(
     details.error ?? null,
     runId,
   );
+  releaseJob(db, 'runs', runId);
 }
 
-/** A run still 'running' when a project opens was cut off by a crash or kill. */
+/**
+ * A run still 'running' when a project opens was cut off by a crash or kill, unless the process
+ * that runs it is still alive (another process training on this project).
+ */
 export function markInterruptedRuns(db: Db): number {
-  return db
-    .prepare(`UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE status IN ('running', 'queued')`)
-    .run(Date.now()).changes;
+  return markOrphanedJobs(db, 'runs', ['running', 'queued']);
 }
 
 interface RunRow {

@@ -10,6 +10,7 @@ import type { EventBus } from '../ipc/event-bus.js';
 import { fail } from '../ipc/result.js';
 import { ClientFrame, MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
 import { sameToken } from './token.js';
+import { Backpressure } from './ws-backpressure.js';
 
 export interface WsAttachOptions {
   server: Server;
@@ -41,9 +42,8 @@ export function attachWebSocket(options: WsAttachOptions): { close(): void; clie
 
   wss.on('connection', (ws: WebSocket) => {
     const subscriptions = new Set<EventChannel>();
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-    };
+    const pressure = new Backpressure(ws);
+    const send = (frame: ServerFrame) => pressure.send(JSON.stringify(frame));
     const stopListening = options.bus.listen((event, payload) => {
       if (subscriptions.has(event)) send({ t: 'evt', event, payload });
     });
@@ -65,7 +65,7 @@ export function attachWebSocket(options: WsAttachOptions): { close(): void; clie
         return;
       }
       const { id, channel, payload } = frame;
-      void options.dispatch(channel, payload, { transport: 'websocket' }).then((result) => send({ t: 'res', id, result }));
+      pressure.run(() => options.dispatch(channel, payload, { transport: 'websocket' }).then((result) => send({ t: 'res', id, result })));
     });
     ws.on('close', stopListening);
     ws.on('error', stopListening);

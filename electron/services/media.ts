@@ -7,6 +7,7 @@ import path from 'node:path';
 import { thumbPath } from '../dataset/thumbnails.js';
 import { imageFiles } from '../project/images.js';
 import type { Project } from '../project/project.js';
+import { openCheckedMedia, type OpenedMedia } from './media-open.js';
 
 export const MEDIA_KINDS = ['thumb', 'image'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -90,4 +91,24 @@ export function resolveMedia(project: Project | null, request: MediaRequest): Me
     }
   }
   return thumbnail(project, files.hash);
+}
+
+/** Real folders a file of this kind must lie in once links are followed (null: anywhere). */
+export function mediaRoots(project: Project | null, kind: MediaKind): readonly string[] | null {
+  if (kind === 'image') return null;
+  return project ? [path.join(project.dir, 'thumbs')] : [];
+}
+
+/**
+ * The media file opened and checked (services/media-open.ts), for both transports: the file
+ * resolveMedia picks, and for a source picture that fails the checks (replaced by something
+ * that is not an image, or by a link somewhere odd) its thumbnail instead.
+ */
+export async function openMedia(project: Project | null, request: MediaRequest): Promise<(OpenedMedia & { etag: string }) | null> {
+  const media = resolveMedia(project, request);
+  if (!project || !media) return null;
+  const opened = await openCheckedMedia(media.file, mediaRoots(project, request.kind));
+  if (opened) return { ...opened, etag: media.etag };
+  if (request.kind === 'image') return openMedia(project, { ...request, kind: 'thumb' });
+  return null;
 }

@@ -77,4 +77,8 @@ describe.skipIf(noRenderer)('reliability (quick)', () => {
     expect(figures.load_calls).toBeGreaterThan(0);
     expect(figures.load_failed_calls).toBe(0);
   });
+  it('hardening: issue 20 findings (root link, media, CSV formulas, proto names, empty db, WAL loss, job owners, unread answers)', { timeout: 300_000 }, async () => {
+    const { figures } = await run('hardening');
+    expect(figures).toMatchObject({ symlink_ancestor_ok: true, media_outside_leaks: 0, csv_formula_cells: 0, proto_names_ok: true, empty_db_refused: true, wal_loss_detected: true, foreign_open_interrupts: 0 });
+  });
 });

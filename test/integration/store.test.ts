@@ -59,6 +59,8 @@ describe('project folder', () => {
     const crashed = createRun(project.db, { epochs: 3 }, 'wasm');
     const finished = createRun(project.db, { epochs: 3 }, 'wasm');
     finishRun(project.db, finished, 'done');
+    // The run's owner is this (live) process: make it one that is gone, as after a crash.
+    project.db.prepare(`UPDATE settings SET value = json_set(value, '$.pid', 2147483646) WHERE key = ?`).run(`job-owner:runs:${crashed}`);
     project.close();
     const reopened = openProject(tmp.dir);
     const statuses = reopened.db.prepare('SELECT id, status FROM runs ORDER BY id').all();

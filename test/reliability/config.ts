@@ -13,6 +13,8 @@ export interface ReliabilityConfig {
   // p95BudgetMs: latency is a figure of the full run (a quiet machine, minutes of load); the quick
   // run inside `npm test` only reports it, since a busy CI neighbour must not turn it red.
   load: { rows: number; seconds: number; labelWritesPerSecond: number; pagesPerSecond: number; perClass: number; p95BudgetMs: number | null };
+  /** Issue 20's findings: requests from a client that never reads its answers, and how long it holds. */
+  hardening: { unreadRequests: number; unreadHoldMs: number };
 }
 
 export const FULL: ReliabilityConfig = {
@@ -26,6 +28,7 @@ export const FULL: ReliabilityConfig = {
   badFiles: { watch: true },
   fuzz: { payloads: 12_000 },
   load: { rows: 100_000, seconds: 30, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 30, p95BudgetMs: 50 },
+  hardening: { unreadRequests: 60_000, unreadHoldMs: 15_000 },
 };
 
 export const QUICK: ReliabilityConfig = {
@@ -39,4 +42,5 @@ export const QUICK: ReliabilityConfig = {
   badFiles: { watch: true },
   fuzz: { payloads: 600 },
   load: { rows: 10_000, seconds: 5, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 10, p95BudgetMs: null },
+  hardening: { unreadRequests: 2_000, unreadHoldMs: 5_000 },
 };

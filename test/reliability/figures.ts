@@ -5,8 +5,8 @@ export interface PartResult {
   part: string;
   /** Did the part's own checks hold (no loss, no crash, no write, under budget)? */
   ok: boolean;
-  /** Figures for the JSON line (snake_case keys, numbers or null). */
-  figures: Record<string, number | null>;
+  /** Figures for the JSON line (snake_case keys, numbers, yes/no checks or null). */
+  figures: Record<string, number | boolean | null>;
   /** One line each for the table: "kills 52 · recovered 52 · lost 0". */
   summary: string;
   /** What failed, in words (empty when ok). */

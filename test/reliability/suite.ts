@@ -12,6 +12,7 @@ import { runBadFilesPart } from './bad-files/run-bad-files.js';
 import { runConfinementPart } from './confinement/run-confinement.js';
 import type { PartResult } from './figures.js';
 import { runFuzzPart } from './fuzz/run-fuzz.js';
+import { runHardeningPart } from './hardening/run-hardening.js';
 import { runLoadPart } from './load/run-load.js';
 import { runServePart } from './serve/run-serve.js';
 
@@ -51,5 +52,6 @@ export function reliabilityParts(config: ReliabilityConfig): Part[] {
     { name: 'confinement', run: (ctx) => runConfinementPart({ dir: ctx.dir, rendererDir: RENDERER_DIR, seed, log: ctx.log }) },
     { name: 'serve', run: (ctx) => runServePart({ dir: ctx.dir, rendererDir: RENDERER_DIR }) },
     { name: 'load', run: (ctx) => runLoadPart({ dir: ctx.dir, modelCache: ctx.modelCache, rendererDir: RENDERER_DIR, seed, ...config.load, log: ctx.log }) },
+    { name: 'hardening', run: (ctx) => runHardeningPart({ dir: ctx.dir, ...config.hardening, log: ctx.log }) },
   ];
 }

@@ -12,7 +12,7 @@ import { inProcessClient } from '../../services/in-process-client.js';
 import { createStudio } from '../../services/studio.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 import { followJob } from '../jobs.js';
-import { table, type Output } from '../output.js';
+import { table, type Output, jobFailureCode } from '../output.js';
 import { openProjectForCli, withProject } from '../project-access.js';
 
 /** The problems listed in full; beyond this, the count and `info`'s report say the rest. */
@@ -55,8 +55,7 @@ async function importOnce(ctx: CommandContext, source: ImportSource): Promise<nu
       progress.end();
       if (!(error instanceof StudioError && error.code === 'cancelled')) throw error;
       const counts = getImport(project.db, importId)?.counts;
-      ctx.out.note(`Import cancelled; what was committed is kept${counts ? ` (${counts.added} new images)` : ''}. Run it again to finish.`);
-      return 1;
+      return ctx.out.failure('cancelled', `Import cancelled; what was committed is kept${counts ? ` (${counts.added} new images)` : ''}. Run it again to finish.`);
     }
     progress.end();
     printImport(ctx.out, importResult(summary, importReport(project.db, summary.id, 0, PROBLEMS_SHOWN)!));
@@ -83,8 +82,7 @@ async function importAndWatch(ctx: CommandContext, root: string): Promise<number
       { progress: ctx.out.progress(), signal: ctx.signal },
     );
     if (end.status !== 'done') {
-      ctx.out.note(`The first pass over ${root} ${end.status}${end.error ? `: ${end.error}` : ''}.`);
-      return 1;
+      return ctx.out.failure(jobFailureCode(end.status, end.error), `The first pass over ${root} ${end.status}${end.error ? `: ${end.error}` : ''}.`);
     }
     const report = await client.invoke('import:report', { importId: reconcileId!, limit: PROBLEMS_SHOWN });
     printImport(ctx.out, importResult(report!, report!));

@@ -10,6 +10,7 @@ import type { StudioClient } from '../../ipc/client.js';
 import { TrainConfig, type TrainConfigInput } from '../../ipc/schemas.js';
 import { UsageError, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
+import { jobFailureCode } from '../output.js';
 import { withStudio } from '../studio-session.js';
 
 function parseConfig(raw: string | boolean | undefined): TrainConfigInput {
@@ -66,8 +67,7 @@ export const trainCommand: Command = {
         throw error;
       });
       if (end.status !== 'done') {
-        out.note(`Training ${end.status}${end.error ? `: ${withBackboneHint(end.error)}` : ''}`);
-        return 1;
+        return out.failure(jobFailureCode(end.status, end.error), `Training ${end.status}${end.error ? `: ${withBackboneHint(end.error)}` : ''}`);
       }
       const [run] = await client.invoke('runs:list', { limit: 1 });
       const detail = await client.invoke('runs:get', { runId: run!.id });

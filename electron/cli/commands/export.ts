@@ -5,13 +5,14 @@ import path from 'node:path';
 import { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
 import { UsageError, intOption, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
+import { jobFailureCode } from '../output.js';
 import { withStudio } from '../studio-session.js';
 
 /** Short names people type for the formats. */
 const FORMAT_ALIASES: Record<string, ModelExportFormat> = { tm: 'teachable' };
 
 function exportFormat(raw: string): ModelExportFormat {
-  const parsed = ModelExportFormat.safeParse(FORMAT_ALIASES[raw] ?? raw);
+  const parsed = ModelExportFormat.safeParse((Object.hasOwn(FORMAT_ALIASES, raw) ? FORMAT_ALIASES[raw] : undefined) ?? raw);
   if (!parsed.success) throw new UsageError(`FORMAT must be one of ${ModelExportFormat.options.join(', ')} (or tm), got ${raw}.`);
   return parsed.data;
 }
@@ -62,8 +63,7 @@ export const exportCommand: Command = {
         { progress: out.progress(), signal },
       );
       if (end.status !== 'done') {
-        out.note(`Export ${end.status}${end.error ? `: ${end.error}` : ''}`);
-        return 1;
+        return out.failure(jobFailureCode(end.status, end.error), `Export ${end.status}${end.error ? `: ${end.error}` : ''}`);
       }
       const [record] = await client.invoke('export:list', { limit: 1 });
       out.result(record, () => [

@@ -47,7 +47,7 @@ function projectSummary(dir: string) {
       lastImport: lastImport && { id: lastImport.id, kind: lastImport.kind, source: lastImport.source, status: lastImport.status, finishedAt: lastImport.finishedAt },
       runs: runs.map((r) => ({ id: r.id, status: r.status, backboneId: r.backboneId, valAccuracy: r.valAccuracy, testAccuracy: r.testAccuracy })),
     };
-  });
+  }, { readOnlyOk: true });
 }
 
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
@@ -80,7 +80,7 @@ export const classesCommand: Command = {
     const rows = await withProject(args[0]!, (project) => {
       const counts = new Map(labelSummary(project.db).perClass.map((c) => [c.classId, c.count]));
       return listClasses(project.db).map((c) => ({ id: c.id, name: c.name, images: counts.get(c.id) ?? 0, shortcut: c.shortcut, color: c.color }));
-    });
+    }, { readOnlyOk: true });
     out.result(rows, () => (rows.length ? table([['id', 'class', 'images', 'key'], ...rows.map((r) => [r.id, r.name, r.images, r.shortcut ?? ''])]) : 'No classes yet: import a class/image folder or a path,label CSV.'));
     return 0;
   },

@@ -21,6 +21,7 @@ import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from './examples.js';
 import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
 import { splitMetrics, uncertainty } from './metrics.js';
+import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
@@ -135,6 +136,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   hooks.started?.(runId);
 
   try {
+    // The cache is only a cache: damaged pages in it cost a re-embedding, not the run.
+    if (rebuildDamagedEmbeddingCache(db)) console.warn('The embedding cache was damaged; it was dropped and is being rebuilt from the images.');
     const cache = new EmbeddingCache(db, backbone.id, embedder.dim);
     const key = (e: Example, view: number) => keyFor(e, view, preprocessing, settings, config.seed);
     const item = (e: Example, view: number): EmbedItem => ({

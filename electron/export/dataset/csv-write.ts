@@ -1,14 +1,16 @@
 // Writing CSV (RFC 4180): a field is quoted when it holds a comma, a quote, a line break or
 // leading/trailing spaces, quotes inside are doubled, rows end in CRLF. The studio's own CSV
-// import (dataset/csv.ts) reads these files back unchanged.
+// import (dataset/csv.ts) reads these files back unchanged. Text that a spreadsheet would run
+// as a formula is neutralised (dataset/csv-formula.ts); numbers are written as numbers.
 import fs from 'node:fs';
 import { once } from 'node:events';
+import { neutraliseFormula } from '../../dataset/csv-formula.js';
 
 export type CsvValue = string | number | null | undefined;
 
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : neutraliseFormula(value);
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -107,7 +107,7 @@ class GraphEmitter {
     let value: Constant | null = null;
     if (node?.op === 'Identity') value = this.constant(new NodeView(node).inputs[0] ?? '');
     else if (node?.op === 'Const') {
-      const tensor = this.source.weights[name];
+      const tensor = Object.hasOwn(this.source.weights, name) ? this.source.weights[name] : undefined;
       if (!tensor) throw new OnnxConversionError(`Constant ${name} has no weight data.`);
       const data = tensor.dataSync();
       value = { data: data instanceof Int32Array ? new Int32Array(data) : new Float32Array(data as Float32Array), shape: [...tensor.shape] };

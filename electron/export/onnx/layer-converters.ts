@@ -187,7 +187,8 @@ export const SUPPORTED_LAYERS = Object.keys(CONVERTERS);
 
 export function convertLayer(g: OnnxGraph, layer: Layer, inputs: Value[]): Value {
   const context = new LayerContext(layer);
-  const convert = CONVERTERS[context.className];
+  // Own properties only: a layer class named "constructor" is unsupported, not Object.
+  const convert = Object.hasOwn(CONVERTERS, context.className) ? CONVERTERS[context.className] : undefined;
   if (!convert) {
     throw new UnsupportedLayerError(layer.name, context.className, `this layer type is not supported (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }

@@ -29,6 +29,12 @@ export function explain(error: unknown): Explained {
         : { message, hint: 'Check that the path exists, the disk is connected and you may read and write there.' };
     case 'cancelled':
       return { message, hint: null };
+    case 'corrupt':
+      return { message, hint: 'Restore project.sqlite from a backup; `transfer-studio check PROJECT` lists what is damaged.' };
+    case 'read_only':
+      return { message, hint: 'Check the permissions of the project folder, or that the disk is not mounted read-only.' };
+    case 'disk_full':
+      return { message, hint: 'Free some space on the disk that holds the project, then try again.' };
     case 'unauthorized':
     case 'unknown_channel':
       return { message, hint: 'Reload the page from the address printed by npm start.' };
