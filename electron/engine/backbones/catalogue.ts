@@ -24,6 +24,8 @@ export const BackboneSpec = z.object({
   }),
   licence: z.string(),
   approxBytes: z.int().positive(),
+  /** Roughly how fast it embeds, in words (measured where it says so). */
+  speedHint: z.string().optional(),
   /** sha256 per file path relative to model.json, where known. */
   sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).nullable(),
   /** The folder in the shared test fixtures that holds this network, if any. */

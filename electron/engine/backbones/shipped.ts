@@ -5,12 +5,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { StudioError } from '../../ipc/result.js';
 import { resourcePath } from '../../resources-dir.js';
 import { verifyModelFolder } from '../model-files.js';
 import { findBackbone, type BackboneSpec } from './catalogue.js';
 import { commitInstall, installedDir, modelCacheDir, partialDir, readInstall } from './model-cache.js';
 
-export class ShippedBackboneError extends Error {}
+export class ShippedBackboneError extends StudioError {
+  constructor(message: string) {
+    super('io_error', message);
+  }
+}
 
 export function shippedFolder(spec: BackboneSpec): string | null {
   return spec.shipped ? resourcePath(spec.shipped.folder) : null;
