@@ -35,7 +35,7 @@ export const eventChannels = {
   'train:metrics': TrainMetrics,
   'watch:changed': WatchChanged,
   /** A native menu item the page carries out (the menu lives in main, the screens in the page). */
-  'shell:command': z.object({ command: z.enum(['export']) }),
+  'shell:command': z.object({ command: z.enum(['export', 'backbones']) }),
 } as const;
 
 export type RequestChannels = typeof requestChannels;
