@@ -22,8 +22,8 @@ export function sampleHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof sam
         throw new StudioError('conflict', 'An import or a training is running in the open project. Wait for it, then try the sample.');
       }
       const sample = copySample(samplesRoot(deps));
+      // Announced once it is labeled and split, so no screen shows it half imported.
       const project = session.create(sample.project, SAMPLE_NAME);
-      bus.emit('project:changed', { project: projectInfo(project) });
       const source = { kind: 'folder' as const, root: sample.photos };
       const summary = await runImport(project, source, { importId: startImportRecord(project, source) });
       // Labeled by their class folders; a seeded, stratified split so Evaluate has held-out images.
