@@ -34,6 +34,8 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
   const userData = path.join(tmp.dir, 'user-data');
   const cache = path.join(tmp.dir, 'model cache');
   let server: ChildProcess;
+  let holder: ChildProcess | undefined;
+  let namespace = '';
   let serverLog = '';
   let url = '';
   let browser: Browser;
@@ -49,19 +51,16 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
     await page.screenshot({ path: path.join(OUTPUT, name) });
   }
 
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
-    // The server: a namespace with only loopback up, so nothing can leave this machine.
-    server = spawn(
-      'unshare',
-      ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--import', 'tsx', '--import', COUNTER, CLI_ENTRY, 'serve', '--json'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STUDIO_MODEL_CACHE: cache, STUDIO_USER_DATA: userData, STUDIO_NET_ATTEMPTS_FILE: attemptsFile } },
-    );
+  /** `serve --json` as a child under `prefix` (a command that ends by running its arguments); resolves with its address. */
+  function startServerChild(prefix: string[]): Promise<string> {
+    const [command, ...args] = [...prefix, process.execPath, '--import', 'tsx', '--import', COUNTER, CLI_ENTRY, 'serve', '--json'];
+    server = spawn(command!, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STUDIO_MODEL_CACHE: cache, STUDIO_USER_DATA: userData, STUDIO_NET_ATTEMPTS_FILE: attemptsFile },
+    });
+    serverLog = '';
     server.stderr!.on('data', (c: Buffer) => (serverLog += c.toString()));
-    url = await new Promise<string>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       let out = '';
       server.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
@@ -70,13 +69,35 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
       });
       server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${serverLog}`)));
     });
+  }
+
+  async function stopServer() {
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
+      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
+    }
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    // The server: a namespace with only loopback up, so nothing can leave this machine.
+    url = await startServerChild(['unshare', '-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"']);
     // No route anywhere but loopback in the server's namespace.
     const routes = spawnSync('nsenter', [`--net=/proc/${server.pid}/ns/net`, 'ip', 'route'], { encoding: 'utf8' });
     expect(routes.status).toBe(0);
     expect(routes.stdout.trim()).toBe('');
-    // Chromium joins the server's namespace (its 127.0.0.1 is the server's).
+    // A process that keeps the namespace alive across server restarts; Chromium joins it (its
+    // 127.0.0.1 is the server's).
+    holder = spawn('nsenter', [`--net=/proc/${server.pid}/ns/net`, 'sleep', '100000'], { stdio: 'ignore' });
+    namespace = `/proc/${holder.pid}/ns/net`;
+    for (let i = 0; i < 100 && fs.readlinkSync(namespace) !== fs.readlinkSync(`/proc/${server.pid}/ns/net`); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readlinkSync(namespace)).toBe(fs.readlinkSync(`/proc/${server.pid}/ns/net`));
     const wrapper = path.join(tmp.dir, 'chromium-in-namespace.sh');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=/proc/${server.pid}/ns/net ${CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${namespace} ${CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
     browser = await launchChromium(wrapper);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -91,12 +112,8 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
   afterAll(async () => {
     if (Object.keys(figures).length) fs.writeFileSync(path.join(OUTPUT, 'offline-figures.json'), `${JSON.stringify(figures)}\n`);
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await stopServer();
+    holder?.kill();
     tmp.cleanup();
   });
 
@@ -172,4 +189,33 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
     expect(ids.filter((id) => id?.startsWith('local-'))).toEqual([]);
     expect(ids.filter((id) => id === DEFAULT_BACKBONE_ID)).toHaveLength(1);
   }, 120_000);
+
+  it.skipIf(fixturesUnavailable() !== null)('adds an unknown network from the UI; the project keeps it across a reload and a server restart', async () => {
+    await page.getByTestId('backbone-import-path').fill(fixture('models', 'keras-mobilenet_v1_0.25_224-layers'));
+    await page.getByTestId('backbone-import').locator('summary').click();
+    await page.getByTestId('backbone-import-name').fill('Keras v1 (mine)');
+    await page.getByTestId('backbone-import-submit').click();
+    await expect.poll(() => text('backbones-message'), { timeout: 60_000 }).toMatch(/Added Keras v1 \(mine\)/);
+    const row = page.locator('[data-testid=backbone-row]', { hasText: 'Keras v1 (mine)' });
+    await row.getByTestId('backbone-use').click();
+    await expect.poll(() => text('backbone-choice')).toMatch(/trains on Keras v1 \(mine\)/);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => text('train-summary')).toMatch(/Keras v1 \(mine\)/);
+
+    await page.reload();
+    await page.getByText(/Connected · websocket/).waitFor();
+    await nav('Train').click();
+    await expect.poll(() => text('train-summary')).toMatch(/Keras v1 \(mine\)/);
+
+    // A new server process in the same network namespace (still loopback only).
+    await stopServer();
+    url = await startServerChild(['nsenter', `--net=${namespace}`]);
+    await page.goto(url);
+    await page.getByText(/Connected · websocket/).waitFor();
+    await nav('Projects').click();
+    await page.getByTestId('recent').getByRole('button', { name: /^empty project/ }).click();
+    await nav('Train').click();
+    await expect.poll(() => text('train-summary')).toMatch(/Keras v1 \(mine\)/);
+    expect(attempts()).toEqual([]);
+  }, 180_000);
 });
