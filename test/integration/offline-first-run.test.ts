@@ -54,7 +54,19 @@ describe.skipIf(skip)('first run with no network and an empty model cache', () =
       expect(record.files[file]).toBe(sha);
       expect(createHash('sha256').update(fs.readFileSync(path.join(cache, DEFAULT_BACKBONE_ID, file))).digest('hex')).toBe(sha);
     }
-  }, 300_000);
+
+    // Export works offline too; and only with the very files the run used.
+    const exported = await runCliChild(['export', project, '--format', 'onnx', '--out', path.join(tmp.dir, 'onnx'), '--json'], { env, wrap: NO_NETWORK });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(fs.existsSync(path.join(tmp.dir, 'onnx', 'model.onnx'))).toBe(true);
+    const recordFile = path.join(cache, DEFAULT_BACKBONE_ID, 'backbone.json');
+    const changed = { ...record, files: { ...record.files, 'weights.bin': '0'.repeat(64) } };
+    fs.writeFileSync(recordFile, JSON.stringify(changed));
+    const refused = await runCliChild(['export', project, '--format', 'onnx', '--out', path.join(tmp.dir, 'onnx-2'), '--json'], { env, wrap: NO_NETWORK });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/the installed copy differs/);
+    fs.writeFileSync(recordFile, JSON.stringify(record));
+  }, 400_000);
 
   it('says "This computer seems to be offline" when a download is tried with no network', async () => {
     const lines: string[] = [];
