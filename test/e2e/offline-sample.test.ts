@@ -144,6 +144,7 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
 
     await page.getByRole('button', { name: 'See the evaluation' }).click();
     await expect.poll(() => text('run-backbone')).toMatch(/MobileNetV2 0\.35/);
+    await shot('offline-evaluate-1024.png', 1024);
 
     await nav('Export').click();
     await page.getByTestId('format-onnx').click();
@@ -199,6 +200,7 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
     const row = page.locator('[data-testid=backbone-row]', { hasText: 'Keras v1 (mine)' });
     await row.getByTestId('backbone-use').click();
     await expect.poll(() => text('backbone-choice')).toMatch(/trains on Keras v1 \(mine\)/);
+    await shot('offline-backbones-1920.png', 1920);
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => text('train-summary')).toMatch(/Keras v1 \(mine\)/);
 
