@@ -16,6 +16,10 @@ export const ASAR_UNPACK = [
   ...NATIVE_MODULES.map((name) => `node_modules/${name}/**`),
   // The WebAssembly backend reads its .wasm files from disk by path.
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+  // The shipped backbone and sample photos stay plain files: they are copied into the model
+  // cache and a sample project, and image decoders (sharp) cannot read inside an archive.
+  'resources/backbones/**',
+  'resources/sample/**',
 ];
 
 /** What goes into app.asar (production node_modules are added by electron-builder). */

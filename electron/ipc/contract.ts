@@ -5,11 +5,13 @@
 // (including __proto__ tricks) are rejected rather than silently dropped.
 import { z } from 'zod';
 import { appChannels } from './channels/app.js';
+import { backboneChannels } from './channels/backbones.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
 import { exportChannels } from './channels/export.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
+import { sampleChannels } from './channels/sample.js';
 import { shellChannels } from './channels/shell.js';
 import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
 
@@ -19,6 +21,8 @@ export const requestChannels = {
   ...libraryChannels,
   ...datasetChannels,
   ...engineChannels,
+  ...backboneChannels,
+  ...sampleChannels,
   ...shellChannels,
   ...exportChannels,
 } as const;
@@ -31,7 +35,7 @@ export const eventChannels = {
   'train:metrics': TrainMetrics,
   'watch:changed': WatchChanged,
   /** A native menu item the page carries out (the menu lives in main, the screens in the page). */
-  'shell:command': z.object({ command: z.enum(['export']) }),
+  'shell:command': z.object({ command: z.enum(['export', 'backbones']) }),
 } as const;
 
 export type RequestChannels = typeof requestChannels;

@@ -30,6 +30,11 @@ export const BackboneEntry = z.object({
   approxBytes: z.int(),
   recommended: z.boolean(),
   isDefault: z.boolean(),
+  speedHint: z.string().nullable(),
+  /** A copy ships with the studio: it installs itself on first use, no download needed. */
+  shipped: z.boolean(),
+  /** It has a download address (imported networks and some exports do not). */
+  downloadable: z.boolean(),
   /** installed: ready; partial: a download was cut off (resumable); missing: not here. */
   state: z.enum(['installed', 'partial', 'missing']),
   /** catalogue: a known network; imported: a folder the user brought in. */

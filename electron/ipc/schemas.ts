@@ -284,6 +284,9 @@ export const RunSummary = z.object({
   backend: z.string().nullable(),
   embedEngine: z.string().nullable(),
   backboneId: z.string().nullable(),
+  /** The backbone's name and installDigest() as the run used them (null for older runs). */
+  backboneName: z.string().nullable(),
+  backboneSha256: z.string().nullable(),
   classIds: z.array(Id),
   valAccuracy: z.number().nullable(),
   testAccuracy: z.number().nullable(),

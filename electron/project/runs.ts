@@ -74,7 +74,7 @@ interface StoredMetrics {
 const RUN_COLUMNS = `id, status, created_at AS createdAt, finished_at AS finishedAt, backend, embed_engine AS embedEngine, config, metrics, timings, error`;
 
 function summary(row: RunRow) {
-  const config = JSON.parse(row.config) as { backboneId?: string; classIds?: number[] };
+  const config = JSON.parse(row.config) as { backboneId?: string; backboneName?: string; backboneSha256?: string; classIds?: number[] };
   const metrics = row.metrics ? (JSON.parse(row.metrics) as StoredMetrics) : {};
   return {
     id: row.id,
@@ -84,6 +84,8 @@ function summary(row: RunRow) {
     backend: row.backend,
     embedEngine: row.embedEngine,
     backboneId: config.backboneId ?? null,
+    backboneName: config.backboneName ?? null,
+    backboneSha256: config.backboneSha256 ?? null,
     classIds: config.classIds ?? [],
     valAccuracy: metrics.val?.accuracy ?? null,
     testAccuracy: metrics.test?.accuracy ?? null,

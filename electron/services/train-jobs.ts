@@ -1,10 +1,12 @@
 // Training as a job: one run at a time per studio, its curves pushed as train:metrics, and a
 // run left 'running' by a crashed engine marked failed so that no run stays running forever.
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
-import { backboneState } from '../engine/backbones/model-cache.js';
+import { ensureInstalled } from '../engine/backbones/shipped.js';
 import type { TaskEvent } from '../engine/worker/protocol.js';
 import { StudioError } from '../ipc/result.js';
 import { TrainConfig, type TrainConfigInput } from '../ipc/schemas.js';
+import { readBackboneChoice } from '../project/backbone-choice.js';
+import { labelSummary } from '../project/labels.js';
 import { finishRun } from '../project/runs.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -20,9 +22,14 @@ export class TrainJobs {
     const { session, jobs, engine, bus } = this.deps;
     const project = session.requireProject();
     if (this.active) throw new StudioError('conflict', 'A model is already training. Wait for it or cancel it first.');
-    const config = TrainConfig.parse(input);
-    const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
-    if (backboneState(backboneId, engine.modelCache) !== 'installed') {
+    // An explicit id wins; otherwise the project's choice; otherwise the shipped default.
+    const backboneId = TrainConfig.parse(input).backboneId ?? readBackboneChoice(project.db) ?? DEFAULT_BACKBONE_ID;
+    const config = TrainConfig.parse({ ...input, backboneId });
+    // Said before a job starts (and before the shipped backbone installs), like the Train button says it.
+    if (labelSummary(project.db).perClass.filter((c) => c.count > 0).length < 2) {
+      throw new StudioError('conflict', 'Label images of at least two classes before training.');
+    }
+    if (!ensureInstalled(backboneId, engine.modelCache)) {
       const spec = findBackbone(backboneId);
       if (!spec) throw new StudioError('not_found', `There is no backbone "${backboneId}".`);
       throw new StudioError('conflict', `${spec.name} is not on this machine yet. Download it (about ${Math.round(spec.approxBytes / 1e6)} MB) or import its model folder, then train.`);

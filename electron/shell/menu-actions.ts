@@ -40,6 +40,7 @@ export function createMenuActions({ client, dialogs, bus, showError }: MenuActio
         if (file) await client.invoke('import:csv', { path: file });
       }),
     exportModel: () => bus.emit('shell:command', { command: 'export' }),
+    showBackbones: () => bus.emit('shell:command', { command: 'backbones' }),
     undoLabels: () => run('Could not undo', () => client.invoke('labels:undo', {})),
     redoLabels: () => run('Could not redo', () => client.invoke('labels:redo', {})),
   };

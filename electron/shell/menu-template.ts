@@ -10,6 +10,8 @@ export interface MenuActions {
   importFolder(): void;
   importCsv(): void;
   exportModel(): void;
+  /** Opens the Backbones panel in the page (catalogue, downloads, import, removal). */
+  showBackbones(): void;
   undoLabels(): void;
   redoLabels(): void;
 }
@@ -50,6 +52,8 @@ function fileMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOp
       { id: 'import-folder', label: 'Import Folder…', accelerator: 'CmdOrCtrl+I', enabled: state.projectOpen, click: () => actions.importFolder() },
       { id: 'import-csv', label: 'Import Labels from CSV…', enabled: state.projectOpen, click: () => actions.importCsv() },
       { id: 'export', label: 'Export Model…', accelerator: 'CmdOrCtrl+E', enabled: state.projectOpen, click: () => actions.exportModel() },
+      { type: 'separator' },
+      { id: 'backbones', label: 'Backbones…', click: () => actions.showBackbones() },
       ...(state.platform === 'darwin' ? [] : ([{ type: 'separator' }, { role: 'quit' }] satisfies MenuItemConstructorOptions[])),
     ],
   };

@@ -12,6 +12,8 @@ export interface ChildExit {
 export interface ChildOptions {
   onStderr?: (line: string, child: ChildProcess) => void;
   env?: NodeJS.ProcessEnv;
+  /** A command the child runs under, e.g. ['unshare', '-n'] for a process with no network. */
+  wrap?: readonly string[];
 }
 
 function splitLines(onLine: (line: string) => void): (chunk: Buffer) => void {
@@ -28,7 +30,8 @@ function splitLines(onLine: (line: string) => void): (chunk: Buffer) => void {
 export function runTsChild(script: string, args: readonly string[], onLine: (line: string, child: ChildProcess) => void, options: ChildOptions = {}): Promise<ChildExit> {
   return new Promise((resolve) => {
     const runner = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
-    const child = spawn(process.execPath, [...runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
+    const child = spawn(command!, [...prefix, ...runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     if (options.onStderr) child.stderr.on('data', splitLines((line) => options.onStderr!(line, child)));

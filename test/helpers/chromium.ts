@@ -13,9 +13,9 @@ export function chromiumUnavailable(): string | null {
 }
 
 /** playwright's launch() gives each browser a fresh temporary profile of its own. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

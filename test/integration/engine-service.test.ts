@@ -40,11 +40,13 @@ describe.skipIf(skip)('engine channels', () => {
     tmp.cleanup();
   });
 
-  it('refuses to train with a backbone that is not installed, saying what to do', async () => {
-    const result = await studio.dispatch('train:start', {}, { transport: 'in-process' });
+  it('refuses to train with a backbone that is neither installed nor shipped, saying what to do', async () => {
+    const result = await studio.dispatch('train:start', { config: { backboneId: 'mobilenet-v2-1.0-224' } }, { transport: 'in-process' });
     expect(result).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/Download it .* or import its model folder/) } });
     const list = await invoke<BackboneEntry[]>(studio, 'backbones:list', {});
-    expect(list.find((b) => b.id === DEFAULT_BACKBONE_ID)).toMatchObject({ state: 'missing', isDefault: true });
+    // The default ships with the studio: not in the cache yet, but ready (it installs on first use).
+    expect(list.find((b) => b.id === DEFAULT_BACKBONE_ID)).toMatchObject({ state: 'missing', isDefault: true, shipped: true });
+    expect(await invoke(studio, 'backbones:choice', {})).toMatchObject({ backboneId: DEFAULT_BACKBONE_ID, isDefault: true, ready: true, reason: null });
     expect(list.map((b) => b.id)).toEqual(expect.arrayContaining(['mobilenet-v2-1.0-224', 'mobilenet-v3-large-1.0-224', 'efficientnet-lite0-224']));
   });
 

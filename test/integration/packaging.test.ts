@@ -140,6 +140,10 @@ describe('electron-builder --dir with a stand-in Electron', () => {
     expect(unpacked.filter((f) => /onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32)\//.test(f))).toEqual([]);
     expect(unpacked.filter((f) => f.endsWith('.wasm')).length).toBeGreaterThanOrEqual(3);
     expect(unpacked.filter((f) => /better-sqlite3\/(deps|src)\//.test(f))).toEqual([]);
+    // The shipped backbone (with its source and licence) and the sample photos (with credits) are plain files.
+    for (const file of ['model.json', 'weights.bin', 'SOURCE.txt', 'LICENSE.txt']) expect(unpacked).toContain(`resources/backbones/mobilenet-v2-0.35-224/${file}`);
+    expect(unpacked).toContain('resources/sample/CREDITS.txt');
+    expect(unpacked.filter((f) => /^resources\/sample\/flowers\/[a-z]+\/[^/]+\.jpg$/.test(f))).toHaveLength(40);
   });
 
   it('runs from the package: the packaged CLI starts the engine worker and imports photos', async () => {

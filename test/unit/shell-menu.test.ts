@@ -27,6 +27,7 @@ function fakeActions(): MenuActions & { calls: string[] } {
     importFolder: record('importFolder'),
     importCsv: record('importCsv'),
     exportModel: record('exportModel'),
+    showBackbones: record('showBackbones'),
     undoLabels: record('undoLabels'),
     redoLabels: record('redoLabels'),
   };
@@ -49,9 +50,9 @@ describe('menu template', () => {
     const template = buildMenuTemplate(state({ recent: [{ path: '/p/ants', name: 'ants' }] }), actions);
     expect(template.map((m) => m.label)).toEqual(['&File', '&Edit', '&View']);
     const file = submenu(template, 'File');
-    expect(file.filter((i) => i.id).map((i) => i.id)).toEqual(['new-project', 'open-project', 'open-recent', 'import-folder', 'import-csv', 'export']);
+    expect(file.filter((i) => i.id).map((i) => i.id)).toEqual(['new-project', 'open-project', 'open-recent', 'import-folder', 'import-csv', 'export', 'backbones']);
     expect(file.at(-1)).toEqual({ role: 'quit' });
-    for (const id of ['new-project', 'open-project', 'import-folder', 'import-csv', 'export']) click(item(file, id));
+    for (const id of ['new-project', 'open-project', 'import-folder', 'import-csv', 'export', 'backbones']) click(item(file, id));
     const recent = item(file, 'open-recent').submenu as MenuItemConstructorOptions[];
     expect(recent[0]!.label).toBe('ants — /p/ants');
     click(recent[0]!);
@@ -61,7 +62,7 @@ describe('menu template', () => {
     click(item(edit, 'redo-labels'));
     expect(item(edit, 'undo-labels')).toMatchObject({ accelerator: 'CmdOrCtrl+Z', registerAccelerator: false });
     expect(edit.filter((i) => i.role).map((i) => i.role)).toEqual(['cut', 'copy', 'paste', 'selectAll']);
-    expect(actions.calls).toEqual(['newProject', 'openProject', 'importFolder', 'importCsv', 'exportModel', 'openRecent:/p/ants', 'undoLabels', 'redoLabels']);
+    expect(actions.calls).toEqual(['newProject', 'openProject', 'importFolder', 'importCsv', 'exportModel', 'showBackbones', 'openRecent:/p/ants', 'undoLabels', 'redoLabels']);
 
     const view = submenu(template, 'View');
     expect(view.map((i) => i.role).filter(Boolean)).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);

@@ -79,10 +79,13 @@ export const trainCommand: Command = {
         backend: detail.backend,
         embed_engine: detail.embedEngine,
         best_epoch: detail.bestEpoch,
+        backbone: detail.backboneId,
+        backbone_name: detail.backboneName,
+        backbone_sha256: detail.backboneSha256,
         timings: detail.timings,
       };
       out.result(result, () => [
-        `Run ${result.run_id} done in ${result.train_s} s on ${result.backend} (embeddings: ${result.embed_engine})`,
+        `Run ${result.run_id} done in ${result.train_s} s on ${result.backend} (embeddings: ${result.embed_engine}; backbone: ${result.backbone_name ?? result.backbone})`,
         `Validation accuracy ${result.val_acc ?? 'n/a'}, test accuracy ${result.test_acc ?? 'n/a (no test split)'}`,
       ]);
       return 0;

@@ -24,10 +24,16 @@ export const BackboneSpec = z.object({
   }),
   licence: z.string(),
   approxBytes: z.int().positive(),
+  /** Roughly how fast it embeds, in words (measured where it says so). */
+  speedHint: z.string().optional(),
   /** sha256 per file path relative to model.json, where known. */
   sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).nullable(),
   /** The folder in the shared test fixtures that holds this network, if any. */
   fixture: z.string().nullable(),
+  /** A copy that ships with the studio (a folder under resources/), installed on first use. */
+  shipped: z.object({ folder: z.string(), sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)) }).optional(),
+  /** Identity by content: weightsFingerprint() of the network, whatever its files are called. */
+  weightsFingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   recommended: z.boolean(),
   notes: z.string().optional(),
 });

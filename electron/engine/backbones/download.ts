@@ -5,11 +5,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
+import { looksOffline } from './offline.js';
 
 export class DownloadError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** No network at all (DNS, no route, connect timeout): see offline.ts. */
+    readonly offline = false,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -49,7 +52,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new DownloadError(`Could not reach ${url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, true);
+    throw new DownloadError(`Could not reach ${url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, true, looksOffline(error, url));
   }
   if (response.status === 416 && resumeFrom > 0) {
     // The server says there is nothing past what we hold; start over to be sure.

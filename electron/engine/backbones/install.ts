@@ -6,8 +6,11 @@ import path from 'node:path';
 import { ModelFileError, readModelJson, verifyModelFolder, weightFiles } from '../model-files.js';
 import { loadCatalogue, type BackboneSpec } from './catalogue.js';
 import { DownloadError, downloadFile } from './download.js';
+import { offlineMessage } from './offline.js';
 import { commitInstall, installedDir, partialDir, readInstall, modelCacheDir } from './model-cache.js';
 import { sha256File } from './sha256.js';
+import { installShipped } from './shipped.js';
+import { weightsFingerprint } from './weights-fingerprint.js';
 
 export interface InstallProgress {
   bytesDone: number;
@@ -80,6 +83,7 @@ export async function downloadBackbone(spec: BackboneSpec, options: InstallOptio
   const staging = partialDir(spec.id, cache);
   fs.mkdirSync(staging, { recursive: true });
   const failures: string[] = [];
+  let offline = true;
   for (const url of urls) {
     try {
       const files = await downloadFrom(url, spec, staging, options);
@@ -89,6 +93,7 @@ export async function downloadBackbone(spec: BackboneSpec, options: InstallOptio
     } catch (error) {
       if (options.signal?.aborted) throw error;
       failures.push(error instanceof Error ? error.message : String(error));
+      if (!(error instanceof DownloadError && error.offline)) offline = false;
       if ((error instanceof DownloadError && !error.retryable) || error instanceof ModelFileError) {
         // A checksum mismatch or a short file poisons the staging folder: start clean.
         fs.rmSync(staging, { recursive: true, force: true });
@@ -96,14 +101,40 @@ export async function downloadBackbone(spec: BackboneSpec, options: InstallOptio
       }
     }
   }
+  // Every mirror unreachable for want of a network: say that, and what works without one.
+  if (offline) throw new DownloadError(`${offlineMessage(spec.name)} (${failures.join(' | ')})`, true, true);
   throw new DownloadError(`Could not download ${spec.name}. ${failures.join(' | ')}`, failures.length > 0);
+}
+
+/** What the user says about a network the catalogue does not know. */
+export interface ImportDetails {
+  name?: string;
+  inputSize?: number;
+  scaling?: BackboneSpec['input']['scaling'];
+}
+
+export interface ImportOptions {
+  cache?: string;
+  /** Install under this catalogue entry (its checksums, if any, must match). */
+  spec?: BackboneSpec;
+  details?: ImportDetails;
+  /** Runs the network before an unknown one is accepted (checkEmbedding); the worker passes it. */
+  check?: (dir: string, spec: BackboneSpec) => Promise<BackboneSpec>;
+}
+
+export interface ImportResult {
+  spec: BackboneSpec;
+  dir: string;
+  /** catalogue: the folder held a network the catalogue knows (it became that entry). */
+  matched: 'catalogue' | 'new' | 'already-installed';
 }
 
 /**
  * Imports a TF.js model folder (model.json + shards) into the cache. A folder whose files match
- * a catalogue entry's checksums takes that entry's id and settings; `spec` names one explicitly.
+ * a catalogue entry's checksums, or whose weight tensors are the same (any file names or
+ * sharding), becomes that entry; an unknown one is added under the user's name, once it embeds.
  */
-export async function importBackboneFolder(folder: string, options: { cache?: string; spec?: BackboneSpec } = {}): Promise<{ spec: BackboneSpec; dir: string }> {
+export async function importBackboneFolder(folder: string, options: ImportOptions = {}): Promise<ImportResult> {
   const cache = options.cache ?? modelCacheDir();
   verifyModelFolder(folder);
   const model = readModelJson(folder);
@@ -111,13 +142,19 @@ export async function importBackboneFolder(folder: string, options: { cache?: st
   const files: Record<string, string> = {};
   for (const relative of sources) files[relative] = await sha256File(path.join(folder, relative));
 
-  const spec = options.spec ?? matchCatalogue(files) ?? guessSpec(folder, model, files);
-  if (spec.sha256) {
+  const known = options.spec ? null : matchCatalogue(files, folder);
+  if (known?.spec.shipped && known.how === 'weights') {
+    // Same weights as the shipped copy, laid out differently: the verified shipped files serve.
+    const existed = readInstall(known.spec.id, cache) !== null;
+    return { spec: known.spec, dir: installShipped(known.spec, cache), matched: existed ? 'already-installed' : 'catalogue' };
+  }
+  let spec = options.spec ?? known?.spec ?? guessSpec(folder, model, files, options.details ?? {});
+  if (spec.sha256 && !known) {
     const mismatched = Object.entries(spec.sha256).filter(([file, sha]) => files[file] !== undefined && files[file] !== sha);
     if (mismatched.length) throw new DownloadError(`${folder} does not match ${spec.name}: ${mismatched.map(([f]) => f).join(', ')} differ.`, false);
   }
   const existing = readInstall(spec.id, cache);
-  if (existing) return { spec: existing.spec, dir: installedDir(spec.id, cache) };
+  if (existing) return { spec: existing.spec, dir: installedDir(spec.id, cache), matched: 'already-installed' };
 
   const staging = `${partialDir(spec.id, cache)}-import-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -127,44 +164,53 @@ export async function importBackboneFolder(folder: string, options: { cache?: st
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.copyFileSync(path.join(folder, relative), dest);
     }
+    const isNew = !options.spec && !known;
+    if (isNew && options.check) spec = await options.check(staging, spec);
     const dir = commitInstall(staging, { spec, files, source: path.resolve(folder), installedAt: new Date().toISOString() }, cache);
-    return { spec, dir };
+    return { spec, dir, matched: isNew ? 'new' : 'catalogue' };
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
 }
 
-function matchCatalogue(files: Record<string, string>): BackboneSpec | null {
-  return (
-    loadCatalogue().find((b) => b.sha256 && Object.entries(b.sha256).every(([file, sha]) => files[file] === sha) && Object.keys(b.sha256).length === Object.keys(files).length) ??
-    null
-  );
+/** The catalogue entry a folder holds: by file checksums (published or shipped), else by weights. */
+function matchCatalogue(files: Record<string, string>, folder: string): { spec: BackboneSpec; how: 'checksums' | 'weights' } | null {
+  const same = (sums: Record<string, string> | null | undefined) =>
+    !!sums && Object.keys(sums).length === Object.keys(files).length && Object.entries(sums).every(([file, sha]) => files[file] === sha);
+  const catalogue = loadCatalogue();
+  const bySums = catalogue.find((b) => same(b.sha256) || same(b.shipped?.sha256));
+  if (bySums) return { spec: bySums, how: same(bySums.sha256) ? 'checksums' : 'weights' };
+  const withPrint = catalogue.filter((b) => b.weightsFingerprint);
+  if (withPrint.length === 0) return null;
+  const print = weightsFingerprint(folder);
+  const byWeights = withPrint.find((b) => b.weightsFingerprint === print);
+  return byWeights ? { spec: byWeights, how: 'weights' } : null;
 }
 
-/** A folder the catalogue does not know: TF.js metadata gives the format and input size. */
-function guessSpec(folder: string, model: ReturnType<typeof readModelJson>, files: Record<string, string>): BackboneSpec {
+/** A folder the catalogue does not know: the user's name and input, else what TF.js metadata says. */
+function guessSpec(folder: string, model: ReturnType<typeof readModelJson>, files: Record<string, string>, details: ImportDetails): BackboneSpec {
   const digest = (files['model.json'] ?? '').slice(0, 10);
-  const name = path.basename(path.resolve(folder));
+  const name = details.name?.trim() || path.basename(path.resolve(folder));
   const graph = model.format === 'graph-model';
   const inputShape = findInputShape(model.modelTopology);
+  const scalingGiven = details.scaling !== undefined;
   return {
     id: `local-${digest}`,
-    name: `${name} (imported)`,
+    name,
     description: `Imported from ${path.resolve(folder)}`,
     format: graph ? 'graph' : 'layers',
     urls: [],
-    input: { size: inputShape ?? 224, scaling: graph ? 'zero1' : 'minus1to1' },
+    input: { size: details.inputSize ?? inputShape ?? 224, scaling: details.scaling ?? (graph ? 'zero1' : 'minus1to1') },
     embedding: { pooling: 'avg', size: 0 },
     licence: 'unknown (imported by the user)',
     approxBytes: Math.max(1, Object.keys(files).reduce((sum, f) => sum + fs.statSync(path.join(folder, f)).size, 0)),
     sha256: files,
     fixture: null,
     recommended: false,
-    notes: 'Embedding size is read from the model when it first loads; check the input scaling.',
+    notes: scalingGiven ? 'Input scaling as given at import.' : 'Input scaling guessed from the format (layers: x/127.5 - 1, graph: x/255); check it.',
   };
 }
-
 function findInputShape(topology: unknown): number | null {
   const text = JSON.stringify(topology ?? {});
   const match = /"batch_input_shape":\[null,(\d+),(\d+),3\]/.exec(text) ?? /"batchInputShape":\[null,(\d+),(\d+),3\]/.exec(text);

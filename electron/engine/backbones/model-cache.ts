@@ -1,6 +1,7 @@
 // Where backbones live once downloaded or imported: one folder per backbone id holding the
 // TF.js files and an install record. A folder appears under its id only by an atomic rename of
 // a complete, verified install, so whatever is there loads.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +72,13 @@ export function commitInstall(staging: string, record: InstallRecord, cache = mo
   }
   fs.renameSync(staging, target);
   return target;
+}
+
+/** One sha256 for an installed backbone: over its files' digests, as a SHA256SUMS listing. */
+export function installDigest(record: InstallRecord): string {
+  const listing = Object.entries(record.files)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([file, sha]) => `${sha}  ${file}\n`)
+    .join('');
+  return createHash('sha256').update(listing).digest('hex');
 }

@@ -40,6 +40,8 @@ export interface TrainInput {
   projectDir: string;
   embedder: Embedder;
   backbone: BackboneSpec;
+  /** installDigest() of the backbone's files: which weights the run really used. */
+  backboneSha256?: string;
   backend: BackendInfo;
   config: TrainConfig;
   settings: Settings;
@@ -61,6 +63,9 @@ export interface TrainResult {
 /** What a run records about itself (runs.config): enough to re-derive every cache key. */
 export interface RunRecordConfig extends TrainConfig {
   backboneId: string;
+  /** The backbone as the run used it (absent in runs recorded before this was kept). */
+  backboneName?: string;
+  backboneSha256?: string;
   embeddingDim: number;
   classIds: number[];
   classNames: string[];
@@ -124,6 +129,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const runConfig: RunRecordConfig = {
     ...config,
     backboneId: backbone.id,
+    backboneName: backbone.name,
+    ...(input.backboneSha256 ? { backboneSha256: input.backboneSha256 } : {}),
     embeddingDim: embedder.dim,
     classIds: classes.ids,
     classNames: classes.names,

@@ -3,7 +3,8 @@
 // and again.
 import { StudioError } from '../../ipc/result.js';
 import { findBackbone, type BackboneSpec } from '../backbones/catalogue.js';
-import { installedDir, readInstall } from '../backbones/model-cache.js';
+import { installDigest, installedDir, readInstall } from '../backbones/model-cache.js';
+import { ensureInstalled } from '../backbones/shipped.js';
 import type { Embedder } from '../embedder.js';
 import { openEmbedder, type EmbedderReport } from '../embedders/open-embedder.js';
 import type { ImageSource } from '../images/decode.js';
@@ -14,9 +15,10 @@ export interface PooledEmbedder {
 }
 
 /** The installed backbone's spec (imported models are not in the catalogue). */
-export function installedBackbone(id: string): { spec: BackboneSpec; dir: string } {
+export function installedBackbone(id: string): { spec: BackboneSpec; dir: string; sha256: string } {
+  ensureInstalled(id);
   const record = readInstall(id);
-  if (record) return { spec: record.spec, dir: installedDir(id) };
+  if (record) return { spec: record.spec, dir: installedDir(id), sha256: installDigest(record) };
   const known = findBackbone(id);
   if (!known) throw new StudioError('not_found', `There is no backbone "${id}" in the catalogue or the model cache.`);
   const mb = Math.round(known.approxBytes / 1e6);

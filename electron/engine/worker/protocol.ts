@@ -6,7 +6,7 @@ import type { Augmentation, Preprocessing, TrainConfig } from '../../ipc/schemas
 import type { BackendCapabilities, BackendInfo } from '../backend.js';
 import type { ModelExportResult } from '../../export/model/export-model.js';
 import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../ipc/schemas.js';
-import type { InstallProgress } from '../backbones/install.js';
+import type { ImportDetails, ImportResult, InstallProgress } from '../backbones/install.js';
 
 export interface EngineInfo {
   backend: BackendInfo;
@@ -69,7 +69,10 @@ export interface EngineTasks {
     result: AugmentedSample[];
   };
   downloadBackbone: { args: { id: string; urls?: string[] }; result: { id: string; dir: string } };
-  importBackbone: { args: { folder: string }; result: { id: string; dir: string } };
+  importBackbone: {
+    args: { folder: string; details?: ImportDetails };
+    result: { id: string; name: string; dir: string; matched: ImportResult['matched'] };
+  };
   exportModel: {
     args: {
       projectDir: string;

@@ -9,6 +9,7 @@ import { readSettings } from '../../project/settings.js';
 import { capabilities, currentBackend } from '../backend.js';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../backbones/catalogue.js';
 import { downloadBackbone, importBackboneFolder } from '../backbones/install.js';
+import { checkEmbedding } from '../backbones/embedding-check.js';
 import { modelCacheDir } from '../backbones/model-cache.js';
 import { augmentPreview } from '../images/augment-preview.js';
 import type { ImageSource } from '../images/decode.js';
@@ -46,7 +47,7 @@ export const tasks: TaskTable = {
       const { fineTune, fineTuneReason } = capabilities(backend());
       if (config.fineTuneBlocks > 0 && !fineTune) throw new StudioError('conflict', `${fineTuneReason} Set fine-tune blocks to 0 to train.`);
       const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
-      const { spec } = installedBackbone(backboneId);
+      const { spec, sha256 } = installedBackbone(backboneId);
       ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
       const { embedder, report } = await embedderFor(backboneId, async () => sampleImagePaths(db));
       let runId = 0;
@@ -55,6 +56,7 @@ export const tasks: TaskTable = {
         projectDir,
         embedder,
         backbone: spec,
+        backboneSha256: sha256,
         backend: backend(),
         config,
         settings: readSettings(db),
@@ -142,9 +144,9 @@ export const tasks: TaskTable = {
     return { id, dir };
   },
 
-  async importBackbone({ folder }) {
-    const { spec, dir } = await importBackboneFolder(folder);
-    return { id: spec.id, dir };
+  async importBackbone({ folder, details }) {
+    const { spec, dir, matched } = await importBackboneFolder(folder, { details: details ?? {}, check: checkEmbedding });
+    return { id: spec.id, name: spec.name, dir, matched };
   },
 
   exportModel: ({ projectDir, target, ...options }, ctx) =>

@@ -2,7 +2,8 @@
 // (from the model cache) and the run's own preprocessing spec and class order.
 import path from 'node:path';
 import { findBackbone, type BackboneSpec } from '../../engine/backbones/catalogue.js';
-import { installedDir, readInstall } from '../../engine/backbones/model-cache.js';
+import { installDigest, installedDir, readInstall } from '../../engine/backbones/model-cache.js';
+import { ensureInstalled } from '../../engine/backbones/shipped.js';
 import { readRunConfig, type RunRecordConfig } from '../../engine/training/run.js';
 import { StudioError } from '../../ipc/result.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
@@ -51,11 +52,17 @@ export function resolveModelSource(db: Db, projectDir: string, modelCacheDir: st
   if (!model) throw new StudioError('not_found', `Run ${runId} has no saved model.`);
   const config = readRunConfig(db, runId);
 
+  // The shipped backbone installs itself here too (an export on a fresh cache, after a removal).
+  ensureInstalled(config.backboneId, modelCacheDir);
   const record = readInstall(config.backboneId, modelCacheDir);
   const known = findBackbone(config.backboneId);
   if (!record) {
     if (!known) throw new StudioError('not_found', `Run ${runId} was trained on backbone "${config.backboneId}", which is neither installed nor in the catalogue.`);
     throw new StudioError('conflict', `Run ${runId} was trained on ${known.name}, which is not on this machine any more. Download it or import its folder, then export.`);
+  }
+  // An export joins the head to the backbone the run really used, never to other weights under the same id.
+  if (config.backboneSha256 && installDigest(record) !== config.backboneSha256) {
+    throw new StudioError('conflict', `Run ${runId} was trained on ${config.backboneName ?? record.spec.name} with files of sha256 ${config.backboneSha256.slice(0, 12)}…, but the installed copy differs (${installDigest(record).slice(0, 12)}…). Install the same files (Backbones: import the folder it was trained on), then export.`);
   }
   return {
     runId,

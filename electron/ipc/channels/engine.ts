@@ -12,7 +12,7 @@ import {
   QueueEntry,
   RunDetail,
 } from '../engine-schemas.js';
-import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, TrainConfig } from '../schemas.js';
+import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, Scaling, TrainConfig } from '../schemas.js';
 import { channel, none } from './define.js';
 
 export const engineChannels = {
@@ -21,8 +21,15 @@ export const engineChannels = {
 
   'backbones:list': channel(none, z.array(BackboneEntry)),
   'backbones:download': channel(z.strictObject({ id: BackboneId }), JobStarted),
-  /** An air-gapped install: a TF.js model folder from disk. */
-  'backbones:import': channel(z.strictObject({ folder: AbsolutePath }), z.object({ id: z.string() })),
+  /**
+   * An air-gapped install: a TF.js model folder from disk. Weights the catalogue knows become
+   * that entry (matched 'catalogue'); an unknown network is added under `name` with the input
+   * size and scaling given (or read from the model) once it gives a working embedding.
+   */
+  'backbones:import': channel(
+    z.strictObject({ folder: AbsolutePath, name: z.string().trim().min(1).max(120).optional(), inputSize: z.int().min(32).max(1024).optional(), scaling: Scaling.optional() }),
+    z.object({ id: z.string(), name: z.string(), matched: z.enum(['catalogue', 'new', 'already-installed']) }),
+  ),
 
   /** `{}` is the one-click train; every setting has a default. */
   'train:start': channel(z.strictObject({ config: TrainConfig.optional() }), JobStarted),

@@ -22,7 +22,7 @@ function onnxSummary(dir: string): BackboneEntry['onnx'] {
   return record && { ok: record.ok, reason: record.reason, maxRel: record.parity?.maxRel ?? null, images: record.parity?.images ?? 0 };
 }
 
-function backboneEntries(cache: string): BackboneEntry[] {
+export function backboneEntries(cache: string): BackboneEntry[] {
   const installed = listInstalled(cache);
   const entry = (spec: (typeof installed)[number]['spec'], origin: BackboneEntry['origin']): BackboneEntry => ({
     id: spec.id,
@@ -33,6 +33,9 @@ function backboneEntries(cache: string): BackboneEntry[] {
     embeddingSize: spec.embedding.size,
     licence: spec.licence,
     approxBytes: spec.approxBytes,
+    speedHint: spec.speedHint ?? null,
+    shipped: spec.shipped !== undefined,
+    downloadable: spec.urls.length > 0,
     recommended: spec.recommended,
     isDefault: spec.id === DEFAULT_BACKBONE_ID,
     state: backboneState(spec.id, cache),
@@ -92,7 +95,11 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
       );
       return { jobId };
     },
-    'backbones:import': async ({ folder }) => ({ id: (await engine.call('importBackbone', { folder })).id }),
+    'backbones:import': async ({ folder, name, inputSize, scaling }) => {
+      const details = { ...(name ? { name } : {}), ...(inputSize ? { inputSize } : {}), ...(scaling ? { scaling } : {}) };
+      const { id, name: named, matched } = await engine.call('importBackbone', { folder, details });
+      return { id, name: named, matched };
+    },
 
     'train:start': ({ config }) => trainJobs.start(config ?? {}),
     'runs:list': ({ limit }) => listRuns(project().db, limit ?? 100),

@@ -2,11 +2,13 @@
 import type { Handlers } from '../../ipc/dispatch.js';
 import type { ServiceDeps } from '../deps.js';
 import { appHandlers } from './app.js';
+import { backboneHandlers } from './backbones.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
 import { exportHandlers } from './export.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
+import { sampleHandlers } from './sample.js';
 import { shellHandlers } from './shell.js';
 
 export function createHandlers(deps: ServiceDeps): Handlers {
@@ -16,6 +18,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...libraryHandlers(deps),
     ...datasetHandlers(deps),
     ...engineHandlers(deps),
+    ...backboneHandlers(deps),
+    ...sampleHandlers(deps),
     ...shellHandlers(deps),
     ...exportHandlers(deps),
   };
