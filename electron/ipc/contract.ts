@@ -5,6 +5,7 @@
 // (including __proto__ tricks) are rejected rather than silently dropped.
 import { z } from 'zod';
 import { appChannels } from './channels/app.js';
+import { captureChannels } from './channels/capture.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
 import { exportChannels } from './channels/export.js';
@@ -21,6 +22,7 @@ export const requestChannels = {
   ...engineChannels,
   ...shellChannels,
   ...exportChannels,
+  ...captureChannels,
 } as const;
 
 export const eventChannels = {
