@@ -126,47 +126,61 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
 
       const hold = page.getByTestId('capture-hold');
       const box = (await hold.boundingBox())!;
+      const idle = /saved in the project's captured/;
+      const beesFolder = `${path.join(projectDir, 'captured', 'bees')}%`;
+      const distinctImages = (paths: string[]) =>
+        new Set(paths.map((p) => db().prepare('SELECT image_id FROM image_paths WHERE path = ?').pluck().get(p) as number));
+      const captureLabels = () => db().prepare("SELECT count(*) FROM labels WHERE source = 'capture'").pluck().get();
+
+      // Take 1: the button held for 2 s, nothing else going on.
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
-      await page.waitForTimeout(1000);
-      // While recording, the count of the class grows on screen.
-      expect(await hold.textContent()).toMatch(/Recording… \d+/);
-      await shoot(page, 'camera-recording');
-      await page.waitForTimeout(Math.max(0, 2000 - 1000 - 400));
+      await page.waitForTimeout(2000);
       await page.mouse.up();
-
       // The take is imported once it ends; then every written frame is an image labelled bees.
-      await expect.poll(() => page.getByTestId('capture-status').textContent(), { timeout: 60_000 }).toMatch(/saved in the project's captured/);
-      const files = capturedFiles('bees');
-      figures.webcam_frames_captured = files.length;
-      expect(files.length).toBeGreaterThan(1);
+      await expect.poll(() => page.getByTestId('capture-status').textContent(), { timeout: 60_000 }).toMatch(idle);
+      const take1 = capturedFiles('bees');
+      figures.webcam_frames_captured = take1.length;
+      expect(take1.length).toBeGreaterThan(1);
       const labelled = db()
-        .prepare(
-          `SELECT p.path, l.source, l.class_id AS classId FROM image_paths p JOIN labels l ON l.image_id = p.image_id WHERE p.path LIKE ? ORDER BY p.path`,
-        )
-        .all(`${path.join(projectDir, 'captured', 'bees')}%`) as Array<{ path: string; source: string; classId: number }>;
-      expect(labelled.map((r) => r.path)).toEqual([...files].sort());
+        .prepare(`SELECT p.path, l.source, l.class_id AS classId FROM image_paths p JOIN labels l ON l.image_id = p.image_id WHERE p.path LIKE ? ORDER BY p.path`)
+        .all(beesFolder) as Array<{ path: string; source: string; classId: number }>;
+      expect(labelled.map((r) => r.path)).toEqual([...take1].sort());
       expect(labelled.every((r) => r.source === 'capture' && r.classId === classIds.bees)).toBe(true);
       // Real frames of the clip: 640×480 JPEGs. Two grabs of the same clip frame are one image
       // (the import dedupes by content), so the new images are the distinct contents.
-      const imageIds = new Set(db().prepare('SELECT image_id FROM image_paths WHERE path LIKE ?').pluck().all(`${path.join(projectDir, 'captured', 'bees')}%`));
-      expect(db().prepare('SELECT count(*) FROM images').pluck().get()).toBe(before + imageIds.size);
-      expect(imageIds.size).toBeGreaterThan(1);
-      expect(db().prepare(`SELECT count(*) FROM images WHERE width = 640 AND height = 480 AND format = 'jpeg' AND id IN (${[...imageIds].join(',')})`).pluck().get()).toBe(imageIds.size);
+      const images1 = distinctImages(take1);
+      expect(images1.size).toBeGreaterThan(1);
+      expect(db().prepare('SELECT count(*) FROM images').pluck().get()).toBe(before + images1.size);
+      expect(db().prepare(`SELECT count(*) FROM images WHERE width = 640 AND height = 480 AND format = 'jpeg' AND id IN (${[...images1].join(',')})`).pluck().get()).toBe(images1.size);
+      await expect.poll(() => page.getByTestId('count').textContent()).toBe(`${before + images1.size} images`);
+
+      // Take 2, shot on screen while recording: the class's count grows as frames are taken.
+      await page.mouse.down();
+      await page.waitForTimeout(800);
+      expect(await hold.textContent()).toMatch(/Recording… \d+/);
+      await shoot(page, 'camera-recording');
+      await page.mouse.up();
+      await expect.poll(() => page.getByTestId('capture-status').textContent(), { timeout: 60_000 }).toMatch(idle);
+      const files = capturedFiles('bees');
+      expect(files.length).toBeGreaterThan(take1.length);
+      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(beesFolder)).toBe(files.length);
+      const allImages = distinctImages(files);
       const beesNow = db().prepare('SELECT count(*) FROM labels WHERE class_id = ?').pluck().get(classIds.bees) as number;
       await expect.poll(() => page.locator('[data-testid=capture-counts] li[data-class=bees]').getAttribute('data-count')).toBe(String(beesNow));
-      await expect.poll(() => page.getByTestId('count').textContent()).toBe(`${before + imageIds.size} images`);
 
-      // One undoable action: Ctrl+Z in the library takes the whole take's labels back, Ctrl+Y restores them.
+      // Each take is one undoable action: Ctrl+Z in the library takes take 2's labels back
+      // (take 1's stay), Ctrl+Y restores them.
+      expect(captureLabels()).toBe(allImages.size);
       await page.keyboard.press('Control+z');
-      await expect.poll(() => db().prepare("SELECT count(*) FROM labels WHERE source = 'capture'").pluck().get()).toBe(0);
+      await expect.poll(captureLabels).toBe(images1.size);
       await page.keyboard.press('Control+y');
-      await expect.poll(() => db().prepare("SELECT count(*) FROM labels WHERE source = 'capture'").pluck().get()).toBe(imageIds.size);
+      await expect.poll(captureLabels).toBe(allImages.size);
 
       // A single shot with the S key adds one frame.
       await page.keyboard.press('s');
       await expect.poll(() => capturedFiles('bees').length, { timeout: 30_000 }).toBe(files.length + 1);
-      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(`${path.join(projectDir, 'captured', 'bees')}%`), { timeout: 60_000 }).toBe(files.length + 1);
+      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(beesFolder), { timeout: 60_000 }).toBe(files.length + 1);
       await shoot(page, 'camera-record');
     }, 120_000);
 

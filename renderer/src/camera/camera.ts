@@ -1,6 +1,25 @@
 // The camera in the page: the device list, opening a camera (video only), what went wrong in
 // words a person can act on, and one frame of the picture as JPEG bytes.
 
+import type { StudioClient } from '../../../electron/ipc/client';
+import type { JobTracker } from '../lib/jobs.svelte';
+import type { Notices } from '../lib/notices.svelte';
+import type { ProjectInfo } from '../lib/types';
+
+/** What the camera panel hands its Record and Live modes. */
+export interface CameraModeProps {
+  studio: StudioClient;
+  notices: Notices;
+  jobs: JobTracker;
+  project: ProjectInfo;
+  /** The mode is on screen (its keys are live, its loops run). */
+  active: boolean;
+  /** The camera shows a picture. */
+  ready: boolean;
+  /** The picture now as JPEG bytes, as shown; null without a picture. */
+  grab: () => Promise<ArrayBuffer | null>;
+}
+
 export interface CameraDevice {
   deviceId: string;
   label: string;
