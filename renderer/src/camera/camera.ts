@@ -102,8 +102,3 @@ export async function grabJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElemen
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
   return blob ? blob.arrayBuffer() : null;
 }
-
-/** A take id: unique per recording, safe as part of a file name. */
-export function newTakeId(): string {
-  return `${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(2)).join('-')}`;
-}

@@ -5,9 +5,13 @@ import type { StudioClient } from '../../../electron/ipc/client';
 import { MAX_FRAMES_PER_BATCH } from '../../../electron/ipc/channels/capture';
 import type { RequestOutput } from '../lib/types';
 import { bytesToBase64 } from '../lib/base64';
-import { newTakeId } from './camera';
 
 type BatchResult = RequestOutput<'capture:frames'>;
+
+/** A take id: unique per recording, safe as part of a file name (its first 8 characters name the files). */
+export function newTakeId(): string {
+  return `${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(2)).join('-')}`;
+}
 
 /** Frames per batch while recording: about one batch a second at the default rate. */
 export const FRAMES_PER_BATCH = Math.min(10, MAX_FRAMES_PER_BATCH);
