@@ -79,6 +79,7 @@ export class CaptureService {
   constructor(
     private readonly session: Session,
     private readonly startImport: (paths: string[], classId: number) => StartedImport,
+    private readonly abandonedMs = ABANDONED_TAKE_MS,
   ) {
     // A project closing mid-take: its frames stay on disk, its import cannot run any more.
     session.observe({ closing: () => this.dropTakes() });
@@ -110,14 +111,14 @@ export class CaptureService {
       await this.write(folder, batch.take, frames, take.paths);
     } catch (error) {
       // What was written before the failure is still imported, when the page ends the take or goes quiet.
-      take.timer = setTimeout(() => this.finish(batch.take), ABANDONED_TAKE_MS);
+      take.timer = setTimeout(() => this.finish(batch.take), this.abandonedMs);
       take.timer.unref?.();
       throw error;
     }
     const written = take.paths.slice(before);
 
     if (!batch.final) {
-      take.timer = setTimeout(() => this.finish(batch.take), ABANDONED_TAKE_MS);
+      take.timer = setTimeout(() => this.finish(batch.take), this.abandonedMs);
       take.timer.unref?.();
       return { written: written.length, total: take.paths.length, import: null };
     }

@@ -177,10 +177,20 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
       await page.keyboard.press('Control+y');
       await expect.poll(captureLabels).toBe(allImages.size);
 
+      // Space held records as the button does (the library's keys leave it alone).
+      await page.locator('body').focus();
+      await page.keyboard.down('Space');
+      await page.waitForTimeout(800);
+      await page.keyboard.up('Space');
+      await expect.poll(() => page.getByTestId('capture-status').textContent(), { timeout: 60_000 }).toMatch(idle);
+      const afterSpace = capturedFiles('bees').length;
+      expect(afterSpace).toBeGreaterThan(files.length);
+      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(beesFolder), { timeout: 60_000 }).toBe(afterSpace);
+
       // A single shot with the S key adds one frame.
       await page.keyboard.press('s');
-      await expect.poll(() => capturedFiles('bees').length, { timeout: 30_000 }).toBe(files.length + 1);
-      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(beesFolder), { timeout: 60_000 }).toBe(files.length + 1);
+      await expect.poll(() => capturedFiles('bees').length, { timeout: 30_000 }).toBe(afterSpace + 1);
+      await expect.poll(() => db().prepare('SELECT count(*) FROM image_paths WHERE path LIKE ?').pluck().get(beesFolder), { timeout: 60_000 }).toBe(afterSpace + 1);
       await shoot(page, 'camera-record');
     }, 120_000);
 

@@ -164,3 +164,37 @@ describe('label source capture in an older project', () => {
     }
   });
 });
+
+describe.skipIf(skipReason !== null)('a take whose page went quiet', () => {
+  const dir = tempDir('capture-abandoned-');
+  let quiet: Studio;
+  afterAll(async () => {
+    await quiet?.close();
+    dir.cleanup();
+  });
+
+  it('is imported anyway after a while, so frames on disk are never left out of the library', async () => {
+    const { CaptureService } = await import('../../electron/dataset/capture.js');
+    const { DatasetService } = await import('../../electron/dataset/service.js');
+    quiet = createStudio({ checkOutput: true });
+    const project = quiet.session.create(path.join(dir.dir, 'project'), 'quiet');
+    const dataset = new DatasetService({ session: quiet.session, bus: quiet.bus, jobs: quiet.jobs, engine: quiet.engine, recent: quiet.recent });
+    const started: string[] = [];
+    const capture = new CaptureService(
+      quiet.session,
+      (paths, classId) => {
+        const s = dataset.startImport({ kind: 'files', paths, capture: { classId } });
+        started.push(s.jobId);
+        return s;
+      },
+      100,
+    );
+    const ants = (await invoke<{ id: number }>(quiet, 'classes:create', { name: 'ants' })).id;
+    const photos = hymenopteraFiles(2);
+    const jpegs = await Promise.all(photos.map(async (f) => (await sharp(f).resize(320, 240).jpeg().toBuffer()).toString('base64')));
+    expect(await capture.addFrames({ classId: ants, take: 'quiet-take-001', frames: jpegs, final: false })).toMatchObject({ written: 4, import: null });
+    await expect.poll(() => started.length, { timeout: 5_000 }).toBe(1);
+    await dataset.idle();
+    expect(project.db.prepare("SELECT count(*) FROM labels WHERE source = 'capture' AND class_id = ?").pluck().get(ants)).toBe(4);
+  });
+});
