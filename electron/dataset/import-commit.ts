@@ -44,21 +44,35 @@ interface LabelRow {
   source: string;
 }
 
+/** A label decided in this batch, written together at its end. */
+interface PendingLabel {
+  classId: number;
+  source: 'import' | 'capture';
+}
+
+function hintClassId(state: CommitState, c: Candidate): number | null {
+  if (c.classId !== undefined) {
+    // The class was chosen by id when the frames were recorded; it may have been deleted since.
+    return state.db.prepare('SELECT 1 FROM classes WHERE id = ?').get(c.classId) === undefined ? null : c.classId;
+  }
+  return (c.className && state.classIds.get(c.className)) || null;
+}
+
 /**
- * The class the candidate's hint labels the image with, if any. `pending` holds the labels
- * decided earlier in this batch (written together at its end), so that the outcome does not
- * depend on where batch boundaries fall.
+ * The label the candidate's hint gives the image, if any. `pending` holds the labels decided
+ * earlier in this batch (written together at its end), so that the outcome does not depend on
+ * where batch boundaries fall. A capture hint is the person's explicit choice, like a CSV row.
  */
-function hintLabel(state: CommitState, imageId: number, c: Candidate, pending: ReadonlyMap<number, number>): number | null {
-  if (!c.className) return null;
-  const classId = state.classIds.get(c.className);
-  if (classId === undefined) return null;
+function hintLabel(state: CommitState, imageId: number, c: Candidate, pending: ReadonlyMap<number, PendingLabel>): PendingLabel | null {
+  const classId = hintClassId(state, c);
+  if (classId === null) return null;
+  const source = c.hintSource === 'capture' ? 'capture' : 'import';
   const queued = pending.get(imageId);
   const current =
-    queued !== undefined ? { class_id: queued, source: 'import' } : (state.db.prepare('SELECT class_id, source FROM labels WHERE image_id = ?').get(imageId) as LabelRow | undefined);
-  if (!current) return classId;
+    queued !== undefined ? { class_id: queued.classId, source: queued.source } : (state.db.prepare('SELECT class_id, source FROM labels WHERE image_id = ?').get(imageId) as LabelRow | undefined);
+  if (!current) return { classId, source };
   if (current.class_id === classId || current.source !== 'import') return null;
-  return c.hintSource === 'csv' || !hasOtherPresentPath(state.db, imageId, c.path) ? classId : null;
+  return c.hintSource === 'csv' || c.hintSource === 'capture' || !hasOtherPresentPath(state.db, imageId, c.path) ? { classId, source } : null;
 }
 
 function applySplitHint(state: CommitState, imageId: number, c: Candidate): void {
@@ -119,7 +133,7 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
 export function commitOutcomes(state: CommitState, outcomes: readonly Outcome[]): void {
   const { db, counts } = state;
   db.transaction(() => {
-    const pending = new Map<number, number>();
+    const pending = new Map<number, PendingLabel>();
     const problems = [];
     for (const outcome of outcomes) {
       const c = outcome.candidate;
@@ -139,20 +153,23 @@ export function commitOutcomes(state: CommitState, outcomes: readonly Outcome[])
       } else {
         imageId = commitContent(state, outcome);
       }
-      const classId = hintLabel(state, imageId, c, pending);
-      if (classId !== null) pending.set(imageId, classId);
+      const label = hintLabel(state, imageId, c, pending);
+      if (label !== null) pending.set(imageId, label);
       applySplitHint(state, imageId, c);
     }
     recordProblems(db, state.importId, problems);
     counts.problems += problems.length;
-    const byClass = new Map<number, number[]>();
-    for (const [imageId, classId] of pending) {
-      const ids = byClass.get(classId) ?? [];
-      ids.push(imageId);
-      byClass.set(classId, ids);
+    // One undoable action per class and source, as a person would label them.
+    const groups = new Map<string, { label: PendingLabel; imageIds: number[] }>();
+    for (const [imageId, label] of pending) {
+      const key = `${label.source}:${label.classId}`;
+      const group = groups.get(key) ?? { label, imageIds: [] };
+      group.imageIds.push(imageId);
+      groups.set(key, group);
     }
-    for (const [classId, imageIds] of byClass) {
-      counts.labeled += applyLabels(db, imageIds, classId, { source: 'import', description: 'labels from import' }).changed;
+    for (const { label, imageIds } of groups.values()) {
+      const description = label.source === 'capture' ? 'label camera frames' : 'labels from import';
+      counts.labeled += applyLabels(db, imageIds, label.classId, { source: label.source, description }).changed;
     }
   })();
 }

@@ -74,7 +74,11 @@ export async function runImport(project: Project, source: ImportSource, options:
     })();
 
     const state: CommitState = { db, importId, counts, classIds };
-    await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, options);
+    // A camera take is one gesture, so its labels are one undoable action: its frames (at most
+    // a few thousand small files) are committed together. Interrupted, they stay on disk in
+    // captured/<class>/ for the next import of that folder.
+    const commitOptions = source.kind === 'files' && source.capture ? { ...options, batchSize: Number.POSITIVE_INFINITY } : options;
+    await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, commitOptions);
     if (signal?.aborted) throw cancelled();
 
     progress('assigning splits', 0, 1);
@@ -109,7 +113,8 @@ async function examineAndCommit(plan: ImportPlan, state: CommitState, ctx: Exami
       batch.push(results[committed + batch.length]!);
       results[committed + batch.length - 1] = undefined;
     }
-    if (batch.length === 0 || (!force && batch.length < batchSize && Date.now() - lastCommit < BATCH_MS)) return;
+    const due = batchSize !== Number.POSITIVE_INFINITY && Date.now() - lastCommit >= BATCH_MS;
+    if (batch.length === 0 || (!force && batch.length < batchSize && !due)) return;
     // The project was closed under a cancelled import: nothing can be written any more.
     if (!state.db.open) return;
     commitOutcomes(state, batch);

@@ -13,7 +13,8 @@ import { scanFolder } from './scan.js';
 
 export type ImportSource =
   | { kind: 'folder'; root: string }
-  | { kind: 'files'; paths: string[] }
+  /** With `capture`, the files are camera frames the studio wrote, all labelled with that class. */
+  | { kind: 'files'; paths: string[]; capture?: { classId: number } }
   | { kind: 'csv'; file: string }
   /** A watched folder: the whole folder (on start) or one debounced batch of its events. */
   | { kind: 'watch'; root: string; batch?: { changed: string[]; removed: string[] } };
@@ -23,7 +24,9 @@ export interface Candidate {
   className: string | null;
   split: Exclude<Split, 'unassigned'> | null;
   /** Where the hints come from; CSV hints are explicit and also apply to unchanged files. */
-  hintSource: 'folder' | 'csv' | null;
+  hintSource: 'folder' | 'csv' | 'capture' | null;
+  /** A class chosen by id (captured frames): renaming the class meanwhile does not matter. */
+  classId?: number;
 }
 
 export interface ImportPlan {
@@ -47,6 +50,7 @@ export function describeSource(source: ImportSource): string {
     case 'csv':
       return source.file;
     case 'files':
+      if (source.capture && source.paths.length) return `${source.paths.length} camera frames in ${path.dirname(source.paths[0]!)}`;
       return source.paths.length === 1 ? source.paths[0]! : `${source.paths.length} paths`;
   }
 }
@@ -110,11 +114,14 @@ export async function planImport(source: ImportSource, options: { exclude: reado
           plan.ignored += scan.ignored;
           plan.scopes.push(p);
           layouts.add(describeLayout(hints));
+        } else if (source.capture) {
+          plan.candidates.push({ path: p, className: null, split: null, hintSource: 'capture', classId: source.capture.classId });
         } else {
           plan.candidates.push({ path: p, className: null, split: null, hintSource: null });
         }
       }
       if (layouts.size === 1 && plan.candidates.every((c) => c.hintSource === 'folder')) plan.layout = [...layouts][0]!;
+      if (source.capture) plan.layout = 'camera';
       return plan;
     }
     case 'csv': {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { appChannels } from './channels/app.js';
 import { backboneChannels } from './channels/backbones.js';
+import { captureChannels } from './channels/capture.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
 import { exportChannels } from './channels/export.js';
@@ -25,6 +26,7 @@ export const requestChannels = {
   ...sampleChannels,
   ...shellChannels,
   ...exportChannels,
+  ...captureChannels,
 } as const;
 
 export const eventChannels = {

@@ -16,7 +16,8 @@ export const Split = z.enum(['train', 'val', 'test', 'unassigned']);
 export type Split = z.infer<typeof Split>;
 
 export const ImageStatus = z.enum(['ok', 'missing', 'corrupt']);
-export const LabelSource = z.enum(['human', 'import', 'model']);
+/** Who set a label: a person, an import's folder or CSV, the model's suggestion, or the camera capture it was recorded for. */
+export const LabelSource = z.enum(['human', 'import', 'model', 'capture']);
 export type LabelSource = z.infer<typeof LabelSource>;
 
 export const ClassName = z

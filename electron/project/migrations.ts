@@ -261,6 +261,25 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX predictions_loss ON predictions(run_id, loss);
     `);
   },
+  // 6 → 7: frames recorded with the camera are labelled with source 'capture' (the person chose
+  // the class while recording, so an import never moves them). SQLite cannot change a CHECK, so
+  // the table is rebuilt; nothing references labels, so dropping the old one cascades nowhere.
+  (db) => {
+    db.exec(`
+      CREATE TABLE labels_v7 (
+        image_id    INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+        class_id    INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        source      TEXT    NOT NULL CHECK (source IN ('human','import','model','capture')),
+        confidence  REAL,
+        updated_at  INTEGER NOT NULL
+      );
+      INSERT INTO labels_v7 (image_id, class_id, source, confidence, updated_at)
+        SELECT image_id, class_id, source, confidence, updated_at FROM labels;
+      DROP TABLE labels;
+      ALTER TABLE labels_v7 RENAME TO labels;
+      CREATE INDEX labels_class ON labels(class_id);
+    `);
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

@@ -25,6 +25,9 @@ export function desktopCspDirectives(mediaOrigin: string): CspDirectives {
     'font-src': ["'self'"],
     'img-src': ["'self'", 'data:', 'blob:', mediaOrigin],
     'connect-src': ["'none'"],
+    // The camera needs no source here: a MediaStream set as a <video>'s srcObject is not a URL
+    // load, so media-src stays 'none' (test/e2e/desktop-csp.test.ts records from a fake camera
+    // under this policy). Frames are drawn to a canvas and sent over IPC as bytes.
     'media-src': ["'none'"],
     'object-src': ["'none'"],
     'worker-src': ["'none'"],

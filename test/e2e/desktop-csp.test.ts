@@ -16,7 +16,7 @@ import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { createAppHandler } from '../../electron/shell/app-protocol.js';
 import { createMediaHandler } from '../../electron/shell/media-protocol.js';
 import { projectMedia } from '../../electron/shell/project-media.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable, fakeCameraArgs, launchChromium } from '../helpers/chromium.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -86,17 +86,23 @@ describe.skipIf(skipReason !== null)('renderer under the desktop CSP in Chromium
     elsewhere = await serveScheme('media', createMediaHandler({ host: 'media', ...projectMedia(() => studio.session.project) }));
 
     browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (m) => (m.type() === 'error' || /Refused to|Content Security Policy/.test(m.text())) && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.exposeBinding('__studioInvoke', async (_source, channel: string, payload: unknown) => {
+    page = await appPage(browser);
+  });
+
+  /** A page of the app with the preload's stand-in, talking to the studio as the desktop window does. */
+  async function appPage(on: Browser): Promise<Page> {
+    const p = await on.newPage();
+    p.on('console', (m) => (m.type() === 'error' || /Refused to|Content Security Policy/.test(m.text())) && problems.push(m.text()));
+    p.on('pageerror', (e) => problems.push(e.message));
+    await p.exposeBinding('__studioInvoke', async (_source, channel: string, payload: unknown) => {
       calls.push(channel);
       return studio.dispatch(channel, payload, { transport: 'electron' });
     });
     // What preload.ts gives the page, and a recorder of CSP violations, before any page script.
-    await page.addInitScript(preloadStandIn(media.origin));
-    studio.bus.listen((event, payload) => void page.evaluate(`window.__deliver(${JSON.stringify(event)}, ${JSON.stringify(payload)})`).catch(() => undefined));
-  });
+    await p.addInitScript(preloadStandIn(media.origin));
+    studio.bus.listen((event, payload) => void p.evaluate(`window.__deliver(${JSON.stringify(event)}, ${JSON.stringify(payload)})`).catch(() => undefined));
+    return p;
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -142,4 +148,24 @@ describe.skipIf(skipReason !== null)('renderer under the desktop CSP in Chromium
     expect(seen.some((v) => v.startsWith('script-src-elem inline'))).toBe(true);
     expect(seen.some((v) => v.startsWith('connect-src'))).toBe(true);
   });
+
+  it('records from a camera under the CSP: the picture plays and a frame becomes an image, with no violation', async () => {
+    const withCamera = await launchChromium(fakeCameraArgs());
+    const earlier = problems.length;
+    try {
+      const cameraPage = await appPage(withCamera);
+      await cameraPage.goto(`${app.origin}/index.html`);
+      await cameraPage.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library', exact: true }).click();
+      await cameraPage.getByTestId('open-camera').click();
+      await expect.poll(() => cameraPage.evaluate('document.querySelector("[data-testid=camera-video]")?.videoWidth ?? 0'), { timeout: 30_000 }).toBeGreaterThan(0);
+      const before = studio.session.requireProject().db.prepare('SELECT count(*) FROM images').pluck().get() as number;
+      await cameraPage.getByTestId('capture-snap').click();
+      await expect.poll(() => studio.session.requireProject().db.prepare("SELECT count(*) FROM labels WHERE source = 'capture'").pluck().get(), { timeout: 30_000 }).toBe(1);
+      expect(studio.session.requireProject().db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(before + 1);
+      expect(await violations(cameraPage)).toEqual([]);
+      expect(problems.slice(earlier)).toEqual([]);
+    } finally {
+      await withCamera.close();
+    }
+  }, 90_000);
 });

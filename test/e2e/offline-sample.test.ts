@@ -98,7 +98,7 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
     expect(fs.readlinkSync(namespace)).toBe(fs.readlinkSync(`/proc/${server.pid}/ns/net`));
     const wrapper = path.join(tmp.dir, 'chromium-in-namespace.sh');
     fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${namespace} ${CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
-    browser = await launchChromium(wrapper);
+    browser = await launchChromium([], wrapper);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {

@@ -13,10 +13,18 @@ export function chromiumUnavailable(): string | null {
 }
 
 /** playwright's launch() gives each browser a fresh temporary profile of its own. */
-export function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = [], executablePath = CHROMIUM_PATH): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+/**
+ * A fake camera that grants itself without a prompt: Chromium's test pattern, or `clip` (a .y4m
+ * or .mjpeg file) played in a loop.
+ */
+export function fakeCameraArgs(clip?: string): string[] {
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', ...(clip ? [`--use-file-for-fake-video-capture=${clip}`] : [])];
 }

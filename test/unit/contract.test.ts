@@ -80,6 +80,8 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'export:list': { limit: 5 },
   'import:teachable': { folder: `${tmp.dir}/images` },
   'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
+  // The start of a JPEG (FF D8 FF E0): enough for the frame check; not final, so nothing is imported.
+  'capture:frames': { classId: 1, take: 'contract-take-1', frames: ['/9j/4AAQ'], final: false },
 };
 
 /**

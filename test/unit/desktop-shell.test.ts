@@ -84,9 +84,23 @@ describe('desktop shell with a fake Electron', () => {
       const away = preventable({ url: 'https://example.com/' });
       contents.emit('will-navigate', away);
       expect(away.prevented).toBe(true);
-      let granted: boolean | null = null;
-      (fake.sessionHandlers.request as (wc: unknown, p: string, cb: (g: boolean) => void) => void)({}, 'media', (g) => (granted = g));
-      expect(granted).toBe(false);
+      const ask = (permission: string, details: Record<string, unknown>) => {
+        let granted: boolean | null = null;
+        (fake.sessionHandlers.request as (wc: unknown, p: string, cb: (g: boolean) => void, d: unknown) => void)({}, permission, (g) => (granted = g), details);
+        return granted;
+      };
+      const page = { isMainFrame: true, requestingUrl: 'studio://app/index.html' };
+      // The camera for the app's own page only; the microphone and everything else stay denied.
+      expect(ask('media', { ...page, mediaTypes: ['video'] })).toBe(true);
+      expect(ask('media', { ...page, mediaTypes: ['audio'] })).toBe(false);
+      expect(ask('media', { ...page, mediaTypes: ['video', 'audio'] })).toBe(false);
+      expect(ask('media', { isMainFrame: true, requestingUrl: 'https://example.com/', mediaTypes: ['video'] })).toBe(false);
+      expect(ask('geolocation', page)).toBe(false);
+      expect(ask('notifications', page)).toBe(false);
+      const check = fake.sessionHandlers.check as (wc: unknown, p: string, o: string, d: unknown) => boolean;
+      expect(check({}, 'media', 'studio://app', { isMainFrame: true, mediaType: 'video' })).toBe(true);
+      expect(check({}, 'media', 'studio://app', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
+      expect(check({}, 'clipboard-read', 'studio://app', { isMainFrame: true })).toBe(false);
     });
 
     it('serves the renderer with the desktop CSP on studio://app', async () => {

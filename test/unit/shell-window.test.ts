@@ -83,7 +83,7 @@ describe('page guards', () => {
     expect(webview.preventDefault).toHaveBeenCalled();
   });
 
-  it('denies every permission and cancels remote requests in the session', () => {
+  it('denies every permission but the camera for the app, and cancels remote requests in the session', () => {
     const handlers: Record<string, unknown> = {};
     const session = {
       setPermissionRequestHandler: (h: unknown) => (handlers.request = h),
@@ -93,12 +93,36 @@ describe('page guards', () => {
       webRequest: { onBeforeRequest: (h: unknown) => (handlers.beforeRequest = h) },
     };
     hardenSession(session as unknown as HardenedSession);
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    const request = (permission: string, details: Record<string, unknown>) => {
       const callback = vi.fn();
-      (handlers.request as (wc: unknown, p: string, cb: (granted: boolean) => void) => void)({}, permission, callback);
-      expect(callback, permission).toHaveBeenCalledWith(false);
-      expect((handlers.check as (wc: unknown, p: string) => boolean)({}, permission)).toBe(false);
+      (handlers.request as (wc: unknown, p: string, cb: (granted: boolean) => void, d: unknown) => void)({}, permission, callback, details);
+      expect(callback).toHaveBeenCalledTimes(1);
+      return callback.mock.calls[0]![0] as boolean;
+    };
+    const check = (permission: string, origin: string, details: Record<string, unknown>) =>
+      (handlers.check as (wc: unknown, p: string, o: string, d: unknown) => boolean)({}, permission, origin, details);
+    const app = { isMainFrame: true, requestingUrl: 'studio://app/index.html' };
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'usb', 'serial', 'midi']) {
+      expect(request(permission, app), permission).toBe(false);
+      expect(check(permission, 'studio://app', { isMainFrame: true }), permission).toBe(false);
     }
+    // The camera, for the app's own page: granted.
+    expect(request('media', { ...app, mediaTypes: ['video'], securityOrigin: 'studio://app/' })).toBe(true);
+    expect(request('media', { ...app, mediaTypes: ['video'] })).toBe(true);
+    expect(check('media', 'studio://app', { isMainFrame: true, mediaType: 'video', securityOrigin: 'studio://app' })).toBe(true);
+    // The microphone, alone or with the camera: refused.
+    expect(request('media', { ...app, mediaTypes: ['audio'] })).toBe(false);
+    expect(request('media', { ...app, mediaTypes: ['video', 'audio'] })).toBe(false);
+    expect(check('media', 'studio://app', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
+    expect(check('media', 'studio://app', { isMainFrame: true, mediaType: 'unknown' })).toBe(false);
+    // The camera for anyone else (the media host, a remote page, a file, a sub-frame): refused.
+    for (const where of ['studio://media/x', 'https://example.com/', 'file:///tmp/a.html', 'http://127.0.0.1:8080/', 'studio://app.evil/', 'studio://user@app/']) {
+      expect(request('media', { isMainFrame: true, requestingUrl: where, mediaTypes: ['video'] }), where).toBe(false);
+      expect(check('media', where, { isMainFrame: true, mediaType: 'video' }), where).toBe(false);
+    }
+    expect(request('media', { ...app, mediaTypes: ['video'], securityOrigin: 'https://example.com' })).toBe(false);
+    expect(request('media', { ...app, isMainFrame: false, mediaTypes: ['video'] })).toBe(false);
+    expect(check('media', 'studio://app', { isMainFrame: true, mediaType: 'video', securityOrigin: 'https://example.com' })).toBe(false);
     expect((handlers.device as () => boolean)()).toBe(false);
     expect(handlers.display).toBeNull();
     const decide = (url: string) => {

@@ -14,10 +14,11 @@ import { modelCacheDir } from '../backbones/model-cache.js';
 import { augmentPreview } from '../images/augment-preview.js';
 import type { ImageSource } from '../images/decode.js';
 import { checkLabels } from '../training/check-labels.js';
-import { loadRunModel, predictImages } from '../training/predict-images.js';
+import { predictImages } from '../training/predict-images.js';
 import { runTraining } from '../training/run.js';
 import { embedderFor, installedBackbone } from './embedder-pool.js';
 import { withProjectDb } from './open-project-db.js';
+import { cachedRunModel } from './run-model-cache.js';
 import type { EngineTasks, ImageInput, TaskName } from './protocol.js';
 import type { TaskContext } from './task-context.js';
 
@@ -106,20 +107,17 @@ export const tasks: TaskTable = {
 
   predict: ({ projectDir, runId, images }, ctx) =>
     withProjectDb(projectDir, async (db) => {
-      const model = await loadRunModel(db, projectDir, runId);
-      try {
-        const sources = images.map(source);
-        const { embedder } = await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources]);
-        const predictions = await predictImages(model, embedder, sources, ctx.checkpoint);
-        return {
-          runId,
-          classIds: model.classIds,
-          classNames: model.classNames,
-          results: predictions.map((p, index) => ({ index, probs: p.probs ? Array.from(p.probs) : null, error: p.error })),
-        };
-      } finally {
-        model.head.dispose();
-      }
+      // Kept loaded between calls (the live preview predicts many frames a second).
+      const model = await cachedRunModel(db, projectDir, runId);
+      const sources = images.map(source);
+      const { embedder } = await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources]);
+      const predictions = await predictImages(model, embedder, sources, ctx.checkpoint);
+      return {
+        runId,
+        classIds: model.classIds,
+        classNames: model.classNames,
+        results: predictions.map((p, index) => ({ index, probs: p.probs ? Array.from(p.probs) : null, error: p.error })),
+      };
     }),
 
   async augmentPreview({ image, key, preprocessing, augmentation, count, seed }) {

@@ -1,8 +1,10 @@
 // The full handler table: one group per domain, the same table behind every transport.
 import type { Handlers } from '../../ipc/dispatch.js';
 import type { ServiceDeps } from '../deps.js';
+import { DatasetService } from '../../dataset/service.js';
 import { appHandlers } from './app.js';
 import { backboneHandlers } from './backbones.js';
+import { captureHandlers } from './capture.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
 import { exportHandlers } from './export.js';
@@ -12,11 +14,13 @@ import { sampleHandlers } from './sample.js';
 import { shellHandlers } from './shell.js';
 
 export function createHandlers(deps: ServiceDeps): Handlers {
+  const dataset = new DatasetService(deps);
   return {
     ...appHandlers(deps),
     ...projectHandlers(deps),
     ...libraryHandlers(deps),
-    ...datasetHandlers(deps),
+    ...datasetHandlers(deps, dataset),
+    ...captureHandlers(deps, dataset),
     ...engineHandlers(deps),
     ...backboneHandlers(deps),
     ...sampleHandlers(deps),
