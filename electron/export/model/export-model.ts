@@ -15,6 +15,7 @@ import { folderBytes, resolveTarget, timestampedName, writeExportFolder, type Ex
 import { onnxFormat } from '../onnx/file-format.js';
 import { teachableFormat } from '../teachable/export.js';
 import { tfjsFormat } from '../tfjs/format.js';
+import { tfliteFormat } from '../tflite/format.js';
 import type { FormatOutput, ModelFormatWriter } from './format.js';
 import { checkExportParity } from './parity-check.js';
 import { sampleImages, storedPredictions } from './samples.js';
@@ -25,6 +26,7 @@ export const FORMATS: Record<Exclude<ModelExportFormat, 'card'>, ModelFormatWrit
   tfjs: tfjsFormat,
   teachable: teachableFormat,
   onnx: onnxFormat,
+  tflite: tfliteFormat,
 };
 
 export const DEFAULT_SAMPLE_COUNT = 32;

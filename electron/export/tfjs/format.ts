@@ -52,7 +52,8 @@ export const tfjsFormat: ModelFormatWriter = {
   id: 'tfjs',
   title: 'TF.js LayersModel',
 
-  refusal(source) {
+  refusal(source, quantization) {
+    if (quantization === 'int8') return 'Full-integer int8 is a TFLite export; TF.js weights quantize to float16 or uint8.';
     if (source.backbone.format !== 'layers') {
       return `${source.backbone.name} is a TF.js GraphModel (a frozen TensorFlow graph), which cannot be merged with the trained head into one LayersModel. Export this run as ONNX (one graph from pixels to probabilities), or train on a layers backbone such as MobileNetV2 0.35 for a TF.js export.`;
     }
