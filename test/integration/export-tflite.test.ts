@@ -85,6 +85,26 @@ describe.skipIf(skip)('TFLite export', () => {
     expect(lite.maxAbs).toBeLessThan(1e-2);
   }, 600_000);
 
+  it('writes a full-integer int8 model calibrated on the training photos: uint8 input, int8 ops, agreement reported', async () => {
+    const r = await exportModel({ ...request(), format: 'tflite', quantization: 'int8' });
+    const p = r.parity!;
+    console.log(`[tflite] int8: ${r.weightBytes} of ${r.float32WeightBytes} B, max|Δp| ${p.maxAbs?.toExponential(2)}, top-1 ${p.top1Agreement}; ${p.runtime}; warnings: ${r.warnings.join(' | ')}`);
+    expect(p.judged).toBe(false);
+    expect(p.quantization).toBe('int8');
+    expect(r.weightBytes! / r.float32WeightBytes!).toBeLessThan(0.35);
+    const model = readTflite(fs.readFileSync(path.join(r.dir, 'model.tflite')));
+    expect(model.tensors[model.inputs[0]!]).toMatchObject({ type: 'UINT8', shape: [1, 224, 224, 3] });
+    const convs = model.ops.filter((o) => o.op === 'CONV_2D' || o.op === 'DEPTHWISE_CONV_2D');
+    expect(convs.length).toBeGreaterThan(10);
+    expect(convs.every((o) => model.tensors[o.inputs[0]!]!.type === 'INT8' && model.tensors[o.inputs[1]!]!.type === 'INT8' && model.tensors[o.inputs[2]!]!.type === 'INT32')).toBe(true);
+    expect(readMetadata(model).precision).toBe('int8');
+    if (!pythonTensorflow()) return;
+    const lite = await againstTensorflowLite(t, r);
+    console.log(`[tflite] int8 in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement} on ${lite.examples} photos`);
+    // Integer kernels change probabilities; a working int8 classifier still mostly agrees.
+    expect(lite.top1Agreement).toBeGreaterThanOrEqual(0.75);
+  }, 600_000);
+
   it('refuses uint8 for TFLite with the reason, and writes nothing', async () => {
     await expect(exportModel({ ...request(), format: 'tflite', quantization: 'uint8' })).rejects.toThrow(/int8/);
   });

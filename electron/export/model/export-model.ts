@@ -94,7 +94,7 @@ interface StageInput {
 /** Writes the format's files, reloads them as a user would and checks them against the studio. */
 async function writeAndCheck(s: StageInput): Promise<{ output: FormatOutput; parity: ExportParity }> {
   s.progress('writing', 0, 1);
-  const output = await s.writer.write({ staging: s.staging, source: s.source, studio: s.studio, quantization: s.quantization, modelName: modelName(s.db, s.source), exportedAt: s.exportedAt });
+  const output = await s.writer.write({ staging: s.staging, source: s.source, studio: s.studio, quantization: s.quantization, modelName: modelName(s.db, s.source), exportedAt: s.exportedAt, db: s.db });
   s.checkpoint();
   s.progress('checking parity', 0, 3);
   const samples = await sampleImages(s.db, s.source.preprocessing, s.sampleCount, s.checkpoint);

@@ -16,6 +16,8 @@ import { onnxToTflite } from './from-onnx.js';
 import type { TfliteGraph } from './graph.js';
 import { TfliteModelRunner } from './interpret.js';
 import { encodeMetadata, readMetadata, type TfliteMetadata } from './metadata.js';
+import { calibrationImages } from './calibration.js';
+import { toInt8 } from './int8.js';
 import { toFloat16Weights } from './quantize.js';
 import { readTflite } from './read.js';
 import { tfliteReadme } from './readme.js';
@@ -43,7 +45,7 @@ export function reloadTflite(file: string, source: Pick<ModelSource, 'classNames
   if (JSON.stringify(meta.preprocessing) !== JSON.stringify(source.preprocessing)) throw new Error("The written model's preprocessing does not match the run's.");
   const runner = new TfliteModelRunner(model);
   return {
-    runtime: TFLITE_READER_RUNTIME(),
+    runtime: `${TFLITE_READER_RUNTIME()}${meta.precision === 'int8' ? ', int8 kernels simulated in float' : ''}`,
     predict: async (raw, count) => runner.predict(raw, count),
     dispose: () => runner.dispose(),
   };
@@ -58,17 +60,26 @@ export const tfliteFormat: ModelFormatWriter = {
     return null;
   },
 
-  async write({ staging, source, studio, quantization, modelName }): Promise<FormatOutput> {
+  async write({ staging, source, studio, quantization, modelName, db }): Promise<FormatOutput> {
     const onnx = convert(source, studio);
     const graph = onnxToTflite(onnx.bytes);
     const float32Bytes = writeTflite(graph).length;
-    if (quantization === 'float16') toFloat16Weights(graph);
-    const precision = precisionOf(quantization);
+    const warnings: string[] = [];
     const n = source.preprocessing.inputSize;
+    let input = `float32 [1, ${n}, ${n}, 3], raw RGB 0..255; the model scales it itself`;
+    if (quantization === 'float16') toFloat16Weights(graph);
+    if (quantization === 'int8') {
+      const photos = await calibrationImages(db, source.preprocessing);
+      const report = toInt8(graph, photos.raw, photos.count);
+      const q = report.input;
+      input = `uint8 [1, ${n}, ${n}, 3], raw RGB 0..255; its quantization (scale ${q.scale[0]}, zero point ${q.zeroPoint[0]}) is the model's scaling; calibrated on ${photos.count} training photos`;
+      if (photos.count < 16) warnings.push(`The int8 model was calibrated on only ${photos.count} training photos; its activation ranges may not cover new photos.`);
+    }
+    const precision = precisionOf(quantization);
     graph.description = `${modelName}: ${source.backbone.name} with a trained head (${precision}).`;
     Object.assign(
       graph.metadata,
-      encodeMetadata({ labels: source.classNames, preprocessing: source.preprocessing, precision, input: `float32 [1, ${n}, ${n}, 3], raw RGB 0..255; the model scales it itself` }),
+      encodeMetadata({ labels: source.classNames, preprocessing: source.preprocessing, precision, input }),
     );
     const bytes = writeTflite(graph);
     const file = path.join(staging, TFLITE_MODEL_FILE);
@@ -81,7 +92,7 @@ export const tfliteFormat: ModelFormatWriter = {
       files: [TFLITE_MODEL_FILE, 'labels.txt', 'labels.json', 'preprocessing.json', 'README.md'],
       weightBytes: bytes.length,
       float32WeightBytes: float32Bytes,
-      warnings: [],
+      warnings,
       reload: async () => reloadTflite(file, source),
     };
   },

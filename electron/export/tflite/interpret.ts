@@ -79,7 +79,7 @@ export class TfliteModelRunner {
   }
 
   /** One example: raw pixels as the input tensor's type holds them (0..255). */
-  private runOne(pixels: Float32Array): Float32Array {
+  private runOne(pixels: Float32Array, observe?: (tensor: number, value: tf.Tensor) => void): Float32Array {
     return tf.tidy(() => {
       const values = new Map<number, tf.Tensor>(this.constants);
       const inputIndex = this.model.inputs[0]!;
@@ -89,7 +89,9 @@ export class TfliteModelRunner {
       values.set(inputIndex, x);
       for (const op of this.model.ops) {
         const out = this.model.tensors[op.outputs[0]!]!;
-        values.set(op.outputs[0]!, fakeQuant(this.compute(op, op.inputs.map((i) => values.get(i)!), out), out));
+        const value = fakeQuant(this.compute(op, op.inputs.map((i) => values.get(i)!), out), out);
+        observe?.(op.outputs[0]!, value);
+        values.set(op.outputs[0]!, value);
       }
       return values.get(this.model.outputs[0]!)!.dataSync() as Float32Array;
     });
@@ -169,6 +171,20 @@ export class TfliteModelRunner {
     const out = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
     rows.forEach((r, i) => out.set(r, i * r.length));
     return out;
+  }
+
+  /** Min and max of every computed tensor over `count` examples (int8 calibration). */
+  ranges(raw: Float32Array, count: number): Map<number, [number, number]> {
+    const per = this.inputShape.reduce((a, d) => a * d, 1);
+    const seen = new Map<number, [number, number]>();
+    const observe = (tensor: number, value: tf.Tensor) => {
+      const lo = tf.min(value).dataSync()[0]!;
+      const hi = tf.max(value).dataSync()[0]!;
+      const r = seen.get(tensor);
+      seen.set(tensor, r ? [Math.min(r[0], lo), Math.max(r[1], hi)] : [lo, hi]);
+    };
+    for (let i = 0; i < count; i++) this.runOne(raw.subarray(i * per, (i + 1) * per), observe);
+    return seen;
   }
 
   dispose(): void {

@@ -33,7 +33,7 @@ function opVersion(op: TfliteOp, tensors: TfliteTensor[]): number {
   if (op.op === 'DEQUANTIZE' && input?.type === 'FLOAT16') return 3;
   const int8 = op.inputs.some((i) => tensors[i]?.type === 'INT8') || op.outputs.some((o) => tensors[o]?.type === 'INT8');
   if (!int8) return 1;
-  const versions: Partial<Record<TfliteOp['op'], number>> = { CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, QUANTIZE: 2 };
+  const versions: Partial<Record<TfliteOp['op'], number>> = { CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, QUANTIZE: 1, RESHAPE: 1 };
   return versions[op.op] ?? 2;
 }
 
