@@ -61,3 +61,27 @@ export function runTfliteInPython(model: string, raw: Float32Array, count: numbe
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
+
+const KERAS_SCRIPT = `
+import sys, json, numpy as np, keras
+work, model_path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+model = keras.models.load_model(model_path)
+shape = [count] + list(model.inputs[0].shape[1:])
+raw = np.fromfile(work + '/input.f32', dtype=np.float32).reshape(shape)
+model.predict(raw, verbose=0).astype(np.float32).tofile(work + '/output.f32')
+print(json.dumps({"keras": keras.__version__, "layers": [[l.name, l.__class__.__name__, bool(l.trainable)] for l in model.layers]}))
+`;
+
+/** Raw RGB 0..255 NHWC through keras.models.load_model(file).predict. */
+export function runKerasInPython(model: string, raw: Float32Array, count: number): { output: Float32Array; runtime: string; layers: Array<[string, string, boolean]> } {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-keras-referee-'));
+  try {
+    fs.writeFileSync(path.join(work, 'input.f32'), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+    const lines = runPython(KERAS_SCRIPT, [model, String(count)], work).trim().split('\n');
+    const info = JSON.parse(lines[lines.length - 1]!) as { keras: string; layers: Array<[string, string, boolean]> };
+    const bytes = fs.readFileSync(path.join(work, 'output.f32'));
+    return { output: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), runtime: `keras.models.load_model (Keras ${info.keras})`, layers: info.layers };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -16,6 +16,7 @@ import { onnxFormat } from '../onnx/file-format.js';
 import { teachableFormat } from '../teachable/export.js';
 import { tfjsFormat } from '../tfjs/format.js';
 import { tfliteFormat } from '../tflite/format.js';
+import { kerasFormat } from '../keras/format.js';
 import type { FormatOutput, ModelFormatWriter } from './format.js';
 import { checkExportParity } from './parity-check.js';
 import { sampleImages, storedPredictions } from './samples.js';
@@ -27,6 +28,7 @@ export const FORMATS: Record<Exclude<ModelExportFormat, 'card'>, ModelFormatWrit
   teachable: teachableFormat,
   onnx: onnxFormat,
   tflite: tfliteFormat,
+  keras: kerasFormat,
 };
 
 export const DEFAULT_SAMPLE_COUNT = 32;
