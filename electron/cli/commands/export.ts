@@ -19,7 +19,7 @@ function exportFormat(raw: string): ModelExportFormat {
 export const exportCommand: Command = {
   name: 'export',
   usage: 'PROJECT [RUN FORMAT OUT] [--format F --out PATH] [--run N] [--quantize float16|uint8|int8] [--samples N]',
-  summary: 'export a run (tfjs, tm/teachable, onnx, tflite, keras, card) into a new folder, checked against the studio',
+  summary: 'export a run (tfjs, tm/teachable, onnx, tflite, keras, bundle, card) into a new folder, checked against the studio',
   details: 'The format and folder go either as words after PROJECT or as --format/--out; RUN defaults to the newest finished run. The export record with its parity result is printed (one JSON line with --json); exit code 1 when the export fails or its parity check does not pass.',
   options: {
     format: { type: 'string' },
@@ -29,7 +29,7 @@ export const exportCommand: Command = {
     samples: { type: 'string' },
   },
   optionHelp: {
-    format: 'tfjs, tm (teachable), onnx, tflite, keras or card',
+    format: 'tfjs, tm (teachable), onnx, tflite, keras, bundle or card',
     out: 'the folder to create (must not exist)',
     run: 'a run number or "latest" (default)',
     quantize: 'float16 or uint8 weights (TF.js and Teachable Machine); float16 or int8 full-integer (TFLite)',

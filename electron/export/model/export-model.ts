@@ -17,6 +17,7 @@ import { teachableFormat } from '../teachable/export.js';
 import { tfjsFormat } from '../tfjs/format.js';
 import { tfliteFormat } from '../tflite/format.js';
 import { kerasFormat } from '../keras/format.js';
+import { bundleFormat } from '../bundle/format.js';
 import type { FormatOutput, ModelFormatWriter } from './format.js';
 import { checkExportParity } from './parity-check.js';
 import { sampleImages, storedPredictions } from './samples.js';
@@ -29,6 +30,7 @@ export const FORMATS: Record<Exclude<ModelExportFormat, 'card'>, ModelFormatWrit
   onnx: onnxFormat,
   tflite: tfliteFormat,
   keras: kerasFormat,
+  bundle: bundleFormat,
 };
 
 export const DEFAULT_SAMPLE_COUNT = 32;
