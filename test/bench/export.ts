@@ -2,7 +2,8 @@
 // all 398 photos), reloaded and checked against the studio on 64 of the project's photos; then
 // the exported ONNX model in onnxruntime-node against the studio's own tfjs forward pass
 // (backbone + head) on the same decoded images and weights: the native ceiling the engine's
-// embed throughput is measured against. Ends with one JSON line.
+// embed throughput is measured against; the TFLite, Keras and training-bundle exports in Python's
+// TensorFlow where it is installed (export-tflite-keras.ts). Ends with one JSON line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { readSettings } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { installFixtureBackbone } from '../helpers/trained-project.js';
+import { tfliteKerasFigures } from './export-tflite-keras.js';
 
 const skip = fixturesUnavailable();
 if (skip) {
@@ -64,6 +66,8 @@ for (const [key, format, quantization] of [
   const p = r.parity!;
   log(`${key}: ${Date.now() - t} ms, ${r.bytes} bytes (weights ${r.weightBytes}), max |Δp| ${p.maxAbs?.toExponential(2)}, top-1 ${p.top1Agreement}, ${p.examples} images (${p.split}), vs stored predictions ${p.stored?.maxAbs.toExponential(2)}; ${p.runtime}`);
 }
+
+const liteAndKeras = await tfliteKerasFigures(request, log);
 
 // Throughput on the same decoded images: the exported .onnx in onnxruntime (raw pixels in, the
 // graph scales) against the studio's tfjs forward pass (scaled pixels in), batches of 32.
@@ -116,5 +120,6 @@ console.log(
     studio_img_per_s: round(studioImgPerS),
     ort_vs_studio: round(ortImgPerS / studioImgPerS),
     val_acc: round(run.val?.accuracy ?? 0, 4),
+    ...liteAndKeras,
   }),
 );
