@@ -11,6 +11,7 @@ import { inputSpecFile } from '../model/input-spec.js';
 import type { CandidateModel } from '../model/parity-check.js';
 import type { ModelSource } from '../model/source.js';
 import type { StudioModel } from '../model/studio-model.js';
+import { layersCandidate } from '../tfjs/format.js';
 import { functionalModel, type FunctionalModel } from './functional.js';
 import { kerasFileBytes } from './keras-file.js';
 import { kerasReadme } from './readme.js';
@@ -34,19 +35,7 @@ export function studioFunctionalModel(source: ModelSource, studio: StudioModel):
 /** The .keras file read back from disk and rebuilt in TF.js, raw pixels in. */
 export async function reloadKeras(file: string): Promise<CandidateModel> {
   const model = await kerasToTfjs(await readKeras(new Uint8Array(fs.readFileSync(file))));
-  const [, size] = model.inputs[0]!.shape as number[];
-  return {
-    runtime: `studio .keras reader (h5wasm) on tfjs-layers ${tfl.version_layers} (${tf.getBackend()})`,
-    async predict(raw, count) {
-      const out = tf.tidy(() => model.predict(tf.tensor4d(raw, [count, size!, size!, 3])) as tf.Tensor);
-      try {
-        return new Float32Array(await out.data());
-      } finally {
-        out.dispose();
-      }
-    },
-    dispose: () => void model.dispose(),
-  };
+  return layersCandidate(model, `studio .keras reader (h5wasm) on tfjs-layers ${tfl.version_layers} (${tf.getBackend()})`);
 }
 
 export const kerasFormat: ModelFormatWriter = {

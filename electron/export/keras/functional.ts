@@ -1,11 +1,12 @@
 // The studio's classifier as one flat Keras functional model: an "image" input of raw pixels,
 // the "input_scaling" Rescaling the run's spec defines, every backbone layer under its own name
 // (nested TF.js models inlined; frozen: trainable false, as in the studio), then the head's
-// layers. The walk follows each model's graph as electron/export/onnx/layers-model.ts does.
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+// layers. The walk over each model's graph is ../layers-walk.ts, shared with the ONNX converter.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { SCALING } from '../onnx/input-scaling.js';
-import { kerasLayer, UnsupportedKerasLayerError, type Layer, type Weight } from './layer-config.js';
+import { walkLayersModel } from '../layers-walk.js';
+import { kerasLayer, UnsupportedKerasLayerError, type Weight } from './layer-config.js';
 
 export interface TensorRef {
   layer: string;
@@ -29,11 +30,6 @@ export interface FunctionalModel {
   output: TensorRef;
 }
 
-function isContainer(layer: Layer): layer is Layer & LayersModel {
-  const c = layer as Partial<LayersModel>;
-  return Array.isArray(c.layers) && Array.isArray(c.inputs) && Array.isArray(c.outputs);
-}
-
 class Builder {
   readonly layers: FunctionalLayer[] = [];
   private readonly names = new Set<string>();
@@ -48,37 +44,15 @@ class Builder {
 
   /** Emits `model` applied to `inputs` and returns its outputs. */
   emit(model: LayersModel, inputs: TensorRef[], trainable: boolean): TensorRef[] {
-    const computed = new Map<number, TensorRef>();
-    model.inputs.forEach((t, i) => computed.set(t.id, inputs[i]!));
-    const resolve = (target: SymbolicTensor): TensorRef => {
-      const stack: SymbolicTensor[] = [target];
-      while (stack.length > 0) {
-        const tensor = stack[stack.length - 1]!;
-        if (computed.has(tensor.id)) {
-          stack.pop();
-          continue;
-        }
-        const layer = tensor.sourceLayer;
-        const node = layer.inboundNodes[tensor.nodeIndex];
-        if (!node || node.inputTensors.length === 0) throw new UnsupportedKerasLayerError(`Model ${model.name} reads ${tensor.name}, which is not one of its inputs.`);
-        const missing = node.inputTensors.filter((t) => !computed.has(t.id));
-        if (missing.length > 0) {
-          stack.push(...missing);
-          continue;
-        }
-        const args = node.inputTensors.map((t) => computed.get(t.id)!);
-        let outputs: TensorRef[];
-        if (isContainer(layer)) outputs = this.emit(layer, args, trainable);
-        else {
-          const k = kerasLayer(layer);
-          outputs = [this.add({ name: layer.name, className: k.className, config: k.config, trainable, inputs: args, weights: k.weights }, [...tensor.shape])];
-        }
-        node.outputTensors.forEach((t, i) => computed.set(t.id, outputs[i]!));
-        stack.pop();
-      }
-      return computed.get(target.id)!;
-    };
-    return model.outputs.map(resolve);
+    return walkLayersModel(
+      model,
+      inputs,
+      (layer, args) => {
+        const k = kerasLayer(layer);
+        return this.add({ name: layer.name, className: k.className, config: k.config, trainable, inputs: args, weights: k.weights }, [...(layer.outputShape as Array<number | null>)]);
+      },
+      (message) => new UnsupportedKerasLayerError(message),
+    );
   }
 }
 

@@ -1,9 +1,8 @@
 // One TF.js layer as a Keras 3 layer: its class, its config in Keras's vocabulary and its weights
 // in Keras's variable order (what model.weights.h5 stores per layer). The classes are the ones
 // the ONNX converter supports: what the studio's backbones and heads are made of.
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { Layer } from '../layers-walk.js';
 
-export type Layer = SymbolicTensor['sourceLayer'];
 type Config = Record<string, unknown>;
 
 export interface Weight {

@@ -32,7 +32,11 @@ export function fullLayersModel(backbone: tfl.LayersModel, head: tfl.LayersModel
 
 /** A LayersModel folder as a user loads it: tf.loadLayersModel on the files, nothing shared. */
 export async function reloadLayersModel(dir: string, runtime: string, prepare: (raw: tf.Tensor4D) => tf.Tensor4D = (x) => x): Promise<CandidateModel> {
-  const model = await tfl.loadLayersModel(fromDisk(dir));
+  return layersCandidate(await tfl.loadLayersModel(fromDisk(dir)), runtime, prepare);
+}
+
+/** A loaded LayersModel taking [N, size, size, 3] as a parity candidate; disposing it disposes the model. */
+export function layersCandidate(model: tfl.LayersModel, runtime: string, prepare: (raw: tf.Tensor4D) => tf.Tensor4D = (x) => x): CandidateModel {
   const [, size] = model.inputs[0]!.shape as number[];
   return {
     runtime,
