@@ -446,9 +446,9 @@ export type SplitAssignment = z.infer<typeof SplitAssignment>;
 
 // ---- Exports: model formats with their parity check, the dataset, predictions ----
 
-export const ModelExportFormat = z.enum(['tfjs', 'teachable', 'onnx', 'card']);
+export const ModelExportFormat = z.enum(['tfjs', 'teachable', 'onnx', 'tflite', 'keras', 'bundle', 'card']);
 export type ModelExportFormat = z.infer<typeof ModelExportFormat>;
-export const WeightQuantization = z.enum(['float16', 'uint8']);
+export const WeightQuantization = z.enum(['float16', 'uint8', 'int8']);
 export type WeightQuantization = z.infer<typeof WeightQuantization>;
 export const DatasetLayout = z.enum(['class', 'split-class', 'csv']);
 export type DatasetLayout = z.infer<typeof DatasetLayout>;

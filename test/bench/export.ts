@@ -5,7 +5,8 @@
 // embed throughput is measured against. Then pipeline parity (issue 22, see
 // pipeline-bench.ts): per fixture dataset, a run on the 'bilinear' spec exported and fed from
 // photo files through each deployment's own pipeline, and the validation accuracy of the
-// 'bilinear' spec minus the old 'lanczos3' one. Ends with one JSON line.
+// 'bilinear' spec minus the old 'lanczos3' one; the TFLite, Keras and training-bundle exports in
+// Python's TensorFlow where it is installed (export-tflite-keras.ts). Ends with one JSON line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { installFixtureBackbone } from '../helpers/trained-project.js';
 import { pipelineBench } from './pipeline-bench.js';
+import { tfliteKerasFigures } from './export-tflite-keras.js';
 
 const skip = fixturesUnavailable();
 if (skip) {
@@ -68,6 +70,8 @@ for (const [key, format, quantization] of [
   const p = r.parity!;
   log(`${key}: ${Date.now() - t} ms, ${r.bytes} bytes (weights ${r.weightBytes}), max |Δp| ${p.maxAbs?.toExponential(2)}, top-1 ${p.top1Agreement}, ${p.examples} images (${p.split}), vs stored predictions ${p.stored?.maxAbs.toExponential(2)}; ${p.runtime}`);
 }
+
+const liteAndKeras = await tfliteKerasFigures(request, log);
 
 // Throughput on the same decoded images: the exported .onnx in onnxruntime (raw pixels in, the
 // graph scales) against the studio's tfjs forward pass (scaled pixels in), batches of 32.
@@ -122,5 +126,6 @@ console.log(
     ort_vs_studio: round(ortImgPerS / studioImgPerS),
     val_acc: round(run.val?.accuracy ?? 0, 4),
     ...pipelines,
+    ...liteAndKeras,
   }),
 );

@@ -19,8 +19,8 @@ function exportFormat(raw: string): ModelExportFormat {
 
 export const exportCommand: Command = {
   name: 'export',
-  usage: 'PROJECT [RUN FORMAT OUT] [--format F --out PATH] [--run N] [--quantize float16|uint8] [--samples N]',
-  summary: 'export a run (tfjs, tm/teachable, onnx, card) into a new folder, checked against the studio',
+  usage: 'PROJECT [RUN FORMAT OUT] [--format F --out PATH] [--run N] [--quantize float16|uint8|int8] [--samples N]',
+  summary: 'export a run (tfjs, tm/teachable, onnx, tflite, keras, bundle, card) into a new folder, checked against the studio',
   details: 'The format and folder go either as words after PROJECT or as --format/--out; RUN defaults to the newest finished run. The export record with its parity result is printed (one JSON line with --json); exit code 1 when the export fails or its parity check does not pass.',
   options: {
     format: { type: 'string' },
@@ -30,10 +30,10 @@ export const exportCommand: Command = {
     samples: { type: 'string' },
   },
   optionHelp: {
-    format: 'tfjs, tm (teachable), onnx or card',
+    format: 'tfjs, tm (teachable), onnx, tflite, keras, bundle or card',
     out: 'the folder to create (must not exist)',
     run: 'a run number or "latest" (default)',
-    quantize: 'float16 or uint8 weights (TF.js and Teachable Machine)',
+    quantize: 'float16 or uint8 weights (TF.js and Teachable Machine); float16 or int8 full-integer (TFLite)',
     samples: 'how many validation images the parity check compares (default 32)',
   },
   positionals: { min: 1, max: 4, names: 'a project folder, then optionally RUN FORMAT OUT' },
@@ -45,7 +45,7 @@ export const exportCommand: Command = {
     if (!target) throw new UsageError('export needs the folder to create: --out PATH.');
     const runId = runArgument(runArg ?? (typeof options.run === 'string' ? options.run : undefined), { latest: true });
     const quantization = options.quantize === undefined ? undefined : WeightQuantization.safeParse(options.quantize);
-    if (quantization && !quantization.success) throw new UsageError(`--quantize takes float16 or uint8, got ${String(options.quantize)}.`);
+    if (quantization && !quantization.success) throw new UsageError(`--quantize takes float16, uint8 or int8, got ${String(options.quantize)}.`);
     const sampleCount = intOption(options, 'samples', 1, 10_000);
     const folder = path.resolve(target);
     return withStudio(projectDir!, async (client) => {

@@ -15,6 +15,9 @@ import { folderBytes, resolveTarget, timestampedName, writeExportFolder, type Ex
 import { onnxFormat } from '../onnx/file-format.js';
 import { teachableFormat } from '../teachable/export.js';
 import { tfjsFormat } from '../tfjs/format.js';
+import { tfliteFormat } from '../tflite/format.js';
+import { kerasFormat } from '../keras/format.js';
+import { bundleFormat } from '../bundle/format.js';
 import type { FormatOutput, ModelFormatWriter } from './format.js';
 import { checkExportParity } from './parity-check.js';
 import { sampleImages, storedPredictions } from './samples.js';
@@ -25,6 +28,9 @@ export const FORMATS: Record<Exclude<ModelExportFormat, 'card'>, ModelFormatWrit
   tfjs: tfjsFormat,
   teachable: teachableFormat,
   onnx: onnxFormat,
+  tflite: tfliteFormat,
+  keras: kerasFormat,
+  bundle: bundleFormat,
 };
 
 export const DEFAULT_SAMPLE_COUNT = 32;
@@ -99,7 +105,7 @@ interface StageInput {
 /** Writes the format's files, reloads them as a user would and checks them against the studio. */
 async function writeAndCheck(s: StageInput): Promise<{ output: FormatOutput; parity: ExportParity }> {
   s.progress('writing', 0, 1);
-  const output = await s.writer.write({ staging: s.staging, source: s.source, studio: s.studio, quantization: s.quantization, modelName: modelName(s.db, s.source), exportedAt: s.exportedAt });
+  const output = await s.writer.write({ staging: s.staging, source: s.source, studio: s.studio, quantization: s.quantization, modelName: modelName(s.db, s.source), exportedAt: s.exportedAt, db: s.db });
   s.checkpoint();
   s.progress('checking parity', 0, 3);
   const samples = await sampleImages(s.db, s.source.preprocessing, s.sampleCount, s.checkpoint);

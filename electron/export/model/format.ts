@@ -1,6 +1,7 @@
 // What every model format module provides: whether it can export a run, how it writes its files
 // into the staging folder, and how to reload those files the way a user would.
-import type { WeightQuantization } from '../../ipc/schemas.js';
+import type { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
+import type { Db } from '../../project/database.js';
 import type { CandidateModel } from './parity-check.js';
 import type { ModelSource } from './source.js';
 import type { StudioModel } from './studio-model.js';
@@ -13,6 +14,8 @@ export interface FormatInput {
   /** For metadata: "<project> run 3". */
   modelName: string;
   exportedAt: Date;
+  /** The project, for formats that learn from its photos (TFLite int8 calibration). */
+  db: Db;
 }
 
 export interface FormatOutput {
@@ -26,7 +29,7 @@ export interface FormatOutput {
 }
 
 export interface ModelFormatWriter {
-  id: 'tfjs' | 'teachable' | 'onnx';
+  id: Exclude<ModelExportFormat, 'card'>;
   title: string;
   /** Why this run cannot be exported in this format with these options; null when it can. */
   refusal(source: ModelSource, quantization: WeightQuantization | null): string | null;

@@ -20,7 +20,8 @@ export const ONNX_MODEL_FILE = 'model.onnx';
 /** The oldest opset the export may use (Softmax over one axis, tensor-input Clip/Pad/Squeeze). */
 export const MIN_OPSET = 13;
 
-function convert(source: ModelSource, studio: StudioModel): OnnxModel {
+/** The run's backbone and head as one ONNX graph (the TFLite export translates it further). */
+export function convert(source: ModelSource, studio: StudioModel): OnnxModel {
   const options = {
     preprocessing: source.preprocessing,
     labels: source.classNames,

@@ -1,56 +1,13 @@
-// Walks a TF.js LayersModel's graph (functional, Sequential, or models nested inside models, as
-// in Teachable Machine's Sequential-in-Sequential) and emits each layer once, in dependency order.
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+// Emits a TF.js LayersModel (functional, Sequential, nested) into an ONNX graph, each layer once
+// in dependency order (the walk is ../layers-walk.ts).
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { walkLayersModel } from '../layers-walk.js';
 import { OnnxConversionError } from './errors.js';
-import { convertLayer, type Layer } from './layer-converters.js';
+import { convertLayer } from './layer-converters.js';
 import type { OnnxGraph } from './graph.js';
 import type { Value } from './layout.js';
 
-function isContainer(layer: Layer): layer is Layer & LayersModel {
-  const candidate = layer as Partial<LayersModel>;
-  return Array.isArray(candidate.layers) && Array.isArray(candidate.inputs) && Array.isArray(candidate.outputs);
-}
-
 /** Emits `model` applied to `inputs` (one per model input) and returns its outputs. */
 export function emitLayersModel(g: OnnxGraph, model: LayersModel, inputs: Value[]): Value[] {
-  if (inputs.length !== model.inputs.length) {
-    throw new OnnxConversionError(`Model ${model.name} has ${model.inputs.length} inputs; ${inputs.length} were given.`);
-  }
-  // Symbolic tensors are per container: a nested model's inner tensors are distinct objects, so
-  // each container gets its own table, seeded with its inputs.
-  const computed = new Map<number, Value>();
-  model.inputs.forEach((t, i) => computed.set(t.id, inputs[i]!));
-
-  // Iterative post-order (an explicit stack rather than recursion: deep backbones such as
-  // EfficientNet have hundreds of layers in one chain).
-  const resolve = (target: SymbolicTensor): Value => {
-    const stack: SymbolicTensor[] = [target];
-    while (stack.length > 0) {
-      const tensor = stack[stack.length - 1]!;
-      if (computed.has(tensor.id)) {
-        stack.pop();
-        continue;
-      }
-      const layer = tensor.sourceLayer;
-      const node = layer.inboundNodes[tensor.nodeIndex];
-      if (!node) throw new OnnxConversionError(`Layer ${layer.name} has no call #${tensor.nodeIndex}; the model graph is inconsistent.`);
-      if (layer.getClassName() === 'InputLayer' || node.inputTensors.length === 0) {
-        throw new OnnxConversionError(`Model ${model.name} reads ${tensor.name}, which is not one of its inputs.`);
-      }
-      const missing = node.inputTensors.filter((t) => !computed.has(t.id));
-      if (missing.length > 0) {
-        stack.push(...missing);
-        continue;
-      }
-      const args = node.inputTensors.map((t) => computed.get(t.id)!);
-      const outputs = isContainer(layer) ? emitLayersModel(g, layer, args) : [convertLayer(g, layer, args)];
-      if (outputs.length !== node.outputTensors.length) {
-        throw new OnnxConversionError(`Layer ${layer.name} produced ${outputs.length} outputs where the model expects ${node.outputTensors.length}.`);
-      }
-      node.outputTensors.forEach((t, i) => computed.set(t.id, outputs[i]!));
-      stack.pop();
-    }
-    return computed.get(target.id)!;
-  };
-  return model.outputs.map(resolve);
+  return walkLayersModel(model, inputs, (layer, args) => convertLayer(g, layer, args), (message) => new OnnxConversionError(message));
 }

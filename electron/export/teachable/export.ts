@@ -55,7 +55,8 @@ export const teachableFormat: ModelFormatWriter = {
   id: 'teachable',
   title: 'Teachable Machine model',
 
-  refusal(source) {
+  refusal(source, quantization) {
+    if (quantization === 'int8') return 'Full-integer int8 is a TFLite export; Teachable Machine weights quantize to float16 or uint8.';
     if (source.backbone.format !== 'layers') {
       return `${source.backbone.name} is a TF.js GraphModel; Teachable Machine models are LayersModels, so this run cannot be exported in its format. Export it as ONNX, or train on a layers backbone such as MobileNetV2 0.35 (Teachable Machine's own).`;
     }

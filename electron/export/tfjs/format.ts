@@ -32,7 +32,11 @@ export function fullLayersModel(backbone: tfl.LayersModel, head: tfl.LayersModel
 
 /** A LayersModel folder as a user loads it: tf.loadLayersModel on the files, nothing shared. */
 export async function reloadLayersModel(dir: string, runtime: string, prepare: (raw: tf.Tensor4D) => tf.Tensor4D = (x) => x): Promise<CandidateModel> {
-  const model = await tfl.loadLayersModel(fromDisk(dir));
+  return layersCandidate(await tfl.loadLayersModel(fromDisk(dir)), runtime, prepare);
+}
+
+/** A loaded LayersModel taking [N, size, size, 3] as a parity candidate; disposing it disposes the model. */
+export function layersCandidate(model: tfl.LayersModel, runtime: string, prepare: (raw: tf.Tensor4D) => tf.Tensor4D = (x) => x): CandidateModel {
   const [, size] = model.inputs[0]!.shape as number[];
   return {
     runtime,
@@ -52,7 +56,8 @@ export const tfjsFormat: ModelFormatWriter = {
   id: 'tfjs',
   title: 'TF.js LayersModel',
 
-  refusal(source) {
+  refusal(source, quantization) {
+    if (quantization === 'int8') return 'Full-integer int8 is a TFLite export; TF.js weights quantize to float16 or uint8.';
     if (source.backbone.format !== 'layers') {
       return `${source.backbone.name} is a TF.js GraphModel (a frozen TensorFlow graph), which cannot be merged with the trained head into one LayersModel. Export this run as ONNX (one graph from pixels to probabilities), or train on a layers backbone such as MobileNetV2 0.35 for a TF.js export.`;
     }
