@@ -52,6 +52,11 @@ export function deploymentPipeline(format: Exclude<ModelExportFormat, 'card'>, s
       return { name: "decode + the README's studioCanvas() resize, handed to predict() at its input size", resize: jsResize(spec) };
     case 'tfjs':
       return { name: "sharp decode as tf.browser.fromPixels + the README's toInput()", resize: tfjsResize(spec) };
+    case 'tflite':
+    case 'keras':
+    case 'bundle':
+      // Their READMEs do not carry a tested resize snippet yet: model parity only (said in the record).
+      return null;
   }
 }
 
