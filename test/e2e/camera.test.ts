@@ -246,6 +246,13 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
     const page = await openPage(fakeCameraArgs(clips.ants));
     await page.getByTestId('camera-tab-live').click();
     await expect.poll(() => page.getByTestId('live-bars').getAttribute('data-top'), { timeout: FIRST_PREDICTION_MS }).toBe('ants');
+    // Another screen turns the camera off; back in the library it runs again.
+    const track = () => page.evaluate(() => ((document.querySelector('[data-testid=camera-video]') as HTMLVideoElement | null)?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.readyState ?? 'none');
+    expect(await track()).toBe('live');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(track).toBe('ended');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library', exact: true }).click();
+    await expect.poll(track, { timeout: 30_000 }).toBe('live');
     await page.close();
   }, 180_000);
 
