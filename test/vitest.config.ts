@@ -10,7 +10,12 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     // Studios made by tests keep their recent-projects list here, never in the user's own folder.
-    env: { STUDIO_USER_DATA: path.join(os.tmpdir(), `studio-test-user-data-${process.pid}`) },
+    // The same for the model cache: the shipped backbone installs on first use, and a test must
+    // find the cache it expects (empty unless it installs one), never what another run left.
+    env: {
+      STUDIO_USER_DATA: path.join(os.tmpdir(), `studio-test-user-data-${process.pid}`),
+      STUDIO_MODEL_CACHE: path.join(os.tmpdir(), `studio-test-model-cache-${process.pid}`),
+    },
     hookTimeout: 120_000,
     reporters: ['default', './test/summary-reporter.ts'],
   },
