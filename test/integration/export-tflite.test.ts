@@ -109,3 +109,25 @@ describe.skipIf(skip)('TFLite export', () => {
     await expect(exportModel({ ...request(), format: 'tflite', quantization: 'uint8' })).rejects.toThrow(/int8/);
   });
 });
+
+describe.skipIf(skip)('TFLite export of a TF-Hub graph backbone', () => {
+  const tmp = tempDir('studio-export-tflite-graph-');
+  let t: TrainedProject;
+  beforeAll(async () => {
+    t = await trainedProject(tmp.dir, { backboneId: 'mobilenet-v1-0.25-224-tfhub', perClass: 8 });
+  }, 300_000);
+  afterAll(() => {
+    t?.project.close();
+    tmp.cleanup();
+  });
+
+  it('converts the frozen graph (through the ONNX converter) and passes parity, also in TensorFlow Lite', async () => {
+    const r = await exportModel({ db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 8, format: 'tflite' });
+    expect(r.parity!.passed).toBe(true);
+    if (!pythonTensorflow()) return;
+    const lite = await againstTensorflowLite(t, r);
+    console.log(`[tflite] TF-Hub graph backbone in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement}`);
+    expect(lite.maxAbs).toBeLessThanOrEqual(1e-4);
+    expect(lite.top1Agreement).toBe(1);
+  }, 600_000);
+});
