@@ -7,6 +7,7 @@ export type {
   ImageFilter,
   ImageSort,
   LabelSummary,
+  RunSummary,
   Settings,
   RecentProject,
   JobInfo,
