@@ -1,6 +1,5 @@
 // The library's keyboard map: which action a key press asks for. Pure (the screen carries the
 // action out), so the map is unit-tested and reads in one place.
-import { digitOf } from '../lib/keys';
 import { isMoveKey, type MoveKey } from './grid-layout';
 
 export type LibraryAction =
@@ -16,7 +15,20 @@ export type LibraryAction =
   | { kind: 'search' };
 
 /** The parts of a key press the map reads (a KeyboardEvent has them all). */
-export type KeyPress = Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' | 'altKey' | 'ctrlKey' | 'metaKey'>;
+export interface KeyPress {
+  key: string;
+  code: string;
+  shiftKey: boolean;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+}
+
+/** The digit of a number key (top row or keypad), or null. */
+export function digitOf(event: Pick<KeyPress, 'code'>): number | null {
+  const match = /^(?:Digit|Numpad)([0-9])$/.exec(event.code);
+  return match ? Number(match[1]) : null;
+}
 
 export interface KeyContext {
   /** The large view is open (it shares the keys with the grid). */
