@@ -1,5 +1,5 @@
 // Opening a project from the command line, with the next step spelled out when it fails.
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { openProject, type Project } from '../project/project.js';
 
 export function openProjectForCli(dir: string): Project {

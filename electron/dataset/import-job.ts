@@ -2,8 +2,8 @@
 // commit their outcomes in plan order in batches, assign splits, close the report. Runs
 // without the job manager too (CLI, tests); the service wraps it in a job.
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
-import type { ImportCounts, ImportSummary } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
 import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from './catalog.js';

@@ -2,7 +2,7 @@
 // race on the same files), watched folders that follow the open project, the health check.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HealthReport, ImportSummary, WatchedFolder } from '../ipc/schemas.js';
+import type { HealthReport, ImportSummary, WatchedFolder } from '../domain/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
 import type { ServiceDeps } from '../services/deps.js';

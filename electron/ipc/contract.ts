@@ -11,7 +11,7 @@ import { exportChannels } from './channels/export.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { shellChannels } from './channels/shell.js';
-import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
+import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from '../domain/schemas.js';
 
 export const requestChannels = {
   ...appChannels,

@@ -1,6 +1,6 @@
 // Opening a project database: the pragmas that make it safe, then pending migrations.
 import Database from 'better-sqlite3';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { LATEST_VERSION, migrations } from './migrations.js';
 
 export type Db = Database.Database;

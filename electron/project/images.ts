@@ -1,5 +1,5 @@
 // Queries on images and their paths.
-import type { ImageFilter, ImageRow, ImageSort, Split } from '../ipc/schemas.js';
+import type { ImageFilter, ImageRow, ImageSort, Split } from '../domain/schemas.js';
 import type { Db } from './database.js';
 
 export interface NewImage {

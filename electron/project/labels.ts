@@ -1,7 +1,7 @@
 // Labels and their history. Every change goes through applyLabels so that undo and redo see
 // exactly what the user did; a new action drops the redo stack, as editors do.
-import { StudioError } from '../ipc/result.js';
-import type { LabelChange, LabelSource, LabelSummary } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { LabelChange, LabelSource, LabelSummary } from '../domain/schemas.js';
 import type { Db } from './database.js';
 import { existingImageIds } from './images.js';
 import { latestDoneRun } from './predictions.js';

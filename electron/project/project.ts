@@ -2,8 +2,8 @@
 // Source images stay where they are and are referenced by path and content hash.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
-import type { ProjectInfo } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ProjectInfo } from '../domain/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { countImages } from './images.js';

@@ -1,5 +1,5 @@
 // The main side's state: which project is open. One per app (Electron) or server (serve mode).
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { openProject, createProject, type Project } from '../project/project.js';
 
 export interface SessionHooks {

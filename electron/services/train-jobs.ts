@@ -3,8 +3,8 @@
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
 import { backboneState } from '../engine/backbones/model-cache.js';
 import type { TaskEvent } from '../engine/worker/protocol.js';
-import { StudioError } from '../ipc/result.js';
-import { TrainConfig, type TrainConfigInput } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
 import { finishRun } from '../project/runs.js';
 import type { ServiceDeps } from './deps.js';
 

@@ -11,7 +11,7 @@ import { OnnxRunner } from '../../electron/engine/onnx-runner.js';
 import { layersModelToOnnx } from '../../electron/export/onnx/index.js';
 import { scalePixelArray } from '../../electron/export/onnx/input-scaling.js';
 import { compareOutputs } from '../../electron/export/parity.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { decodePhoto, hymenopteraFiles } from '../helpers/photos.js';
 

@@ -7,8 +7,8 @@ import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbon
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { EngineHost } from '../../electron/engine/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
-import type { BackboneEntry, PredictResult, QueueEntry, RunDetail } from '../../electron/ipc/engine-schemas.js';
-import type { RunSummary } from '../../electron/ipc/schemas.js';
+import type { BackboneEntry, PredictResult, QueueEntry, RunDetail } from '../../electron/domain/engine-schemas.js';
+import type { RunSummary } from '../../electron/domain/schemas.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { addSplitClassFolder } from '../helpers/fixture-project.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';

@@ -8,7 +8,7 @@ import { importBackboneFolder } from '../../electron/engine/backbones/install.js
 import { EngineHost } from '../../electron/engine/worker/engine-host.js';
 import type { TaskEvent } from '../../electron/engine/worker/protocol.js';
 import { spawnEngineWorker } from '../../electron/engine/worker/spawn.js';
-import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { TrainConfig } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';

@@ -17,7 +17,7 @@ import {
   UnsupportedOpError,
 } from '../../electron/export/onnx/index.js';
 import { checkOnnxParity, tfjsReference } from '../../electron/export/onnx/parity.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { decodePhotos, hymenopteraFiles } from '../helpers/photos.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { compareOutputs, judgeParity } from '../../export/parity.js';
 import { graphModelToOnnx, layersModelToOnnx } from '../../export/onnx/index.js';
 import { PRODUCER_VERSION } from '../../export/onnx/metadata.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { LoadedBackbone } from '../backbones/load.js';
 import { readInstall } from '../backbones/model-cache.js';

@@ -1,7 +1,7 @@
 // "Likely mislabeled" for a finished run, as its own step after training: k heads, each
 // trained without one fold, score the given label of every image in that fold. A linear head
 // is enough to rank suspicious labels and keeps this fast on large projects.
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
 import { EmbeddingCache, specHash } from '../embeddings/cache.js';
 import { loadExamples } from './examples.js';

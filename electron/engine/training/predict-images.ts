@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
 import type { Embedder } from '../embedder.js';
 import { decodeForModel, scalePixels, type ImageSource } from '../images/decode.js';

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assignSplits } from '../../dataset/splits.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
 import { createRun, finishRun, recordEpoch } from '../../project/runs.js';

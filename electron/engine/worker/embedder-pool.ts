@@ -1,7 +1,7 @@
 // Loaded backbones stay loaded in the worker: reading weights, converting to ONNX and warming a
 // runtime cost seconds, and a studio trains, predicts and previews with the same backbone again
 // and again.
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { findBackbone, type BackboneSpec } from '../backbones/catalogue.js';
 import { installedDir, readInstall } from '../backbones/model-cache.js';
 import type { Embedder } from '../embedder.js';

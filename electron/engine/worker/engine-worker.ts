@@ -1,7 +1,7 @@
 // The engine worker's entry: picks a backend once, then runs tasks the main process sends.
 // Tasks run concurrently (a preview may arrive while a run trains); each has its own cancel flag.
 import { parentPort, workerData } from 'node:worker_threads';
-import { StudioError, type ErrorInfo } from '../../ipc/result.js';
+import { StudioError, type ErrorInfo } from '../../domain/result.js';
 import { initBackend } from '../backend.js';
 import { DownloadError } from '../backbones/download.js';
 import { ModelFileError } from '../model-files.js';

@@ -2,7 +2,7 @@
 // both write; busy_timeout (set by openDatabase) serialises them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { openDatabase, type Db } from '../../project/database.js';
 import { DB_FILE } from '../../project/project.js';
 

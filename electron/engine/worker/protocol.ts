@@ -1,11 +1,11 @@
 // The messages between the main process and the engine worker. Main never imports tfjs: it
 // sends a task name with its arguments and gets progress, events and one result back. Cancel
 // is a flag in shared memory, so it reaches a worker that is busy in a synchronous kernel.
-import type { ErrorInfo } from '../../ipc/result.js';
-import type { Augmentation, Preprocessing, TrainConfig } from '../../ipc/schemas.js';
+import type { ErrorInfo } from '../../domain/result.js';
+import type { Augmentation, Preprocessing, TrainConfig } from '../../domain/schemas.js';
 import type { BackendCapabilities, BackendInfo } from '../backend.js';
 import type { ModelExportResult } from '../../export/model/export-model.js';
-import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../ipc/schemas.js';
+import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../domain/schemas.js';
 import type { InstallProgress } from '../backbones/install.js';
 
 export interface EngineInfo {

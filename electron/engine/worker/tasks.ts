@@ -3,7 +3,7 @@
 import { exportModel } from '../../export/model/export-model.js';
 import { importTeachable, teachableModelDir } from '../../export/teachable/import.js';
 import { loadTeachableModel } from '../../export/teachable/predict.js';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
 import { readSettings } from '../../project/settings.js';
 import { capabilities, currentBackend } from '../backend.js';

@@ -1,6 +1,6 @@
 // Everything a model card says, gathered once from the project database and the export; the
 // Markdown and HTML renderings read only this.
-import type { ExportParity, ModelExportFormat, Preprocessing, SplitMetrics, WeightQuantization } from '../../ipc/schemas.js';
+import type { ExportParity, ModelExportFormat, Preprocessing, SplitMetrics, WeightQuantization } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { listExports } from '../../project/exports.js';
 import { readMeta } from '../../project/settings.js';

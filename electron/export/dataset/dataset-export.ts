@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { storedMtime } from '../../dataset/catalog.js';
-import { StudioError } from '../../ipc/result.js';
-import { DatasetLayout, Split, type ExportSummary } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import { DatasetLayout, Split, type ExportSummary } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
 import { resolveTarget, timestampedName, writeExportFolder, type ExportTarget } from '../folder.js';

@@ -3,8 +3,8 @@
 // with its file, current label, split, the predicted class, confidence, margin and every class
 // probability in the run's class order.
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
-import type { ExportSummary, PredictionFilter } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { ExportSummary, PredictionFilter } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
 import { latestDoneRun } from '../../project/predictions.js';

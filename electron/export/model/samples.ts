@@ -2,7 +2,7 @@
 // (then test, then train), in content-hash order so that every class shows up rather than the
 // first folder imported. Each is decoded once, by the run's preprocessing spec, to raw RGB.
 import { decodeForModel } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 
 export interface SampleImages {

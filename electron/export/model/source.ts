@@ -4,8 +4,8 @@ import path from 'node:path';
 import { findBackbone, type BackboneSpec } from '../../engine/backbones/catalogue.js';
 import { installedDir, readInstall } from '../../engine/backbones/model-cache.js';
 import { readRunConfig, type RunRecordConfig } from '../../engine/training/run.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { latestDoneRun } from '../../project/predictions.js';
 

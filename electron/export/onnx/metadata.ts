@@ -2,7 +2,7 @@
 // enough to use it correctly: class labels, the preprocessing spec, and whether the pixel scaling
 // is inside the model (feed raw 0..255 RGB) or left to the caller.
 import pkg from '../../../package.json' with { type: 'json' };
-import { Preprocessing } from '../../ipc/schemas.js';
+import { Preprocessing } from '../../domain/schemas.js';
 import { decodeModel } from './encode.js';
 
 export type OutputKind = 'embedding' | 'probabilities' | 'logits';

@@ -1,5 +1,5 @@
 // The README beside an ONNX export: how to run it with onnxruntime in Python and in Node.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 const PIL_RESIZE: Record<Preprocessing['resizeMode'], (n: number) => string> = {
   squash: (n) => `img = img.resize((${n}, ${n}), Image.BILINEAR)`,

@@ -7,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import fs from 'node:fs';
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { SCALING } from '../onnx/input-scaling.js';
 import type { FormatOutput, ModelFormatWriter } from '../model/format.js';
 import { captureArtifacts, writeLayersArtifacts } from '../tfjs/artifacts.js';

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classNameFrom } from '../../dataset/layout.js';
-import { StudioError } from '../../ipc/result.js';
-import type { TeachableImport } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { TeachableImport } from '../../domain/schemas.js';
 import { ensureClass, findClassByName } from '../../project/classes.js';
 import type { Db } from '../../project/database.js';
 import { resolveTarget, timestampedName, writeExportFolder } from '../folder.js';

@@ -1,5 +1,5 @@
 // The README beside a Teachable Machine-compatible export.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 export function teachableReadme(title: string, labels: string[], spec: Preprocessing): string {
   return `# ${title}: Teachable Machine-compatible model

@@ -6,8 +6,8 @@ import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catal
 import type { ImageInput as WorkerImage } from '../../engine/worker/protocol.js';
 import type { engineChannels } from '../../ipc/channels/engine.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { RunDetail, type BackboneEntry } from '../../ipc/engine-schemas.js';
-import { StudioError } from '../../ipc/result.js';
+import { RunDetail, type BackboneEntry } from '../../domain/engine-schemas.js';
+import { StudioError } from '../../domain/result.js';
 import { imageFiles } from '../../project/images.js';
 import { confusionCellImages, latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
 import { listRuns, runDetail } from '../../project/runs.js';

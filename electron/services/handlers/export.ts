@@ -11,7 +11,7 @@ import { readTeachableFolder } from '../../export/teachable/format.js';
 import { teachableModelDir } from '../../export/teachable/import.js';
 import type { exportChannels } from '../../ipc/channels/export.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { findClassByName } from '../../project/classes.js';
 import { listExports } from '../../project/exports.js';
 import { latestDoneRun } from '../../project/predictions.js';

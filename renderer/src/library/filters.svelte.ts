@@ -1,7 +1,7 @@
 // What the library grid shows: the view (all, unlabeled, a class), split, file-name search,
 // order, an explicit list of images ("show these"), and the model's filters. It turns them into
 // the contract's ImageFilter, and resets them in one place.
-import { MAX_FILTER_IDS } from '../../../electron/ipc/schemas';
+import { MAX_FILTER_IDS } from '../../../electron/domain/schemas';
 import type { ImageFilter, ImageSort, Split } from '../lib/types';
 
 export type View = { kind: 'all' } | { kind: 'unlabeled' } | { kind: 'class'; classId: number };

@@ -1,6 +1,6 @@
 // The advanced training settings, starting at the contract's own defaults (the one-click train
 // uses them too). Off, a run takes the studio's defaults; on, exactly what the panel shows.
-import { TrainConfig } from '../../../electron/ipc/schemas';
+import { TrainConfig } from '../../../electron/domain/schemas';
 import type { TrainConfigInput } from './train-session.svelte';
 
 export const TRAIN_DEFAULTS = TrainConfig.parse({});
