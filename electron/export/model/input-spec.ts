@@ -4,7 +4,7 @@
 import type { BackboneSpec } from '../../engine/backbones/catalogue.js';
 import { ALPHA_BACKGROUND } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../domain/schemas.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import { SCALING } from '../../onnx/input-scaling.js';
 
 export type InputScaling = 'in-model' | 'external';
 

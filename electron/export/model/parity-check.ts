@@ -5,7 +5,7 @@
 import type { ExportParity, Preprocessing, WeightQuantization } from '../../domain/schemas.js';
 import { scalePixels } from '../../engine/images/decode.js';
 import { concat, type ReferenceModel } from '../onnx/parity.js';
-import { compareOutputs, judgeParity } from '../parity.js';
+import { compareOutputs, judgeParity } from '../../onnx/output-parity.js';
 import type { SampleImages } from './samples.js';
 
 /** An exported model as its user would run it: raw RGB 0..255 (NHWC) in, probabilities out. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Preprocessing } from '../../domain/schemas.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import { SCALING } from '../../onnx/input-scaling.js';
 import type { FormatOutput, ModelFormatWriter } from '../model/format.js';
 import { captureArtifacts, writeLayersArtifacts } from '../tfjs/artifacts.js';
 import { reloadLayersModel, TFJS_RUNTIME } from '../tfjs/format.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import { fromDisk } from '../../engine/model-files.js';
 import type { Preprocessing } from '../../domain/schemas.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import { SCALING } from '../../onnx/input-scaling.js';
 import type { FormatOutput, ModelFormatWriter } from '../model/format.js';
 import { inputSpecFile } from '../model/input-spec.js';
 import type { CandidateModel } from '../model/parity-check.js';
