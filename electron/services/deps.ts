@@ -1,5 +1,5 @@
 // What every handler group is built from.
-import type { EngineHost } from '../engine/worker/engine-host.js';
+import type { EngineHost } from '../worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { NativeDialogs } from '../shell/dialogs.js';

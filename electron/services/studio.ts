@@ -1,7 +1,7 @@
 // Wires the main-side services once; transports attach to what this returns.
 import { createDispatcher, type Dispatch, type DispatchOptions } from '../ipc/dispatch.js';
 import { EventBus } from '../ipc/event-bus.js';
-import { EngineHost } from '../engine/worker/engine-host.js';
+import { EngineHost } from '../worker/engine-host.js';
 import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';

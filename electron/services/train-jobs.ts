@@ -2,7 +2,7 @@
 // run left 'running' by a crashed engine marked failed so that no run stays running forever.
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
 import { backboneState } from '../engine/backbones/model-cache.js';
-import type { TaskEvent } from '../engine/worker/protocol.js';
+import type { TaskEvent } from '../worker/protocol.js';
 import { StudioError } from '../domain/result.js';
 import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
 import { finishRun } from '../project/runs.js';

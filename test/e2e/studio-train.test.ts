@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
-import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { RunSummary } from '../../electron/domain/schemas.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
-import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
 import type { BackboneEntry, PredictResult, QueueEntry, RunDetail } from '../../electron/domain/engine-schemas.js';
 import type { RunSummary } from '../../electron/domain/schemas.js';

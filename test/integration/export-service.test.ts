@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
 import type { ExportRecord, TeachableImport } from '../../electron/domain/schemas.js';
 import { openDatabase } from '../../electron/project/database.js';

@@ -3,7 +3,7 @@ import { fsProblem } from '../../dataset/problems.js';
 import { backboneState, installedDir, listInstalled } from '../../engine/backbones/model-cache.js';
 import { readOnnxRecord } from '../../engine/embedders/onnx-record.js';
 import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catalogue.js';
-import type { ImageInput as WorkerImage } from '../../engine/worker/protocol.js';
+import type { ImageInput as WorkerImage } from '../../worker/protocol.js';
 import type { engineChannels } from '../../ipc/channels/engine.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { RunDetail, type BackboneEntry } from '../../domain/engine-schemas.js';

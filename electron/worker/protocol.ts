@@ -1,12 +1,12 @@
 // The messages between the main process and the engine worker. Main never imports tfjs: it
 // sends a task name with its arguments and gets progress, events and one result back. Cancel
 // is a flag in shared memory, so it reaches a worker that is busy in a synchronous kernel.
-import type { ErrorInfo } from '../../domain/result.js';
-import type { Augmentation, Preprocessing, TrainConfig } from '../../domain/schemas.js';
-import type { BackendCapabilities, BackendInfo } from '../backend.js';
-import type { ModelExportResult } from '../../export/model/export-model.js';
-import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../domain/schemas.js';
-import type { InstallProgress } from '../backbones/install.js';
+import type { ErrorInfo } from '../domain/result.js';
+import type { Augmentation, Preprocessing, TrainConfig } from '../domain/schemas.js';
+import type { BackendCapabilities, BackendInfo } from '../engine/backend.js';
+import type { ModelExportResult } from '../export/model/export-model.js';
+import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
+import type { InstallProgress } from '../engine/backbones/install.js';
 
 export interface EngineInfo {
   backend: BackendInfo;

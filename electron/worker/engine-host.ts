@@ -2,8 +2,8 @@
 // each call's progress and events to its caller, cancels through shared memory, and turns a
 // crashed worker into clear errors for every call in flight (the next call starts a new one).
 import type { Worker } from 'node:worker_threads';
-import { StudioError } from '../../domain/result.js';
-import type { BackendInfo } from '../backend.js';
+import { StudioError } from '../domain/result.js';
+import type { BackendInfo } from '../engine/backend.js';
 import type { FromWorker, TaskEvent, TaskName, TaskProgress, EngineTasks, ToWorker, WorkerOptions } from './protocol.js';
 import { spawnEngineWorker } from './spawn.js';
 
