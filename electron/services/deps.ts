@@ -4,7 +4,7 @@ import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { NativeDialogs } from '../shell/dialogs.js';
 import type { RecentProjects } from './recent-projects.js';
-import type { Session } from './session.js';
+import type { Session } from '../project/session.js';
 
 export interface ServiceDeps {
   session: Session;

@@ -8,7 +8,7 @@ import { createHandlers } from './handlers/index.js';
 import type { NativeDialogs } from '../shell/dialogs.js';
 import { projectInfo } from '../project/project.js';
 import { RecentProjects } from './recent-projects.js';
-import { Session } from './session.js';
+import { Session } from '../project/session.js';
 import { defaultUserDataDir } from './user-data.js';
 
 export interface Studio {
