@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { HealthReport, ImportSummary, WatchedFolder } from '../domain/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
-import type { ServiceDeps } from '../services/deps.js';
+import type { EventBus } from '../ipc/event-bus.js';
+import type { JobManager } from '../jobs/job-manager.js';
+import type { Session } from '../project/session.js';
 import { markInterruptedImports } from './catalog.js';
 import { runHealthCheck, storeHealthReport } from './health.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
@@ -24,6 +26,13 @@ interface WatchedRow {
   added_at: number;
 }
 
+/** What curation needs from the studio (the services' ServiceDeps has it; dataset/ does not import services/). */
+export interface DatasetDeps {
+  session: Session;
+  bus: EventBus;
+  jobs: JobManager;
+}
+
 export class DatasetService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watchers = new Map<string, FolderWatcher>();
@@ -31,7 +40,7 @@ export class DatasetService {
   private readonly jobIds = new Set<string>();
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: DatasetDeps,
     private readonly options: { import?: Omit<ImportOptions, 'signal' | 'progress' | 'importId'>; watch?: WatcherOptions } = {},
   ) {
     deps.session.observe({ opened: (project) => this.opened(project), closing: () => this.closing() });

@@ -5,7 +5,7 @@ import { EngineHost } from '../worker/engine-host.js';
 import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';
-import type { NativeDialogs } from '../shell/dialogs.js';
+import type { NativeDialogs } from './dialogs.js';
 import { projectInfo } from '../project/project.js';
 import { RecentProjects } from './recent-projects.js';
 import { Session } from '../project/session.js';
