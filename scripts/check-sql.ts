@@ -28,8 +28,6 @@ export const PENDING = new Set<string>([
   'electron/export/model/samples.ts',
   'electron/export/model/source.ts',
   'electron/export/teachable/import.ts',
-  'electron/services/handlers/engine.ts',
-  'electron/services/handlers/export.ts',
   'electron/services/media.ts',
   'electron/services/train-jobs.ts',
   'electron/worker/open-project-db.ts',

@@ -1,5 +1,6 @@
 // Per-run predictions: suggestions for unlabeled images, disagreements for labeled ones, the
 // uncertainty queue ("label these next") and the out-of-fold "likely mislabeled" queue.
+import { StudioError } from '../domain/result.js';
 import type { Db } from './database.js';
 
 export interface PredictionRow {
@@ -35,6 +36,21 @@ export function writePredictions(db: Db, runId: number, rows: readonly Predictio
 /** The newest finished run, whose predictions the library shows. */
 export function latestDoneRun(db: Db): number | null {
   return (db.prepare(`SELECT max(id) FROM runs WHERE status = 'done'`).pluck().get() as number | null) ?? null;
+}
+
+/**
+ * The run a command works on: the one asked for, or else the newest finished one. Every
+ * channel and export that needs a trained model asks here, so each says the same when there is
+ * none: no run trained yet, no such run, or a run that did not finish (`purpose` ends that
+ * sentence: "it has no predictions to export").
+ */
+export function requireFinishedRun(db: Db, runId: number | null | undefined, purpose = 'pick a finished run'): number {
+  const id = runId ?? latestDoneRun(db);
+  if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
+  const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id) as string | undefined;
+  if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
+  if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${status}); ${purpose}.`);
+  return id;
 }
 
 export interface QueueEntry {

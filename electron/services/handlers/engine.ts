@@ -9,7 +9,7 @@ import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { RunDetail, type BackboneEntry } from '../../domain/engine-schemas.js';
 import { StudioError } from '../../domain/result.js';
 import { imageFiles } from '../../project/images.js';
-import { confusionCellImages, latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
+import { confusionCellImages, mislabeledQueue, requireFinishedRun, uncertainQueue } from '../../project/predictions.js';
 import { listRuns, runDetail } from '../../project/runs.js';
 import { readSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
@@ -67,15 +67,7 @@ export function workerImage(input: { path: string } | { base64: string }): Worke
 export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof engineChannels> {
   const { session, jobs, engine } = deps;
   const project = () => session.requireProject();
-  const runOrLatest = (runId: number | undefined) => {
-    const db = project().db;
-    const id = runId ?? latestDoneRun(db);
-    if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
-    const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id);
-    if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
-    if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${String(status)}); pick a finished run.`);
-    return id;
-  };
+  const runOrLatest = (runId: number | undefined) => requireFinishedRun(project().db, runId);
   const trainJobs = new TrainJobs(deps);
 
   return {
