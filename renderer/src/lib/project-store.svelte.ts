@@ -42,6 +42,11 @@ export class ProjectStore {
     const offs = [
       this.studio.on('project:changed', (event) => this.setProject(event.project)),
       this.studio.on('labels:changed', () => this.refreshSummary()),
+      this.studio.on('splits:changed', () => {
+        // Cards show their split: the grid's pages follow, as the counts do.
+        this.imagesVersion++;
+        this.refreshSummary();
+      }),
       this.studio.on('watch:changed', () => {
         this.imagesVersion++;
         void this.refreshProject();
