@@ -30,7 +30,6 @@ export const PENDING = new Set<string>([
   'electron/export/teachable/import.ts',
   'electron/services/media.ts',
   'electron/services/train-jobs.ts',
-  'electron/worker/open-project-db.ts',
   'electron/worker/tasks.ts',
 ]);
 

@@ -16,7 +16,7 @@ import { checkLabels } from '../engine/training/check-labels.js';
 import { loadRunModel, predictImages } from '../engine/training/predict-images.js';
 import { runTraining } from '../engine/training/run.js';
 import { embedderFor, installedBackbone } from './embedder-pool.js';
-import { withProjectDb } from './open-project-db.js';
+import { withProjectDb } from '../project/open-project-db.js';
 import type { EngineTasks, ImageInput, TaskName } from './protocol.js';
 import type { TaskContext } from './task-context.js';
 
