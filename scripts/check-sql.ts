@@ -14,23 +14,17 @@ export const PENDING = new Set<string>([
   'electron/dataset/health.ts',
   'electron/dataset/import-commit.ts',
   'electron/dataset/import-job.ts',
-  'electron/dataset/near-duplicates.ts',
   'electron/dataset/service.ts',
   'electron/dataset/splits.ts',
   'electron/engine/embeddings/cache.ts',
   'electron/engine/training/check-labels.ts',
   'electron/engine/training/examples.ts',
-  'electron/engine/training/predict-images.ts',
   'electron/engine/training/run.ts',
   'electron/export/card/card-data.ts',
-  'electron/export/dataset/dataset-export.ts',
   'electron/export/dataset/predictions-export.ts',
   'electron/export/model/samples.ts',
   'electron/export/model/source.ts',
   'electron/export/teachable/import.ts',
-  'electron/services/media.ts',
-  'electron/services/train-jobs.ts',
-  'electron/worker/tasks.ts',
 ]);
 
 /** A statement being prepared, a transaction, a pragma, or exec given SQL (not RegExp#exec). */

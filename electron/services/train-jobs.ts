@@ -5,7 +5,7 @@ import { backboneState } from '../engine/backbones/model-cache.js';
 import type { TaskEvent } from '../worker/protocol.js';
 import { StudioError } from '../domain/result.js';
 import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
-import { finishRun } from '../project/runs.js';
+import { finishRun, runStatus } from '../project/runs.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Per-batch losses are for a live curve; more than ~10 points a second only costs the UI. */
@@ -47,8 +47,7 @@ export class TrainJobs {
         return await engine.call('train', { projectDir: project.dir, config }, { signal: job.signal, onEvent, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
       } catch (error) {
         if (runId !== null && session.project === project) {
-          const status = project.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId);
-          if (status === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
+          if (runStatus(project.db, runId) === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
         }
         throw error;
       }

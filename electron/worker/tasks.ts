@@ -5,6 +5,7 @@ import { importTeachable, teachableModelDir } from '../export/teachable/import.j
 import { loadTeachableModel } from '../export/teachable/predict.js';
 import { StudioError } from '../domain/result.js';
 import type { Db } from '../project/database.js';
+import { presentImagePaths } from '../project/images.js';
 import { readSettings } from '../project/settings.js';
 import { capabilities, currentBackend } from '../engine/backend.js';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
@@ -30,7 +31,7 @@ function backend() {
 
 /** A few of the project's present image files, to check a backbone conversion on. */
 function sampleImagePaths(db: Db): string[] {
-  return db.prepare(`SELECT path FROM image_paths WHERE present = 1 ORDER BY image_id LIMIT 16`).pluck().all() as string[];
+  return presentImagePaths(db, 16);
 }
 
 const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));
