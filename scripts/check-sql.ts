@@ -18,7 +18,6 @@ export const PENDING = new Set<string>([
   'electron/dataset/splits.ts',
   'electron/engine/embeddings/cache.ts',
   'electron/engine/training/check-labels.ts',
-  'electron/engine/training/examples.ts',
   'electron/engine/training/run.ts',
   'electron/export/card/card-data.ts',
   'electron/export/dataset/predictions-export.ts',

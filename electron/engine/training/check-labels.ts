@@ -4,7 +4,7 @@
 import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
 import { EmbeddingCache, specHash } from '../embeddings/cache.js';
-import { loadExamples } from './examples.js';
+import { loadExamples } from '../../project/examples.js';
 import { outOfFoldLabelProbs } from './out-of-fold.js';
 import { readRunConfig } from './run.js';
 

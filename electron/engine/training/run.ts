@@ -17,7 +17,7 @@ import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import { drawAugmentation } from '../images/augment.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { toDisk } from '../model-files.js';
-import { loadExamples, runClasses, type Example, type RunClasses } from './examples.js';
+import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
 import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 
