@@ -2,7 +2,6 @@
 // so unchanged files are never hashed again), image status, import runs and their reports.
 import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
-import type { ReportedProblem } from './problems.js';
 
 export interface KnownPath {
   imageId: number;
@@ -103,7 +102,7 @@ export function beginImport(db: Db, kind: ImportKind, source: string): number {
   })();
 }
 
-export function recordProblems(db: Db, importId: number, problems: readonly ReportedProblem[]): void {
+export function recordProblems(db: Db, importId: number, problems: readonly ImportProblem[]): void {
   const insert = db.prepare('INSERT OR IGNORE INTO import_problems (import_id, path, reason, message) VALUES (?, ?, ?, ?)');
   for (const p of problems) insert.run(importId, p.path, p.reason, p.message);
 }
