@@ -10,7 +10,7 @@ import { ensureClass } from '../project/classes.js';
 import type { Db } from '../project/database.js';
 import { insertImage } from '../project/images.js';
 import { applyLabels } from '../project/labels.js';
-import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from './catalog.js';
+import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from '../project/dataset-catalog.js';
 import type { Outcome } from './examine.js';
 import type { Candidate } from './import-plan.js';
 

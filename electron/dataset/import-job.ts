@@ -6,7 +6,7 @@ import { StudioError } from '../domain/result.js';
 import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
-import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from './catalog.js';
+import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from '../project/dataset-catalog.js';
 import { examine, type ExamineContext, type Outcome } from './examine.js';
 import { commitOutcomes, prepareClasses, type CommitState } from './import-commit.js';
 import { describeSource, planImport, type ImportPlan, type ImportSource } from './import-plan.js';

@@ -8,7 +8,7 @@ import { readSettings } from '../project/settings.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { Session } from '../project/session.js';
-import { markInterruptedImports } from './catalog.js';
+import { markInterruptedImports } from '../project/dataset-catalog.js';
 import { runHealthCheck, storeHealthReport } from './health.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
 import { requireCsvFile, requireSource, type ImportSource } from './import-plan.js';

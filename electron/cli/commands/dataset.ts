@@ -1,6 +1,6 @@
 // import, label, health, splits: the dataset side, on the same modules the app runs.
 import path from 'node:path';
-import { getImport, importReport } from '../../dataset/catalog.js';
+import { getImport, importReport } from '../../project/dataset-catalog.js';
 import { runHealthCheck, storeHealthReport } from '../../dataset/health.js';
 import { runImport, startImportRecord } from '../../dataset/import-job.js';
 import { requireSource, type ImportSource } from '../../dataset/import-plan.js';

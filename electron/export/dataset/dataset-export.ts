@@ -4,7 +4,7 @@
 // or changed since import are left out and listed with the reason.
 import fs from 'node:fs';
 import path from 'node:path';
-import { storedMtime } from '../../dataset/catalog.js';
+import { storedMtime } from '../../project/dataset-catalog.js';
 import { StudioError } from '../../domain/result.js';
 import { DatasetLayout, Split, type ExportSummary } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';

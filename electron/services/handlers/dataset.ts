@@ -1,6 +1,6 @@
 import type { datasetChannels } from '../../ipc/channels/dataset.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { importReport, listImports } from '../../dataset/catalog.js';
+import { importReport, listImports } from '../../project/dataset-catalog.js';
 import { latestHealthReport } from '../../dataset/health.js';
 import { DatasetService } from '../../dataset/service.js';
 import { assignSplits, setSplit } from '../../dataset/splits.js';

@@ -1,7 +1,7 @@
 // The dataset's queries on the project store: paths and their files' identity (size + mtime,
 // so unchanged files are never hashed again), image status, import runs and their reports.
 import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../domain/schemas.js';
-import type { Db } from '../project/database.js';
+import type { Db } from './database.js';
 
 export interface KnownPath {
   imageId: number;
