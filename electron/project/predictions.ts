@@ -96,3 +96,11 @@ export function confusionCellImages(
   const imageIds = db.prepare(`SELECT p.image_id ${where} ORDER BY p.confidence DESC, p.image_id LIMIT ?`).pluck().all(...args, cell.limit) as number[];
   return { total, imageIds };
 }
+
+/** Stores each image's out-of-fold probability of its own label (NaN: not scored), in one transaction. */
+export function writeOutOfFoldLabelProbs(db: Db, runId: number, scores: ReadonlyArray<{ imageId: number; prob: number }>): void {
+  const update = db.prepare('UPDATE predictions SET oof_label_prob = ? WHERE run_id = ? AND image_id = ?');
+  db.transaction(() => {
+    for (const { imageId, prob } of scores) if (!Number.isNaN(prob)) update.run(prob, runId, imageId);
+  })();
+}
