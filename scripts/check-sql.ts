@@ -16,9 +16,7 @@ export const PENDING = new Set<string>([
   'electron/dataset/splits.ts',
   'electron/engine/embeddings/cache.ts',
   'electron/engine/training/run.ts',
-  'electron/export/card/card-data.ts',
   'electron/export/dataset/predictions-export.ts',
-  'electron/export/model/samples.ts',
   'electron/export/model/source.ts',
   'electron/export/teachable/import.ts',
 ]);

@@ -273,3 +273,17 @@ export function datasetImageRows(db: Db): DatasetImageRow[] {
     )
     .all() as DatasetImageRow[];
 }
+
+/** Readable images with a present file, validation split first, then test and train, in a stable (hash) order: parity-check samples. */
+export function sampleCandidates(db: Db, limit: number): Array<{ imageId: number; path: string; split: string }> {
+  return db
+    .prepare(
+      `SELECT i.id AS imageId, i.split AS split,
+              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
+       FROM images i
+       WHERE i.status = 'ok' AND path IS NOT NULL
+       ORDER BY CASE i.split WHEN 'val' THEN 0 WHEN 'test' THEN 1 WHEN 'train' THEN 2 ELSE 3 END, i.hash
+       LIMIT ?`,
+    )
+    .all(limit) as Array<{ imageId: number; path: string; split: string }>;
+}

@@ -104,3 +104,9 @@ export function writeOutOfFoldLabelProbs(db: Db, runId: number, scores: Readonly
     for (const { imageId, prob } of scores) if (!Number.isNaN(prob)) update.run(prob, runId, imageId);
   })();
 }
+
+/** A run's stored probability blob for one image, or undefined (a reader for many lookups). */
+export function storedProbsReader(db: Db, runId: number): (imageId: number) => Buffer | undefined {
+  const get = db.prepare('SELECT probs FROM predictions WHERE run_id = ? AND image_id = ?').pluck();
+  return (imageId) => get.get(runId, imageId) as Buffer | undefined;
+}
