@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { StudioError } from '../domain/result.js';
 import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
+import { inTransaction } from '../project/database.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
 import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from '../project/dataset-catalog.js';
@@ -65,13 +66,13 @@ export async function runImport(project: Project, source: ImportSource, options:
     if (signal?.aborted) throw cancelled();
     counts.seen = plan.candidates.length;
     counts.ignored = plan.ignored;
-    const classIds = db.transaction(() => {
+    const classIds = inTransaction(db, () => {
       updateImport(db, importId, { layout: plan.layout });
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
       counts.missing += markVanished(project, plan);
       return prepareClasses(db, plan.candidates);
-    })();
+    });
 
     const state: CommitState = { db, importId, counts, classIds };
     await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, options);

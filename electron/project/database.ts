@@ -62,3 +62,11 @@ export function migrate(db: Db, target: number = LATEST_VERSION): void {
     })();
   }
 }
+
+/**
+ * Runs `work` in one transaction: layers above group several project/ writes atomically
+ * without running SQL themselves.
+ */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work)();
+}

@@ -7,6 +7,7 @@ import { readRunConfig, type RunRecordConfig } from '../../engine/training/run.j
 import { StudioError } from '../../domain/result.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
+import { modelRunId, runModel } from '../../project/models.js';
 import { requireFinishedRun } from '../../project/predictions.js';
 
 export interface ModelSource {
@@ -30,20 +31,18 @@ export interface ModelRef {
 /** The run a model reference names: the model's own run, the run asked for, or (null) the newest finished one. */
 function runOf(db: Db, ref: ModelRef): number | null {
   if (ref.modelId !== undefined) {
-    const row = db.prepare('SELECT run_id AS runId FROM models WHERE id = ?').get(ref.modelId) as { runId: number | null } | undefined;
-    if (!row) throw new StudioError('not_found', `There is no model ${ref.modelId}.`);
-    if (row.runId === null) throw new StudioError('conflict', `Model ${ref.modelId} was imported, not trained in this project; its own folder is already an export.`);
-    if (ref.runId !== undefined && ref.runId !== row.runId) throw new StudioError('invalid_payload', `Model ${ref.modelId} belongs to run ${row.runId}, not run ${ref.runId}.`);
-    return row.runId;
+    const runId = modelRunId(db, ref.modelId);
+    if (runId === undefined) throw new StudioError('not_found', `There is no model ${ref.modelId}.`);
+    if (runId === null) throw new StudioError('conflict', `Model ${ref.modelId} was imported, not trained in this project; its own folder is already an export.`);
+    if (ref.runId !== undefined && ref.runId !== runId) throw new StudioError('invalid_payload', `Model ${ref.modelId} belongs to run ${runId}, not run ${ref.runId}.`);
+    return runId;
   }
   return ref.runId ?? null;
 }
 
 export function resolveModelSource(db: Db, projectDir: string, modelCacheDir: string, ref: ModelRef): ModelSource {
   const runId = requireFinishedRun(db, runOf(db, ref), 'export a finished run');
-  const model = db
-    .prepare('SELECT id, path FROM models WHERE run_id = ? AND (? IS NULL OR id = ?) ORDER BY id DESC LIMIT 1')
-    .get(runId, ref.modelId ?? null, ref.modelId ?? null) as { id: number; path: string } | undefined;
+  const model = runModel(db, runId, ref.modelId);
   if (!model) throw new StudioError('not_found', `Run ${runId} has no saved model.`);
   const config = readRunConfig(db, runId);
 
