@@ -4,7 +4,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Transport } from './ipc/client.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/electron-names.js';
-import type { Result } from './ipc/result.js';
+import type { Result } from './domain/result.js';
 import { MEDIA_ORIGIN } from './shell/protocol-names.js';
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();

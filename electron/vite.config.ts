@@ -32,7 +32,7 @@ export default defineConfig(({ mode }) => {
           ? path.resolve(import.meta.dirname, 'preload.ts')
           : {
               main: path.resolve(import.meta.dirname, 'main.ts'),
-              'engine-worker': path.resolve(import.meta.dirname, 'engine/worker/engine-worker.ts'),
+              'engine-worker': path.resolve(import.meta.dirname, 'worker/engine-worker.ts'),
               cli: path.resolve(import.meta.dirname, 'cli.ts'),
             },
         output: preload

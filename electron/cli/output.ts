@@ -1,7 +1,7 @@
 // What the CLI prints. Results go to stdout: readable text, or with --json one JSON document on
 // the last line. Progress goes to stderr: a bar with ETA redrawn in place on a terminal, plain
 // lines (each phase, every tenth) when stderr is a pipe or a file.
-import type { ErrorCode } from '../ipc/result.js';
+import type { ErrorCode } from '../domain/result.js';
 import { storageErrorCode } from '../ipc/storage-errors.js';
 import { EtaEstimator } from '../jobs/eta.js';
 

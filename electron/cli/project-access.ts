@@ -1,5 +1,5 @@
 // Opening a project from the command line, with the next step spelled out when it fails.
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { openProject, projectWritable, type Project } from '../project/project.js';
 
 export interface CliOpenOptions {

@@ -1,7 +1,7 @@
 // The CLI's front door: picks the command, checks its arguments, runs it, and turns the
 // outcome into an exit code: 0 ok, 1 failure, 2 bad usage.
 import pkg from '../../package.json' with { type: 'json' };
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { COMMON_OPTIONS, UsageError, parseCommandArgs, type Command } from './command.js';
 import { backbonesCommand, engineCommand, evalCommand, predictCommand, trainCommand } from './commands/engine.js';
 import { healthCommand, importCommand, labelCommand, splitsCommand } from './commands/dataset.js';

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../ipc/channels/capture.js';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import type { Project } from '../project/project.js';
-import type { Session } from '../services/session.js';
+import type { Session } from '../project/session.js';
 import type { StartedImport } from './service.js';
 
 /** The folder inside the project that holds recorded frames, one subfolder per class. */

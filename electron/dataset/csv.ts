@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ReportedProblem } from './problems.js';
 import { restoreFormula } from './csv-formula.js';
 import { classNameFrom, splitFromName } from './layout.js';
-import type { Split } from '../ipc/schemas.js';
+import type { Split } from '../domain/schemas.js';
 
 export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
   const rows: Array<{ line: number; fields: string[] }> = [];

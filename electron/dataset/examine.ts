@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../project/database.js';
-import { imageByHash, lookupPath, storedMtime } from './catalog.js';
+import { imageByHash, lookupPath, storedMtime } from '../project/dataset-catalog.js';
 import { hashFile } from './hash.js';
 import type { Candidate } from './import-plan.js';
 import type { PixelStats } from './pixel-stats.js';

@@ -1,7 +1,7 @@
 // The dataset health check: what would quietly make a model worse. Each finding names the
 // images it is about, so the grid can open them. Image statistics come from import (no
 // decoding here), so the check stays fast at 100k images.
-import type { HealthFinding, HealthGroup, HealthReport, Split } from '../ipc/schemas.js';
+import type { HealthFinding, HealthGroup, HealthReport, Split } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { listClasses } from '../project/classes.js';
 import { pushTo } from './collections.js';

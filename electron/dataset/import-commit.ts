@@ -5,12 +5,12 @@
 // Hints from folders or CSV rows never override a human's label; an import label moves with
 // its file (a file moved to another class folder) unless another copy of the content still
 // sits in the old place, in which case the first one wins.
-import type { ImportCounts, Split } from '../ipc/schemas.js';
+import type { ImportCounts, Split } from '../domain/schemas.js';
 import { ensureClass } from '../project/classes.js';
 import type { Db } from '../project/database.js';
 import { insertImage } from '../project/images.js';
 import { applyLabels } from '../project/labels.js';
-import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from './catalog.js';
+import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from '../project/dataset-catalog.js';
 import type { Outcome } from './examine.js';
 import type { Candidate } from './import-plan.js';
 

@@ -2,11 +2,12 @@
 // commit their outcomes in plan order in batches, assign splits, close the report. Runs
 // without the job manager too (CLI, tests); the service wraps it in a job.
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
-import type { ImportCounts, ImportSummary } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
+import { inTransaction } from '../project/database.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
-import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from './catalog.js';
+import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from '../project/dataset-catalog.js';
 import { examine, type ExamineContext, type Outcome } from './examine.js';
 import { commitOutcomes, prepareClasses, type CommitState } from './import-commit.js';
 import { describeSource, planImport, type ImportPlan, type ImportSource } from './import-plan.js';
@@ -65,13 +66,13 @@ export async function runImport(project: Project, source: ImportSource, options:
     if (signal?.aborted) throw cancelled();
     counts.seen = plan.candidates.length;
     counts.ignored = plan.ignored;
-    const classIds = db.transaction(() => {
+    const classIds = inTransaction(db, () => {
       updateImport(db, importId, { layout: plan.layout });
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
       counts.missing += markVanished(project, plan);
       return prepareClasses(db, plan.candidates);
-    })();
+    });
 
     const state: CommitState = { db, importId, counts, classIds };
     // A camera take is one gesture, so its labels are one undoable action: its frames (at most

@@ -4,8 +4,8 @@
 import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
-import type { ImportKind, Split } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ImportKind, Split } from '../domain/schemas.js';
 import { csvEntries } from './csv.js';
 import { describeLayout, hintsFor, type PathHints } from './layout.js';
 import { fsProblem, type ReportedProblem } from './problems.js';

@@ -5,7 +5,7 @@
 // Deeper folders below a class belong to that class. A top-level folder with a split name is
 // always a split, so in a class-per-folder dataset a class cannot be called "test".
 import path from 'node:path';
-import { ClassName, type Split } from '../ipc/schemas.js';
+import { ClassName, type Split } from '../domain/schemas.js';
 
 // A Map, not an object literal: a folder named "constructor" or "__proto__" must not find
 // Object.prototype's members (user text is never a key of a plain object).

@@ -3,6 +3,7 @@
 // backbone embeddings per content hash, and a finder based on their cosine similarity plugs
 // in through NearDuplicateFinder without changing the health check or the split assignment.
 import type { Db } from '../project/database.js';
+import { dhashedImages } from '../project/images.js';
 import { pushTo } from './collections.js';
 import { popcount32 } from './pixel-stats.js';
 
@@ -124,8 +125,7 @@ export function groupByDhash(images: readonly HashedImage[], maxDistance = DHASH
 export const dhashFinder: NearDuplicateFinder = {
   method: 'dhash',
   find(db) {
-    const images = db.prepare('SELECT id, dhash FROM images WHERE dhash IS NOT NULL').all() as HashedImage[];
-    return groupByDhash(images);
+    return groupByDhash(dhashedImages(db));
   },
 };
 

@@ -1,6 +1,6 @@
 // The reasons a file cannot be used, turned into messages a person can act on. Import never
 // throws for one file: every failure below becomes a row of the import report.
-import type { ProblemReason } from '../ipc/schemas.js';
+import type { ProblemReason } from '../domain/schemas.js';
 
 export class FileProblem extends Error {
   constructor(

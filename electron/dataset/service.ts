@@ -2,11 +2,14 @@
 // race on the same files), watched folders that follow the open project, the health check.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HealthReport, ImportSummary, WatchedFolder } from '../ipc/schemas.js';
+import type { HealthReport, ImportSummary, WatchedFolder } from '../domain/schemas.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
-import type { ServiceDeps } from '../services/deps.js';
-import { markInterruptedImports } from './catalog.js';
+import type { EventBus } from '../ipc/event-bus.js';
+import type { JobManager } from '../jobs/job-manager.js';
+import type { Session } from '../project/session.js';
+import { addWatchedFolder, listWatchedFolders, removeWatchedFolder } from '../project/watched-folders.js';
+import { markInterruptedImports } from '../project/dataset-catalog.js';
 import { runHealthCheck, storeHealthReport } from './health.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
 import { requireCsvFile, requireSource, type ImportSource } from './import-plan.js';
@@ -18,10 +21,11 @@ export interface StartedImport {
   done: Promise<ImportSummary>;
 }
 
-interface WatchedRow {
-  id: number;
-  path: string;
-  added_at: number;
+/** What curation needs from the studio (the services' ServiceDeps has it; dataset/ does not import services/). */
+export interface DatasetDeps {
+  session: Session;
+  bus: EventBus;
+  jobs: JobManager;
 }
 
 export class DatasetService {
@@ -31,7 +35,7 @@ export class DatasetService {
   private readonly jobIds = new Set<string>();
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: DatasetDeps,
     private readonly options: { import?: Omit<ImportOptions, 'signal' | 'progress' | 'importId'>; watch?: WatcherOptions } = {},
   ) {
     deps.session.observe({ opened: (project) => this.opened(project), closing: () => this.closing() });
@@ -72,8 +76,8 @@ export class DatasetService {
   // ---- watched folders ----
 
   listWatched(): WatchedFolder[] {
-    const rows = this.deps.session.requireProject().db.prepare('SELECT id, path, added_at FROM watched_folders ORDER BY id').all() as WatchedRow[];
-    return rows.map((r) => ({ id: r.id, path: r.path, addedAt: r.added_at, active: this.watchers.has(r.path), error: this.watchErrors.get(r.path) ?? null }));
+    const rows = listWatchedFolders(this.deps.session.requireProject().db);
+    return rows.map((r) => ({ id: r.id, path: r.path, addedAt: r.addedAt, active: this.watchers.has(r.path), error: this.watchErrors.get(r.path) ?? null }));
   }
 
   /** Stores the folder, starts watching (ready when this resolves), then reconciles it in an import job. */
@@ -81,19 +85,17 @@ export class DatasetService {
     const project = this.deps.session.requireProject();
     const root = path.resolve(folder);
     requireSource(root, 'folder');
-    project.db.prepare('INSERT INTO watched_folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO NOTHING').run(root, Date.now());
+    addWatchedFolder(project.db, root);
     const reconcile = await this.startWatcher(project, root);
     return { folder: this.listWatched().find((w) => w.path === root)!, reconcile };
   }
 
   async removeWatch(id: number): Promise<boolean> {
-    const db = this.deps.session.requireProject().db;
-    const row = db.prepare('SELECT path FROM watched_folders WHERE id = ?').get(id) as { path: string } | undefined;
-    if (!row) return false;
-    db.prepare('DELETE FROM watched_folders WHERE id = ?').run(id);
-    const watcher = this.watchers.get(row.path);
-    this.watchers.delete(row.path);
-    this.watchErrors.delete(row.path);
+    const root = removeWatchedFolder(this.deps.session.requireProject().db, id);
+    if (root === null) return false;
+    const watcher = this.watchers.get(root);
+    this.watchers.delete(root);
+    this.watchErrors.delete(root);
     await watcher?.close();
     return true;
   }
@@ -153,8 +155,7 @@ export class DatasetService {
 
   private opened(project: Project): void {
     markInterruptedImports(project.db);
-    const rows = project.db.prepare('SELECT path FROM watched_folders ORDER BY id').pluck().all() as string[];
-    for (const root of rows) {
+    for (const { path: root } of listWatchedFolders(project.db)) {
       if (!fs.existsSync(root)) {
         this.watchErrors.set(root, 'the folder does not exist (is the disk connected?)');
         continue;

@@ -4,7 +4,7 @@
 // automatic train/val images only. Near-duplicate groups go to one split together, so the same
 // picture cannot train the model and then grade it.
 import { createHash } from 'node:crypto';
-import type { Split, SplitAssignment } from '../ipc/schemas.js';
+import type { Split, SplitAssignment } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { pushTo } from './collections.js';
 import { findNearDuplicates, type NearDuplicateFinder } from './near-duplicates.js';

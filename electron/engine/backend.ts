@@ -6,19 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { z } from 'zod';
+import type { BackendName as BackendNameSchema, EngineInfo } from '../domain/engine-schemas.js';
 
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = z.infer<typeof BackendNameSchema>;
 
-export interface BackendInfo {
-  name: BackendName;
-  /** What the user sees: "native TensorFlow", "WebAssembly (SIMD)", … */
-  label: string;
-  simd: boolean | null;
-  threads: number;
-  /** Why a higher rung of the ladder was not used. */
-  skipped: Array<{ backend: BackendName; reason: string }>;
-}
+/** What the studio reports of a backend (the contract's EngineInfo.backend, inferred from its schema). */
+export type BackendInfo = EngineInfo['backend'];
 
 export interface BackendCapabilities {
   /** Conv gradients exist and are fast enough to fine-tune backbone blocks. */

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { processAlive } from '../jobs/process-alive.js';
 
 const PARTIAL = '.partial-';

@@ -1,6 +1,6 @@
 // The renderer's view of the studio: the same typed methods whichever transport carries them.
 import type { EventChannel, EventPayload, RequestChannel, RequestInput, RequestOutput } from './contract.js';
-import { StudioError, type Result } from './result.js';
+import { StudioError, type Result } from '../domain/result.js';
 
 /** What a transport must provide; the Electron preload exposes exactly this on window. */
 export interface Transport {

@@ -14,7 +14,7 @@ import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { sampleChannels } from './channels/sample.js';
 import { shellChannels } from './channels/shell.js';
-import { JobFinished, JobProgress, LabelChange, ProjectInfo, TrainMetrics, WatchChanged } from './schemas.js';
+import { JobFinished, JobProgress, LabelChange, ProjectInfo, Settings, TrainMetrics, WatchChanged } from '../domain/schemas.js';
 
 export const requestChannels = {
   ...appChannels,
@@ -36,6 +36,10 @@ export const eventChannels = {
   'job:finished': JobFinished,
   'train:metrics': TrainMetrics,
   'watch:changed': WatchChanged,
+  /** Images moved between splits (splits:set, splits:assign): counts and split badges follow. */
+  'splits:changed': z.object({ changed: z.int().nonnegative() }),
+  /** The project's settings after settings:update. */
+  'settings:changed': Settings,
   /** A native menu item the page carries out (the menu lives in main, the screens in the page). */
   'shell:command': z.object({ command: z.enum(['export', 'backbones']) }),
 } as const;

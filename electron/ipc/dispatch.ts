@@ -9,7 +9,7 @@ import {
   type RequestChannel,
   type RequestOutput,
 } from './contract.js';
-import { StudioError, fail, ok, type Result } from './result.js';
+import { StudioError, fail, ok, type Result } from '../domain/result.js';
 
 export interface CallContext {
   transport: 'electron' | 'websocket' | 'in-process';

@@ -5,7 +5,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Dispatch } from './dispatch.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './electron-names.js';
 import type { EventBus } from './event-bus.js';
-import { fail } from './result.js';
+import { fail } from '../domain/result.js';
 
 export function registerElectronTransport(options: {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;

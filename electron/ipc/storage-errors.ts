@@ -1,7 +1,7 @@
 // Errors of the disk rather than of the studio: a read-only disk or file, a full disk, an I/O
 // error. They reach us as Node errno codes or SQLite result codes; either way the person needs
 // the same answer (a code a script can test and a hint), never "internal".
-import { StudioError, type ErrorCode } from './result.js';
+import { StudioError, type ErrorCode } from '../domain/result.js';
 
 type StorageCode = Extract<ErrorCode, 'read_only' | 'disk_full' | 'io_error'>;
 

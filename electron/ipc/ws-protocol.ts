@@ -1,6 +1,6 @@
 // Frames of the WebSocket transport. Client frames are validated like any other payload.
 import { z } from 'zod';
-import { ResultEnvelope } from './result.js';
+import { ResultEnvelope } from '../domain/result.js';
 
 export const ClientFrame = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('req'), id: z.int().nonnegative(), channel: z.string().max(100), payload: z.unknown() }),

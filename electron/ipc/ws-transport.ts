@@ -1,7 +1,7 @@
 // Client side of the WebSocket transport. Runs in the browser (serve mode, e2e tests) and in
 // Node tests; the WebSocket class is passed in so neither side imports the other's.
 import type { Transport } from './client.js';
-import { fail, type Result } from './result.js';
+import { fail, type Result } from '../domain/result.js';
 import { ServerFrame, TOKEN_PARAM, WS_PATH, type ClientFrame } from './ws-protocol.js';
 
 interface SocketLike {

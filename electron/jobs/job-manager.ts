@@ -2,8 +2,8 @@
 // ETA that the renderer shows. Progress is throttled so a tight loop cannot flood a transport.
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../ipc/event-bus.js';
-import { StudioError } from '../ipc/result.js';
-import type { JobInfo, JobKind } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { JobInfo, JobKind } from '../domain/schemas.js';
 import { EtaEstimator } from './eta.js';
 
 const PROGRESS_INTERVAL_MS = 100;

@@ -1,6 +1,6 @@
 // Queries on classes.
-import { StudioError } from '../ipc/result.js';
-import type { ClassRow } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ClassRow } from '../domain/schemas.js';
 import type { Db } from './database.js';
 
 // A palette that stays readable on light and dark backgrounds.

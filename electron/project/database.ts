@@ -1,6 +1,6 @@
 // Opening a project database: the pragmas that make it safe, then pending migrations.
 import Database from 'better-sqlite3';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { DatabaseFileGuard } from './file-identity.js';
 import { LATEST_VERSION, migrations } from './migrations.js';
 
@@ -99,4 +99,12 @@ export function migrate(db: Db, target: number = LATEST_VERSION): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/**
+ * Runs `work` in one transaction: layers above group several project/ writes atomically
+ * without running SQL themselves.
+ */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work)();
 }

@@ -9,7 +9,7 @@ import {
   ExportSummary,
   type ExportKind,
   type ExportRecord,
-} from '../ipc/schemas.js';
+} from '../domain/schemas.js';
 import type { Db } from './database.js';
 
 export interface NewExport {

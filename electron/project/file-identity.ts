@@ -4,7 +4,7 @@
 // again, and the labels are lost at the next open. The identity (device, inode) of both files
 // is taken when the project opens and compared around every write; a change stops all writing.
 import fs from 'node:fs';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 
 function identity(file: string): string | null {
   try {

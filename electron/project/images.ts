@@ -1,5 +1,5 @@
 // Queries on images and their paths.
-import type { ImageFilter, ImageRow, ImageSort, Split } from '../ipc/schemas.js';
+import type { ImageFilter, ImageRow, ImageSort, Split } from '../domain/schemas.js';
 import type { Db } from './database.js';
 
 export interface NewImage {
@@ -234,4 +234,56 @@ export function imageFiles(db: Db, imageId: number): { hash: string; paths: stri
   if (hash === undefined) return null;
   const paths = db.prepare('SELECT path FROM image_paths WHERE image_id = ? AND present = 1 ORDER BY id').pluck().all(imageId) as string[];
   return { hash, paths };
+}
+
+/** An image's stored format and size (what the media route serves it as); null for an unknown id. */
+export function imageFormat(db: Db, imageId: number): { format: string | null; byteSize: number } | null {
+  return (db.prepare('SELECT format, byte_size AS byteSize FROM images WHERE id = ?').get(imageId) as { format: string | null; byteSize: number } | undefined) ?? null;
+}
+
+/** Paths of the first `limit` images whose file is present (e.g. to check a backbone conversion on). */
+export function presentImagePaths(db: Db, limit: number): string[] {
+  return db.prepare(`SELECT path FROM image_paths WHERE present = 1 ORDER BY image_id LIMIT ?`).pluck().all(limit) as string[];
+}
+
+/** Every image with a perceptual hash (near-duplicate search). */
+export function dhashedImages(db: Db): Array<{ id: number; dhash: string }> {
+  return db.prepare('SELECT id, dhash FROM images WHERE dhash IS NOT NULL').all() as Array<{ id: number; dhash: string }>;
+}
+
+/** One row per image for a dataset export: its split, label and first present file, in split and class order. */
+export interface DatasetImageRow {
+  imageId: number;
+  hash: string;
+  split: Split;
+  status: 'ok' | 'missing' | 'corrupt';
+  byteSize: number;
+  label: string | null;
+  path: string | null;
+  mtimeMs: number | null;
+}
+
+export function datasetImageRows(db: Db): DatasetImageRow[] {
+  return db
+    .prepare(
+      `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, c.name AS label, p.path, p.mtime_ms AS mtimeMs
+       FROM images i LEFT JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
+       LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+       ORDER BY i.split, c.sort_order, i.id`,
+    )
+    .all() as DatasetImageRow[];
+}
+
+/** Readable images with a present file, validation split first, then test and train, in a stable (hash) order: parity-check samples. */
+export function sampleCandidates(db: Db, limit: number): Array<{ imageId: number; path: string; split: string }> {
+  return db
+    .prepare(
+      `SELECT i.id AS imageId, i.split AS split,
+              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
+       FROM images i
+       WHERE i.status = 'ok' AND path IS NOT NULL
+       ORDER BY CASE i.split WHEN 'val' THEN 0 WHEN 'test' THEN 1 WHEN 'train' THEN 2 ELSE 3 END, i.hash
+       LIMIT ?`,
+    )
+    .all(limit) as Array<{ imageId: number; path: string; split: string }>;
 }

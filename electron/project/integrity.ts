@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import type { Db } from './database.js';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');

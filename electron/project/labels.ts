@@ -1,7 +1,7 @@
 // Labels and their history. Every change goes through applyLabels so that undo and redo see
 // exactly what the user did; a new action drops the redo stack, as editors do.
-import { StudioError } from '../ipc/result.js';
-import type { LabelChange, LabelSource, LabelSummary } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { LabelChange, LabelSource, LabelSummary, Split } from '../domain/schemas.js';
 import type { Db } from './database.js';
 import { existingImageIds } from './images.js';
 import { latestDoneRun } from './predictions.js';
@@ -163,4 +163,11 @@ export function labelSummary(db: Db): LabelSummary {
   const labeled = perClass.reduce((sum, c) => sum + c.count, 0);
   const perSplit = db.prepare('SELECT split, count(*) AS count FROM images GROUP BY split ORDER BY split').all() as LabelSummary['perSplit'];
   return { total, labeled, unlabeled: total - labeled, perClass, perSplit };
+}
+
+/** Labeled, readable images counted per class and split (the model card's data table). */
+export function labelCountsByClassAndSplit(db: Db): Array<{ classId: number; split: Split; n: number }> {
+  return db
+    .prepare(`SELECT l.class_id AS classId, i.split, count(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.status = 'ok' GROUP BY l.class_id, i.split`)
+    .all() as Array<{ classId: number; split: Split; n: number }>;
 }

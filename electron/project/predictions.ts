@@ -1,5 +1,6 @@
 // Per-run predictions: suggestions for unlabeled images, disagreements for labeled ones, the
 // uncertainty queue ("label these next") and the out-of-fold "likely mislabeled" queue.
+import { StudioError } from '../domain/result.js';
 import type { Db } from './database.js';
 
 export interface PredictionRow {
@@ -35,6 +36,21 @@ export function writePredictions(db: Db, runId: number, rows: readonly Predictio
 /** The newest finished run, whose predictions the library shows. */
 export function latestDoneRun(db: Db): number | null {
   return (db.prepare(`SELECT max(id) FROM runs WHERE status = 'done'`).pluck().get() as number | null) ?? null;
+}
+
+/**
+ * The run a command works on: the one asked for, or else the newest finished one. Every
+ * channel and export that needs a trained model asks here, so each says the same when there is
+ * none: no run trained yet, no such run, or a run that did not finish (`purpose` ends that
+ * sentence: "it has no predictions to export").
+ */
+export function requireFinishedRun(db: Db, runId: number | null | undefined, purpose = 'pick a finished run'): number {
+  const id = runId ?? latestDoneRun(db);
+  if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
+  const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id) as string | undefined;
+  if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
+  if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${status}); ${purpose}.`);
+  return id;
 }
 
 export interface QueueEntry {
@@ -79,4 +95,18 @@ export function confusionCellImages(
   const total = db.prepare(`SELECT count(*) ${where}`).pluck().get(...args) as number;
   const imageIds = db.prepare(`SELECT p.image_id ${where} ORDER BY p.confidence DESC, p.image_id LIMIT ?`).pluck().all(...args, cell.limit) as number[];
   return { total, imageIds };
+}
+
+/** Stores each image's out-of-fold probability of its own label (NaN: not scored), in one transaction. */
+export function writeOutOfFoldLabelProbs(db: Db, runId: number, scores: ReadonlyArray<{ imageId: number; prob: number }>): void {
+  const update = db.prepare('UPDATE predictions SET oof_label_prob = ? WHERE run_id = ? AND image_id = ?');
+  db.transaction(() => {
+    for (const { imageId, prob } of scores) if (!Number.isNaN(prob)) update.run(prob, runId, imageId);
+  })();
+}
+
+/** A run's stored probability blob for one image, or undefined (a reader for many lookups). */
+export function storedProbsReader(db: Db, runId: number): (imageId: number) => Buffer | undefined {
+  const get = db.prepare('SELECT probs FROM predictions WHERE run_id = ? AND image_id = ?').pluck();
+  return (imageId) => get.get(runId, imageId) as Buffer | undefined;
 }

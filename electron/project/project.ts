@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
-import type { ProjectInfo } from '../ipc/schemas.js';
+import { StudioError } from '../domain/result.js';
+import type { ProjectInfo } from '../domain/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
-import { markInterruptedImports } from '../dataset/catalog.js';
+import { markInterruptedImports } from './dataset-catalog.js';
 import { countImages } from './images.js';
 import { refuseDamagedDatabase, refuseForeignDatabase } from './integrity.js';
 import { refuseSystemPath } from './system-paths.js';

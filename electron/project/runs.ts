@@ -128,3 +128,20 @@ export function runDetail(db: Db, runId: number) {
     labelsChecked: checked,
   };
 }
+
+/** A run's status; undefined for an unknown run. */
+export function runStatus(db: Db, runId: number): RunStatus | undefined {
+  return db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as RunStatus | undefined;
+}
+
+/** The newest saved head model of a run (a path relative to the project), or null. */
+export function runModelPath(db: Db, runId: number): string | null {
+  return (db.prepare('SELECT path FROM models WHERE run_id = ? ORDER BY id DESC LIMIT 1').pluck().get(runId) as string | undefined) ?? null;
+}
+
+/** When and where a run trained, and its stored metrics (JSON), for reports such as the model card. */
+export function runFacts(db: Db, runId: number): { finishedAt: number | null; backend: string | null; embedEngine: string | null; metrics: string | null } | undefined {
+  return db.prepare('SELECT finished_at AS finishedAt, backend, embed_engine AS embedEngine, metrics FROM runs WHERE id = ?').get(runId) as
+    | { finishedAt: number | null; backend: string | null; embedEngine: string | null; metrics: string | null }
+    | undefined;
+}

@@ -5,7 +5,7 @@
 // with the credits, and imported from there like any class-per-folder dataset.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import { resourcePath } from '../resources-dir.js';
 
 export const SAMPLE_NAME = 'Flowers sample';

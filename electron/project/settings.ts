@@ -1,6 +1,6 @@
 // Typed project settings, stored as one JSON value per key with defaults filled in on read.
 import type { z } from 'zod';
-import { Augmentation, Preprocessing, Settings, SplitPlan } from '../ipc/schemas.js';
+import { Augmentation, Preprocessing, Settings, SplitPlan } from '../domain/schemas.js';
 import type { Db } from './database.js';
 
 // One augmented view per training image by default: on hymenoptera (MobileNetV2-0.35, seeds 42,

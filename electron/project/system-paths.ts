@@ -3,7 +3,7 @@
 // refused before anything is created, by their real location (a link into /proc counts too).
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 
 const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
 

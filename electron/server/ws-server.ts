@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isEventChannel, type EventChannel } from '../ipc/contract.js';
 import type { Dispatch } from '../ipc/dispatch.js';
 import type { EventBus } from '../ipc/event-bus.js';
-import { fail } from '../ipc/result.js';
+import { fail } from '../domain/result.js';
 import { ClientFrame, MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
 import { sameToken } from './token.js';
 import { Backpressure } from './ws-backpressure.js';

@@ -1,10 +1,10 @@
 // What every handler group is built from.
-import type { EngineHost } from '../engine/worker/engine-host.js';
+import type { EngineHost } from '../worker/engine-host.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import type { JobManager } from '../jobs/job-manager.js';
-import type { NativeDialogs } from '../shell/dialogs.js';
+import type { NativeDialogs } from './dialogs.js';
 import type { RecentProjects } from './recent-projects.js';
-import type { Session } from './session.js';
+import type { Session } from '../project/session.js';
 
 export interface ServiceDeps {
   session: Session;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { thumbPath } from '../dataset/thumbnails.js';
-import { imageFiles } from '../project/images.js';
+import { imageFiles, imageFormat } from '../project/images.js';
 import type { Project } from '../project/project.js';
 import { openCheckedMedia, type OpenedMedia } from './media-open.js';
 
@@ -79,10 +79,9 @@ export function resolveMedia(project: Project | null, request: MediaRequest): Me
   const files = imageFiles(project.db, request.imageId);
   if (!files) return null;
   if (request.kind === 'thumb') return thumbnail(project, files.hash);
-  const { format, byteSize } = project.db.prepare('SELECT format, byte_size AS byteSize FROM images WHERE id = ?').get(request.imageId) as {
-    format: string | null;
-    byteSize: number;
-  };
+  const stored = imageFormat(project.db, request.imageId);
+  if (!stored) return null;
+  const { format, byteSize } = stored;
   const contentType = format ? BROWSER_TYPES[format] : undefined;
   if (contentType) {
     for (const file of files.paths) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { RecentProject } from '../ipc/schemas.js';
+import type { RecentProject } from '../domain/schemas.js';
 import { DB_FILE } from '../project/project.js';
 
 export const RECENT_FILE = 'recent-projects.json';

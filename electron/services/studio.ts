@@ -1,14 +1,14 @@
 // Wires the main-side services once; transports attach to what this returns.
 import { createDispatcher, type Dispatch, type DispatchOptions } from '../ipc/dispatch.js';
 import { EventBus } from '../ipc/event-bus.js';
-import { EngineHost } from '../engine/worker/engine-host.js';
+import { EngineHost } from '../worker/engine-host.js';
 import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createHandlers } from './handlers/index.js';
-import type { NativeDialogs } from '../shell/dialogs.js';
+import type { NativeDialogs } from './dialogs.js';
 import { projectInfo } from '../project/project.js';
 import { RecentProjects } from './recent-projects.js';
-import { Session } from './session.js';
+import { Session } from '../project/session.js';
 import { defaultUserDataDir } from './user-data.js';
 
 export interface Studio {

@@ -2,9 +2,9 @@
 // run left 'running' by a crashed engine marked failed so that no run stays running forever.
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
 import { ensureInstalled } from '../engine/backbones/shipped.js';
-import type { TaskEvent } from '../engine/worker/protocol.js';
-import { StudioError } from '../ipc/result.js';
-import { TrainConfig, type TrainConfigInput } from '../ipc/schemas.js';
+import type { TaskEvent } from '../worker/protocol.js';
+import { StudioError } from '../domain/result.js';
+import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
 import { readBackboneChoice } from '../project/backbone-choice.js';
 import { labelSummary } from '../project/labels.js';
 import { finishRun } from '../project/runs.js';
@@ -54,8 +54,7 @@ export class TrainJobs {
         return await engine.call('train', { projectDir: project.dir, config }, { signal: job.signal, onEvent, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
       } catch (error) {
         if (runId !== null && session.project === project) {
-          const status = project.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId);
-          if (status === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
+          if (runStatus(project.db, runId) === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
         }
         throw error;
       }

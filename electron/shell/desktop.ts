@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, Menu, MenuItemConstructorOptions, Privileges, Protocol, Screen } from 'electron';
 import { z } from 'zod';
 import { registerElectronTransport } from '../ipc/electron-transport.js';
-import type { JobInfo } from '../ipc/schemas.js';
+import type { JobInfo } from '../domain/schemas.js';
 import { desktopCsp } from '../security/csp.js';
 import { inProcessClient } from '../services/in-process-client.js';
 import { createStudio, type Studio } from '../services/studio.js';

@@ -1,17 +1,9 @@
 // Native open/save dialogs behind the dialog:* channels. The Electron module is passed in (it
 // exists only inside the app), so this file runs, and is tested, in plain Node.
 import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
-import type { ParsedInput } from '../ipc/contract.js';
+import type { NativeDialogs, OpenFileRequest, OpenFolderRequest, SaveFolderRequest } from '../services/dialogs.js';
 
-export type OpenFolderRequest = ParsedInput<'dialog:openFolder'>;
-export type OpenFileRequest = ParsedInput<'dialog:openFile'>;
-export type SaveFolderRequest = ParsedInput<'dialog:saveFolder'>;
-
-export interface NativeDialogs {
-  openFolder(request: OpenFolderRequest): Promise<string | null>;
-  openFiles(request: OpenFileRequest): Promise<string[]>;
-  saveFolder(request: SaveFolderRequest): Promise<string | null>;
-}
+export type { NativeDialogs, OpenFileRequest, OpenFolderRequest, SaveFolderRequest } from '../services/dialogs.js';
 
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif'];
 

@@ -2,7 +2,7 @@
 // the engine stops and the database closes, so nothing is left half-written. Electron's quit
 // cannot wait for a promise, so the first quit is held back, the shutdown runs, and the app
 // quits again once it is done.
-import type { JobInfo } from '../ipc/schemas.js';
+import type { JobInfo } from '../domain/schemas.js';
 
 export interface QuitGuardOptions {
   runningJobs(): readonly JobInfo[];

@@ -16,9 +16,9 @@ import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
 import { checkLabels } from '../../electron/engine/training/check-labels.js';
-import { loadExamples, runClasses } from '../../electron/engine/training/examples.js';
+import { loadExamples, runClasses } from '../../electron/project/examples.js';
 import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
-import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { TrainConfig } from '../../electron/domain/schemas.js';
 import { applyLabels } from '../../electron/project/labels.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';

@@ -13,7 +13,7 @@ import { exportModel, type ModelExportRequest, type ModelExportResult } from '..
 import { sampleImages } from '../../electron/export/model/samples.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { compareOutputs } from '../../electron/export/parity.js';
+import { compareOutputs } from '../../electron/onnx/output-parity.js';
 import { pythonTensorflow, runKerasInPython, runTfliteInPython } from '../helpers/python-tf.js';
 
 type Request = Omit<ModelExportRequest, 'format' | 'quantization'>;

@@ -20,7 +20,7 @@ import { exportModel, type ModelExportResult } from '../../electron/export/model
 import { sampleImages } from '../../electron/export/model/samples.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { TrainConfig, type WeightQuantization } from '../../electron/ipc/schemas.js';
+import { TrainConfig, type WeightQuantization } from '../../electron/domain/schemas.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';

@@ -8,10 +8,10 @@ import os from 'node:os';
 import { initBackend, type BackendName } from '../../electron/engine/backend.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
 import { OnnxRunner } from '../../electron/engine/onnx-runner.js';
-import { layersModelToOnnx } from '../../electron/export/onnx/index.js';
-import { scalePixelArray } from '../../electron/export/onnx/input-scaling.js';
-import { compareOutputs } from '../../electron/export/parity.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import { layersModelToOnnx } from '../../electron/onnx/index.js';
+import { scalePixelArray } from '../../electron/onnx/input-scaling.js';
+import { compareOutputs } from '../../electron/onnx/output-parity.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { decodePhoto, hymenopteraFiles } from '../helpers/photos.js';
 

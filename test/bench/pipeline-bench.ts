@@ -18,7 +18,7 @@ import { runTraining } from '../../electron/engine/training/run.js';
 import { exportModel } from '../../electron/export/model/export-model.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { TrainConfig, type Preprocessing } from '../../electron/ipc/schemas.js';
+import { TrainConfig, type Preprocessing } from '../../electron/domain/schemas.js';
 import { readSettings, updateSettings } from '../../electron/project/settings.js';
 import { teachableLibrary, teachableWithStudioResize, tfjsWithReadmeSnippet } from '../helpers/browser-pipelines.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';

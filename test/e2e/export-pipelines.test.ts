@@ -11,7 +11,7 @@ import { decodeForModel, scalePixels } from '../../electron/engine/images/decode
 import { exportModel, type ModelExportResult } from '../../electron/export/model/export-model.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { teachableLibrary, teachableWithStudioResize, tfjsWithReadmeSnippet } from '../helpers/browser-pipelines.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { deploymentPhotos, type DeploymentPhoto } from '../helpers/deployment-photos.js';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import type { ProblemReason } from '../../electron/ipc/schemas.js';
+import type { ProblemReason } from '../../electron/domain/schemas.js';
 import { syntheticPixels, writeSyntheticJpeg } from './synthetic-images.js';
 
 export type Expectation =

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { teachableBrowserSnippet, tfjsBrowserSnippet } from '../../electron/export/model/snippets.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { serveFolders } from './static-server.js';
 
 const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');

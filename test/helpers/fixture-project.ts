@@ -8,7 +8,7 @@ import { ensureClass } from '../../electron/project/classes.js';
 import { insertImage } from '../../electron/project/images.js';
 import { applyLabels } from '../../electron/project/labels.js';
 import { createProject, type Project } from '../../electron/project/project.js';
-import type { Split } from '../../electron/ipc/schemas.js';
+import type { Split } from '../../electron/domain/schemas.js';
 
 const IMAGE = /\.(jpe?g|png|gif|webp|tiff?)$/i;
 

@@ -4,7 +4,7 @@
 // Usage: job-holder.ts PROJECT_DIR
 import fs from 'node:fs';
 import path from 'node:path';
-import { beginImport } from '../../electron/dataset/catalog.js';
+import { beginImport } from '../../electron/project/dataset-catalog.js';
 import { openProject } from '../../electron/project/project.js';
 import { createRun } from '../../electron/project/runs.js';
 

@@ -7,10 +7,10 @@ import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { loadBackbone } from '../../electron/engine/backbones/load.js';
 import { runTraining, type TrainResult } from '../../electron/engine/training/run.js';
-import { TrainConfig, type TrainConfigInput } from '../../electron/ipc/schemas.js';
+import { TrainConfig, type TrainConfigInput } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
 import { readSettings, updateSettings } from '../../electron/project/settings.js';
-import type { Settings } from '../../electron/ipc/schemas.js';
+import type { Settings } from '../../electron/domain/schemas.js';
 import { fixtureProject } from './fixture-project.js';
 import { fixture } from './fixtures.js';
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentPreview } from '../../electron/engine/images/augment-preview.js';
 import { drawAugmentation, IDENTITY, isIdentity } from '../../electron/engine/images/augment.js';
 import { decodeForModel, type DecodedImage } from '../../electron/engine/images/decode.js';
-import type { Augmentation, Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Augmentation, Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 
 const skip = fixturesUnavailable();

@@ -13,7 +13,7 @@ import { downloadBackbone, importBackboneFolder, type InstallProgress } from '..
 import { loadBackbone } from '../../electron/engine/backbones/load.js';
 import { backboneState, installedDir, listInstalled, partialDir, readInstall } from '../../electron/engine/backbones/model-cache.js';
 import { ModelFileError } from '../../electron/engine/model-files.js';
-import { installedBackbone } from '../../electron/engine/worker/embedder-pool.js';
+import { installedBackbone } from '../../electron/worker/embedder-pool.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHealthCheck } from '../../electron/dataset/health.js';
 import { runImport } from '../../electron/dataset/import-job.js';
-import type { HealthFinding, HealthReport } from '../../electron/ipc/schemas.js';
+import type { HealthFinding, HealthReport } from '../../electron/domain/schemas.js';
 import { createProject, type Project } from '../../electron/project/project.js';
 import { createStudio } from '../../electron/services/studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';

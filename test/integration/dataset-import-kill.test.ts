@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markInterruptedImports } from '../../electron/dataset/catalog.js';
+import { markInterruptedImports } from '../../electron/project/dataset-catalog.js';
 import { runImport } from '../../electron/dataset/import-job.js';
-import { StudioError } from '../../electron/ipc/result.js';
+import { StudioError } from '../../electron/domain/result.js';
 import { createProject, openProject } from '../../electron/project/project.js';
 import { writeBadCorpus } from '../helpers/bad-corpus.js';
 import { runTsChild } from '../helpers/child.js';

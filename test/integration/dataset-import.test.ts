@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importReport } from '../../electron/dataset/catalog.js';
+import { importReport } from '../../electron/project/dataset-catalog.js';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { thumbPath } from '../../electron/dataset/thumbnails.js';
 import { ensureClass } from '../../electron/project/classes.js';

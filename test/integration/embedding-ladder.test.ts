@@ -12,7 +12,7 @@ import { loadBackbone } from '../../electron/engine/backbones/load.js';
 import { ONNX_FILE, ONNX_RECORD } from '../../electron/engine/embedders/onnx-backbone.js';
 import { openEmbedder } from '../../electron/engine/embedders/open-embedder.js';
 import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
-import { compareOutputs } from '../../electron/export/parity.js';
+import { compareOutputs } from '../../electron/onnx/output-parity.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { hymenopteraFiles } from '../helpers/photos.js';
 import { tempDir } from '../helpers/temp-dir.js';

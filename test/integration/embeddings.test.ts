@@ -10,7 +10,7 @@ import { EmbeddingCache, specHash, type CacheKey, type EmbeddingDtype } from '..
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
 import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { createProject, type Project } from '../../electron/project/project.js';
 import { DEFAULT_SETTINGS } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';

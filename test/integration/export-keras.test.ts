@@ -11,7 +11,7 @@ import { sampleImages } from '../../electron/export/model/samples.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
 import { readKeras } from '../../electron/export/keras/read-keras.js';
-import { compareOutputs } from '../../electron/export/parity.js';
+import { compareOutputs } from '../../electron/onnx/output-parity.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
 import { pythonTensorflow, runKerasInPython } from '../helpers/python-tf.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
 import { OnnxRunner } from '../../electron/engine/onnx-runner.js';
 import { exportModel, PARITY_FILE, type ModelExportResult } from '../../electron/export/model/export-model.js';
-import { readOnnxMetadata } from '../../electron/export/onnx/index.js';
+import { readOnnxMetadata } from '../../electron/onnx/index.js';
 import { listExports } from '../../electron/project/exports.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';

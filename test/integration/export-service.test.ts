@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
-import type { ExportRecord, TeachableImport } from '../../electron/ipc/schemas.js';
+import type { ExportRecord, TeachableImport } from '../../electron/domain/schemas.js';
 import { openDatabase } from '../../electron/project/database.js';
 import { listExports } from '../../electron/project/exports.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';

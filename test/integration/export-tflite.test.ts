@@ -10,7 +10,7 @@ import { exportModel, type ModelExportResult } from '../../electron/export/model
 import { sampleImages } from '../../electron/export/model/samples.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { compareOutputs } from '../../electron/export/parity.js';
+import { compareOutputs } from '../../electron/onnx/output-parity.js';
 import { readMetadata } from '../../electron/export/tflite/metadata.js';
 import { readTflite } from '../../electron/export/tflite/read.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';

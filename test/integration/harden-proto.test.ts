@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importReport } from '../../electron/dataset/catalog.js';
+import { importReport } from '../../electron/project/dataset-catalog.js';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { hintsFor, splitFromName } from '../../electron/dataset/layout.js';
 import { listClasses } from '../../electron/project/classes.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StudioError } from '../../electron/ipc/result.js';
+import { StudioError } from '../../electron/domain/result.js';
 import { createProject } from '../../electron/project/project.js';
 import { systemFolderOf } from '../../electron/project/system-paths.js';
 import { CLI_ENTRY } from '../helpers/cli.js';

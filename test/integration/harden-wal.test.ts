@@ -8,7 +8,7 @@ import { ensureClass } from '../../electron/project/classes.js';
 import { insertImage } from '../../electron/project/images.js';
 import { applyLabels } from '../../electron/project/labels.js';
 import { createProject, DB_FILE, openProject, type Project } from '../../electron/project/project.js';
-import { StudioError } from '../../electron/ipc/result.js';
+import { StudioError } from '../../electron/domain/result.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('studio-wal-');

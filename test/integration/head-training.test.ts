@@ -12,7 +12,7 @@ import { seededRandom } from '../../electron/engine/images/random.js';
 import { ShuffledBatches, type LabeledKey } from '../../electron/engine/training/batches.js';
 import { trainingDense } from '../../electron/engine/training/dense-grad.js';
 import { adaptivePatience, buildHead, crossEntropy, predictCached, trainHead } from '../../electron/engine/training/head.js';
-import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { TrainConfig } from '../../electron/domain/schemas.js';
 import { createProject, type Project } from '../../electron/project/project.js';
 import { fakeHash } from '../helpers/seed.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClass, listClasses, mergeClasses } from '../../electron/project/classes.js';
 import { openDatabase } from '../../electron/project/database.js';
-import type { ImageFilter, ImageSort } from '../../electron/ipc/schemas.js';
+import type { ImageFilter, ImageSort } from '../../electron/domain/schemas.js';
 import { explainPage, insertImage, matchingImageIds, pageImages } from '../../electron/project/images.js';
 import { acceptSuggestions, applyLabels, redoLabels, undoLabels } from '../../electron/project/labels.js';
 import { writePredictions } from '../../electron/project/predictions.js';

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../electron/engine/backend.js';
 import { fromDisk, loadArtifacts } from '../../electron/engine/model-files.js';
 import { OnnxRunner } from '../../electron/engine/onnx-runner.js';
-import { decodeModel } from '../../electron/export/onnx/encode.js';
-import { graphModelToOnnx, layersModelToOnnx, type OnnxModel } from '../../electron/export/onnx/index.js';
+import { decodeModel } from '../../electron/onnx/encode.js';
+import { graphModelToOnnx, layersModelToOnnx, type OnnxModel } from '../../electron/onnx/index.js';
 import { checkOnnxParity, tfjsReference, type ReferenceModel } from '../../electron/export/onnx/parity.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { decodePhotos, hymenopteraFiles } from '../helpers/photos.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../electron/engine/backend.js';
 import { fromDisk, loadArtifacts } from '../../electron/engine/model-files.js';
 import { OnnxRunner } from '../../electron/engine/onnx-runner.js';
-import { decodeModel } from '../../electron/export/onnx/encode.js';
+import { decodeModel } from '../../electron/onnx/encode.js';
 import {
   backboneWithHeadToOnnx,
   graphModelToOnnx,
@@ -15,9 +15,9 @@ import {
   readOnnxMetadata,
   UnsupportedLayerError,
   UnsupportedOpError,
-} from '../../electron/export/onnx/index.js';
+} from '../../electron/onnx/index.js';
 import { checkOnnxParity, tfjsReference } from '../../electron/export/onnx/parity.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { decodePhotos, hymenopteraFiles } from '../helpers/photos.js';
 

@@ -12,7 +12,7 @@ import { decodeForModel, scalePixels } from '../../electron/engine/images/decode
 import { exportModel, PARITY_FILE, type ModelExportResult } from '../../electron/export/model/export-model.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { ExportParity } from '../../electron/ipc/schemas.js';
+import { ExportParity } from '../../electron/domain/schemas.js';
 import { deploymentPhotos, type DeploymentPhoto } from '../helpers/deployment-photos.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StudioError } from '../../electron/ipc/result.js';
+import { StudioError } from '../../electron/domain/result.js';
 import { createClass, listClasses, updateClass } from '../../electron/project/classes.js';
 import { openDatabase, schemaVersion } from '../../electron/project/database.js';
 import { insertImage, pageImages } from '../../electron/project/images.js';

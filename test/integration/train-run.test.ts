@@ -13,7 +13,7 @@ import { loadBackbone, type LoadedBackbone } from '../../electron/engine/backbon
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
 import { runTraining, type TrainPhase, type TrainResult } from '../../electron/engine/training/run.js';
-import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { TrainConfig } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
 import { readSettings } from '../../electron/project/settings.js';
 import { fixtureProject } from '../helpers/fixture-project.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNEL, EVENT_CHANNEL } from '../../electron/ipc/electron-names.js';
-import type { Result } from '../../electron/ipc/result.js';
+import type { Result } from '../../electron/domain/result.js';
 import { startDesktop, type Desktop, type ElectronApi } from '../../electron/shell/desktop.js';
 import { WINDOW_STATE_FILE } from '../../electron/shell/window-state.js';
 import { createFakeElectron, preventable, type FakeElectron } from '../helpers/fake-electron.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkExportParity, type CandidateModel } from '../../electron/export/model/parity-check.js';
 import type { SampleImages } from '../../electron/export/model/samples.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 
 const SPEC: Preprocessing = { inputSize: 32, resizeMode: 'squash', scaling: 'minus1to1' };
 const PER = 32 * 32 * 3;

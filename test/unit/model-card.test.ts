@@ -7,7 +7,7 @@ import type { CardData } from '../../electron/export/card/card-data.js';
 import { confusionSvg, svgToPng } from '../../electron/export/card/confusion-image.js';
 import { accuracyMargin, knownLimitations } from '../../electron/export/card/limitations.js';
 import { cardBlocks, parityLine } from '../../electron/export/card/model-card.js';
-import type { ExportParity, SplitMetrics } from '../../electron/ipc/schemas.js';
+import type { ExportParity, SplitMetrics } from '../../electron/domain/schemas.js';
 
 const names = ['cats | dogs', '<script>alert(1)</script>', 'bird*s'];
 

@@ -1,7 +1,7 @@
 // The library grid's page cache: fetches only pages on screen, newest wish first, a few at a
 // time; keeps stale rows on screen until fresh ones arrive; drops answers to an old query.
 import { describe, expect, it } from 'vitest';
-import type { ImageRow } from '../../electron/ipc/schemas.js';
+import type { ImageRow } from '../../electron/domain/schemas.js';
 import { PageCache, type Page } from '../../renderer/src/library/page-cache.js';
 
 function rowOf(id: number, classId: number | null = null): ImageRow {

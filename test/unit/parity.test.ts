@@ -1,6 +1,6 @@
 // The parity statistics every export check and the ONNX embedding gate rely on.
 import { describe, expect, it } from 'vitest';
-import { compareOutputs, judgeParity } from '../../electron/export/parity.js';
+import { compareOutputs, judgeParity } from '../../electron/onnx/output-parity.js';
 
 describe('parity statistics', () => {
   it('measures max |Δ|, scale and top-1 agreement per example', () => {

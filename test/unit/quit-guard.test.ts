@@ -2,7 +2,7 @@
 // guard is driven the way Electron drives it: 'close' on the window, 'before-quit' on the app,
 // and app.quit() emitting 'before-quit' again.
 import { describe, expect, it, vi } from 'vitest';
-import type { JobInfo } from '../../electron/ipc/schemas.js';
+import type { JobInfo } from '../../electron/domain/schemas.js';
 import { QuitGuard, describeJobs } from '../../electron/shell/quit-guard.js';
 
 const job = (kind: JobInfo['kind']): JobInfo => ({ jobId: kind, kind, phase: 'running', done: 1, total: 10, etaMs: null, startedAt: 0 });

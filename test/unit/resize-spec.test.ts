@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specHash } from '../../electron/engine/embeddings/cache.js';
 import { placement, resizeBilinear } from '../../electron/engine/images/resample.js';
 import { resizeJs } from '../../electron/export/model/snippets.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { DEFAULT_SETTINGS } from '../../electron/project/settings.js';
 import { createProject } from '../../electron/project/project.js';
 import { openDatabase } from '../../electron/project/database.js';

@@ -3,7 +3,7 @@
 // reports it instead of importing a take with a hole in it.
 import { describe, expect, it } from 'vitest';
 import type { StudioClient } from '../../electron/ipc/client.js';
-import { StudioError } from '../../electron/ipc/result.js';
+import { StudioError } from '../../electron/domain/result.js';
 import { FRAMES_PER_BATCH, TakeUploader } from '../../renderer/src/camera/take-uploader.js';
 
 type Sent = { classId: number; take: string; frames: string[]; final: boolean };

@@ -1,6 +1,6 @@
 // Every error the page shows comes with what to do next.
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, StudioError } from '../../electron/ipc/result.js';
+import { ErrorCode, StudioError } from '../../electron/domain/result.js';
 import { explain } from '../../renderer/src/lib/errors.js';
 
 describe('error explanations', () => {

@@ -2,7 +2,7 @@
 // only the quick one). Read-only: it never repairs or migrates, so it is safe on a damaged file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { openDatabase } from '../../project/database.js';
 import { checkIntegrity, refuseForeignDatabase, type IntegrityReport } from '../../project/integrity.js';
 import { DB_FILE } from '../../project/project.js';

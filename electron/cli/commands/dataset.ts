@@ -1,12 +1,12 @@
 // import, label, health, splits: the dataset side, on the same modules the app runs.
 import path from 'node:path';
-import { getImport, importReport } from '../../dataset/catalog.js';
+import { getImport, importReport } from '../../project/dataset-catalog.js';
 import { runHealthCheck, storeHealthReport } from '../../dataset/health.js';
 import { runImport, startImportRecord } from '../../dataset/import-job.js';
 import { requireSource, type ImportSource } from '../../dataset/import-plan.js';
 import { assignSplits } from '../../dataset/splits.js';
-import { StudioError } from '../../ipc/result.js';
-import type { HealthReport, ImportSummary } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { HealthReport, ImportSummary } from '../../domain/schemas.js';
 import { readSettings } from '../../project/settings.js';
 import { inProcessClient } from '../../services/in-process-client.js';
 import { createStudio } from '../../services/studio.js';

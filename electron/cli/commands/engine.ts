@@ -7,7 +7,7 @@ import { IMAGE_EXTENSIONS } from '../../dataset/sniff.js';
 import { argmaxRow } from '../../engine/training/metrics.js';
 import { csvField } from '../../export/dataset/csv-write.js';
 import type { StudioClient } from '../../ipc/client.js';
-import { TrainConfig, type TrainConfigInput } from '../../ipc/schemas.js';
+import { TrainConfig, type TrainConfigInput } from '../../domain/schemas.js';
 import { UsageError, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
 import { jobFailureCode } from '../output.js';

@@ -2,7 +2,7 @@
 // own export job (written aside, reloaded and checked against the studio, then moved into
 // place). OUT must not exist: an export never replaces another.
 import path from 'node:path';
-import { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
+import { ModelExportFormat, WeightQuantization } from '../../domain/schemas.js';
 import { UsageError, intOption, runArgument, type Command } from '../command.js';
 import { followJob } from '../jobs.js';
 import { jobFailureCode } from '../output.js';

@@ -1,5 +1,5 @@
 // init, info, classes: creating a project and reading what it holds.
-import { listImports } from '../../dataset/catalog.js';
+import { listImports } from '../../project/dataset-catalog.js';
 import { listClasses } from '../../project/classes.js';
 import { labelSummary } from '../../project/labels.js';
 import { createProject, projectInfo } from '../../project/project.js';

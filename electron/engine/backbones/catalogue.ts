@@ -2,7 +2,7 @@
 // how each network is used (input size and scaling, which layer or node gives the embedding).
 import fs from 'node:fs';
 import { z } from 'zod';
-import { Scaling } from '../../ipc/schemas.js';
+import { Scaling } from '../../domain/schemas.js';
 import { resourcePath } from '../../resources-dir.js';
 
 export const BackboneSpec = z.object({

@@ -1,7 +1,7 @@
 // Before an unknown network enters the model cache it has to work as a backbone: it loads, it
 // takes the input size it was given, and it gives a finite embedding that tells two different
 // images apart. The embedding size it reports is recorded, so later loads check against it.
-import { scalePixelArray } from '../../export/onnx/input-scaling.js';
+import { scalePixelArray } from '../../onnx/input-scaling.js';
 import type { BackboneSpec } from './catalogue.js';
 import { loadBackbone } from './load.js';
 

@@ -3,6 +3,7 @@
 // stage into a private folder, verify, and only then move the result into the cache.
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { ModelFileError, readModelJson, verifyModelFolder, weightFiles } from '../model-files.js';
 import { loadCatalogue, type BackboneSpec } from './catalogue.js';
 import { DownloadError, downloadFile } from './download.js';
@@ -12,11 +13,13 @@ import { sha256File } from './sha256.js';
 import { installShipped } from './shipped.js';
 import { weightsFingerprint } from './weights-fingerprint.js';
 
-export interface InstallProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  file: string;
-}
+/** How far a download has got (sent to the main process as the worker's download event). */
+export const InstallProgress = z.object({
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  file: z.string(),
+});
+export type InstallProgress = z.infer<typeof InstallProgress>;
 
 export interface InstallOptions {
   cache?: string;

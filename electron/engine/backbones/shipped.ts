@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { resourcePath } from '../../resources-dir.js';
 import { verifyModelFolder } from '../model-files.js';
 import { findBackbone, type BackboneSpec } from './catalogue.js';

@@ -4,10 +4,10 @@
 // conversion or check is remembered too (with its reason), so it is not retried on every run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareOutputs, judgeParity } from '../../export/parity.js';
-import { graphModelToOnnx, layersModelToOnnx } from '../../export/onnx/index.js';
-import { PRODUCER_VERSION } from '../../export/onnx/metadata.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { compareOutputs, judgeParity } from '../../onnx/output-parity.js';
+import { graphModelToOnnx, layersModelToOnnx } from '../../onnx/index.js';
+import { PRODUCER_VERSION } from '../../onnx/metadata.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { LoadedBackbone } from '../backbones/load.js';
 import { readInstall } from '../backbones/model-cache.js';

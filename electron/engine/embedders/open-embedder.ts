@@ -1,7 +1,7 @@
 // The embedding ladder: native TensorFlow (tfjs-node) → onnxruntime-node (the backbone
 // converted once by our ONNX writer, parity-checked) → tfjs on wasm → cpu. The head always
 // trains in tfjs; only the frozen backbone moves. Every rung passed over says why.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { currentBackend } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import { loadBackbone } from '../backbones/load.js';

@@ -2,7 +2,7 @@
 // hash, view). Reads go straight into a caller's batch buffer so training memory stays one
 // batch wide whatever the dataset size.
 import { createHash } from 'node:crypto';
-import type { Augmentation, Preprocessing } from '../../ipc/schemas.js';
+import type { Augmentation, Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { fromFloat16, toFloat16 } from './float16.js';
 import { planShards } from './shards.js';

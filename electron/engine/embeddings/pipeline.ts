@@ -1,7 +1,7 @@
 // Embedding as a pipeline: several images decode (sharp, on libuv threads) while the current
 // batch runs through the backbone, so both cores stay busy. Already cached views are skipped,
 // each image is decoded once per view, and an unreadable image is reported, not fatal.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Embedder } from '../embedder.js';
 import type { AugmentParams } from '../images/augment.js';
 import { decodeForModel, scalePixels, type DecodedImage } from '../images/decode.js';

@@ -1,6 +1,6 @@
 // The augmentation preview: the same draw and the same decode that training uses, so what the
 // user sees is what the backbone will see (view 0 is the untouched image).
-import type { Augmentation, Preprocessing } from '../../ipc/schemas.js';
+import type { Augmentation, Preprocessing } from '../../domain/schemas.js';
 import { drawAugmentation } from './augment.js';
 import { decodeForModel, previewWebp, type ImageSource } from './decode.js';
 

@@ -1,6 +1,6 @@
 // Augmentation as concrete parameters drawn from the settings' ranges. Drawing is separate
 // from applying so that a view is fully described by (image hash, view index, seed).
-import type { Augmentation } from '../../ipc/schemas.js';
+import type { Augmentation } from '../../domain/schemas.js';
 import { seededRandom, uniform } from './random.js';
 
 export interface AugmentParams {

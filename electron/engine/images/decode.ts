@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
-import { SCALING } from '../../export/onnx/input-scaling.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { SCALING } from '../../onnx/input-scaling.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
 import { resizeBilinear } from './resample.js';
 

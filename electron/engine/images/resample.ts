@@ -5,7 +5,7 @@
 // Teachable Machine's library uses for its centre crop (scale the shorter side to the input size,
 // round the scaled size up, drop floor(excess / 2) pixels). sharp's Lanczos3 ('lanczos3', the
 // resize before issue 22) cannot be reproduced by a canvas, tfjs or Pillow.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 export interface RawRgb {
   data: Uint8Array;

@@ -1,10 +1,11 @@
 // "Likely mislabeled" for a finished run, as its own step after training: k heads, each
 // trained without one fold, score the given label of every image in that fold. A linear head
 // is enough to rank suspicious labels and keeps this fast on large projects.
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
 import { EmbeddingCache, specHash } from '../embeddings/cache.js';
-import { loadExamples } from './examples.js';
+import { loadExamples } from '../../project/examples.js';
+import { writeOutOfFoldLabelProbs } from '../../project/predictions.js';
 import { outOfFoldLabelProbs } from './out-of-fold.js';
 import { readRunConfig } from './run.js';
 
@@ -43,12 +44,10 @@ export async function checkLabels(
       onFold: (fold) => hooks.progress?.(fold, k),
     },
   );
-  const update = db.prepare('UPDATE predictions SET oof_label_prob = ? WHERE run_id = ? AND image_id = ?');
-  db.transaction(() => {
-    examples.forEach((e, i) => {
-      const p = probs[i]!;
-      if (!Number.isNaN(p)) update.run(p, runId, e.imageId);
-    });
-  })();
+  writeOutOfFoldLabelProbs(
+    db,
+    runId,
+    examples.map((e, i) => ({ imageId: e.imageId, prob: probs[i]! })),
+  );
   return { checked: examples.length, ms: Date.now() - started };
 }

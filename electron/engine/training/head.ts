@@ -4,7 +4,7 @@
 // label smoothing.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { TrainConfig } from '../../ipc/schemas.js';
+import type { TrainConfig } from '../../domain/schemas.js';
 import type { CacheKey, EmbeddingCache } from '../embeddings/cache.js';
 import { planShards, SHARD_ROWS } from '../embeddings/shards.js';
 import { seededRandom } from '../images/random.js';

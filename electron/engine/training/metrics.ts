@@ -1,7 +1,7 @@
 // Scores of a classifier on one split: accuracy, per-class precision/recall/F1, the confusion
 // matrix and the examples it gets most wrong.
-import type { SplitMetrics } from '../../ipc/schemas.js';
-import type { RunClasses } from './examples.js';
+import type { SplitMetrics } from '../../domain/schemas.js';
+import type { RunClasses } from '../../project/examples.js';
 
 const EPSILON = 1e-7;
 

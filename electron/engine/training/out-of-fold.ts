@@ -1,7 +1,7 @@
 // "Likely mislabeled": every labeled image is predicted by a head that never saw it (k-fold
 // over the cached embeddings), and the probability of its given label ranks it.
 import { pushTo } from '../../dataset/collections.js';
-import type { TrainConfig } from '../../ipc/schemas.js';
+import type { TrainConfig } from '../../domain/schemas.js';
 import type { EmbeddingCache } from '../embeddings/cache.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { predictCached, trainHead, type LabeledKey } from './head.js';

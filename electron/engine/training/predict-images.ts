@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import type { Db } from '../../project/database.js';
+import { runModelPath } from '../../project/runs.js';
 import type { Embedder } from '../embedder.js';
 import { decodeForModel, scalePixels, type ImageSource } from '../images/decode.js';
 import { fromDisk } from '../model-files.js';
@@ -27,10 +28,10 @@ export interface RunModel {
 }
 
 export async function loadRunModel(db: Db, projectDir: string, runId: number): Promise<RunModel> {
-  const row = db.prepare('SELECT path FROM models WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as { path: string } | undefined;
-  if (!row) throw new StudioError('not_found', `Run ${runId} has no saved model (it did not finish).`);
+  const modelPath = runModelPath(db, runId);
+  if (modelPath === null) throw new StudioError('not_found', `Run ${runId} has no saved model (it did not finish).`);
   const config = readRunConfig(db, runId);
-  const head = await tfl.loadLayersModel(fromDisk(path.resolve(projectDir, row.path)));
+  const head = await tfl.loadLayersModel(fromDisk(path.resolve(projectDir, modelPath)));
   return { runId, backboneId: config.backboneId, classIds: config.classIds, classNames: config.classNames, head, preprocessing: config.preprocessing };
 }
 

@@ -4,7 +4,7 @@
 // advises) — under tf.distribute: MirroredStrategy over the GPUs of one machine, or
 // MultiWorkerMirroredStrategy across machines when TF_CONFIG is set. It writes output/model.keras
 // (same layout and layer names), labels.json, preprocessing.json and history.json.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 export const TRAIN_SCRIPT = 'train.py';
 

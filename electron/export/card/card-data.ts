@@ -1,8 +1,10 @@
 // Everything a model card says, gathered once from the project database and the export; the
 // Markdown and HTML renderings read only this.
-import type { ExportParity, ModelExportFormat, Preprocessing, SplitMetrics, WeightQuantization } from '../../ipc/schemas.js';
+import type { ExportParity, ModelExportFormat, Preprocessing, SplitMetrics, WeightQuantization } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { listExports } from '../../project/exports.js';
+import { labelCountsByClassAndSplit } from '../../project/labels.js';
+import { runFacts } from '../../project/runs.js';
 import { readMeta } from '../../project/settings.js';
 import { inputSpecFile, type InputSpecFile } from '../model/input-spec.js';
 import type { ModelSource } from '../model/source.js';
@@ -60,9 +62,7 @@ interface RunRow {
 }
 
 function classCounts(db: Db, source: ModelSource): ClassCounts[] {
-  const rows = db
-    .prepare(`SELECT l.class_id AS classId, i.split, count(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.status = 'ok' GROUP BY l.class_id, i.split`)
-    .all() as Array<{ classId: number; split: 'train' | 'val' | 'test' | 'unassigned'; n: number }>;
+  const rows = labelCountsByClassAndSplit(db);
   return source.classIds.map((classId, c) => {
     const counts: ClassCounts = { classId, name: source.classNames[c]!, train: 0, val: 0, test: 0, unassigned: 0 };
     for (const r of rows) if (r.classId === classId) counts[r.split] = r.n;
@@ -111,7 +111,7 @@ export interface CardInput {
 
 export function cardData(db: Db, input: CardInput): CardData {
   const { source } = input;
-  const run = db.prepare('SELECT finished_at AS finishedAt, backend, embed_engine AS embedEngine, metrics FROM runs WHERE id = ?').get(source.runId) as RunRow;
+  const run = runFacts(db, source.runId) as RunRow;
   const metrics = run.metrics ? (JSON.parse(run.metrics) as { val?: SplitMetrics | null; test?: SplitMetrics | null; bestEpoch?: number; epochs?: number }) : {};
   const classes = classCounts(db, source);
   const val = metrics.val ?? null;

@@ -3,7 +3,7 @@
 // Markdown and HTML (same content) with confusion-matrix images beside them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportParity, SplitMetrics } from '../../ipc/schemas.js';
+import type { ExportParity, SplitMetrics } from '../../domain/schemas.js';
 import { toHtml, toMarkdown, type Block } from './blocks.js';
 import type { CardData } from './card-data.js';
 import { confusionSvg, svgToPng } from './confusion-image.js';

@@ -4,11 +4,12 @@
 // or changed since import are left out and listed with the reason.
 import fs from 'node:fs';
 import path from 'node:path';
-import { storedMtime } from '../../dataset/catalog.js';
-import { StudioError } from '../../ipc/result.js';
-import { DatasetLayout, Split, type ExportSummary } from '../../ipc/schemas.js';
+import { storedMtime } from '../../project/dataset-catalog.js';
+import { StudioError } from '../../domain/result.js';
+import { DatasetLayout, Split, type ExportSummary } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
+import { datasetImageRows, type DatasetImageRow } from '../../project/images.js';
 import { resolveTarget, timestampedName, writeExportFolder, type ExportTarget } from '../folder.js';
 import { copyHashed } from './copy-verified.js';
 import { CsvFileWriter } from './csv-write.js';
@@ -40,28 +41,10 @@ export interface DatasetExportResult {
   summary: ExportSummary;
 }
 
-interface DatasetRow {
-  imageId: number;
-  hash: string;
-  split: Split;
-  status: 'ok' | 'missing' | 'corrupt';
-  byteSize: number;
-  label: string | null;
-  path: string | null;
-  mtimeMs: number | null;
-}
+type DatasetRow = DatasetImageRow;
 
 function datasetRows(db: Db, splits: readonly Split[], includeUnlabeled: boolean): DatasetRow[] {
-  return (
-    db
-      .prepare(
-        `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, c.name AS label, p.path, p.mtime_ms AS mtimeMs
-         FROM images i LEFT JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
-         LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
-         ORDER BY i.split, c.sort_order, i.id`,
-      )
-      .all() as DatasetRow[]
-  ).filter((r) => splits.includes(r.split) && (includeUnlabeled || r.label !== null));
+  return datasetImageRows(db).filter((r) => splits.includes(r.split) && (includeUnlabeled || r.label !== null));
 }
 
 type Outcome = { row: DatasetRow; kind: 'skip'; reason: string } | { row: DatasetRow; kind: 'ok'; relative: string | null };

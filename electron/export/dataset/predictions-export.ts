@@ -3,11 +3,11 @@
 // with its file, current label, split, the predicted class, confidence, margin and every class
 // probability in the run's class order.
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
-import type { ExportSummary, PredictionFilter } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { ExportSummary, PredictionFilter } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
-import { latestDoneRun } from '../../project/predictions.js';
+import { requireFinishedRun } from '../../project/predictions.js';
 import { readRunConfig } from '../../engine/training/run.js';
 import { resolveTarget, timestampedName, writeExportFolder, type ExportTarget } from '../folder.js';
 import { CsvFileWriter } from './csv-write.js';
@@ -73,11 +73,7 @@ function where(filter: PredictionFilter): { sql: string; params: unknown[] } {
 export async function exportPredictions(request: PredictionsExportRequest): Promise<PredictionsExportResult> {
   const { db, projectDir } = request;
   const filter = request.filter ?? {};
-  const runId = request.runId ?? latestDoneRun(db);
-  if (runId === null) throw new StudioError('not_found', 'No model has been trained in this project yet, so there are no predictions to export.');
-  const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
-  if (status === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
-  if (status !== 'done') throw new StudioError('conflict', `Run ${runId} did not finish (${status}); it has no predictions to export.`);
+  const runId = requireFinishedRun(db, request.runId, 'it has no predictions to export');
   const config = readRunConfig(db, runId);
   const names = new Map(config.classIds.map((id, i) => [id, config.classNames[i]!]));
   const k = config.classIds.length;

@@ -3,8 +3,8 @@
 // (nested TF.js models inlined; frozen: trainable false, as in the studio), then the head's
 // layers. The walk over each model's graph is ../layers-walk.ts, shared with the ONNX converter.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Preprocessing } from '../../ipc/schemas.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import type { Preprocessing } from '../../domain/schemas.js';
+import { SCALING } from '../../onnx/input-scaling.js';
 import { walkLayersModel } from '../layers-walk.js';
 import { kerasLayer, UnsupportedKerasLayerError, type Weight } from './layer-config.js';
 

@@ -1,5 +1,5 @@
 // The README beside a Keras export: loading it, predicting, and continuing training.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 export function kerasReadme(title: string, labels: string[], spec: Preprocessing): string {
   const n = spec.inputSize;

@@ -4,8 +4,8 @@
 // folder into place and record it. A failed check leaves no export behind, only its record.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
-import type { ExportParity, ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { ExportParity, ModelExportFormat, WeightQuantization } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
 import { readMeta } from '../../project/settings.js';

@@ -1,6 +1,6 @@
 // What every model format module provides: whether it can export a run, how it writes its files
 // into the staging folder, and how to reload those files the way a user would.
-import type { ModelExportFormat, WeightQuantization } from '../../ipc/schemas.js';
+import type { ModelExportFormat, WeightQuantization } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import type { CandidateModel } from './parity-check.js';
 import type { ModelSource } from './source.js';

@@ -3,8 +3,8 @@
 // pixels, spelled out, so that the file alone is enough to feed it correctly.
 import type { BackboneSpec } from '../../engine/backbones/catalogue.js';
 import { ALPHA_BACKGROUND } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
-import { SCALING } from '../onnx/input-scaling.js';
+import type { Preprocessing } from '../../domain/schemas.js';
+import { SCALING } from '../../onnx/input-scaling.js';
 
 export type InputScaling = 'in-model' | 'external';
 

@@ -2,10 +2,10 @@
 // the runtime a user would run them in, against the studio's own forward pass on the same
 // decoded photos. Both sides get the pixels the run's preprocessing spec makes; each applies its
 // own scaling (the studio scales outside its backbone, an export may scale inside).
-import type { ExportParity, ModelExportFormat, Preprocessing, WeightQuantization } from '../../ipc/schemas.js';
+import type { ExportParity, ModelExportFormat, Preprocessing, WeightQuantization } from '../../domain/schemas.js';
 import { scalePixels } from '../../engine/images/decode.js';
 import { concat, type ReferenceModel } from '../onnx/parity.js';
-import { compareOutputs, judgeParity } from '../parity.js';
+import { compareOutputs, judgeParity } from '../../onnx/output-parity.js';
 import { checkPipelineParity } from './pipeline-check.js';
 import type { SampleImages } from './samples.js';
 

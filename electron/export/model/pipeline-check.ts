@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { ALPHA_BACKGROUND, PIXEL_LIMIT, resamplingOf } from '../../engine/images/decode.js';
-import type { ModelExportFormat, PipelineParity, Preprocessing } from '../../ipc/schemas.js';
-import { compareOutputs } from '../parity.js';
+import type { ModelExportFormat, PipelineParity, Preprocessing } from '../../domain/schemas.js';
+import { compareOutputs } from '../../onnx/output-parity.js';
 import type { CandidateModel } from './parity-check.js';
 import { resizeJs, tfjsBrowserSnippet } from './snippets.js';
 

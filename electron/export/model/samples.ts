@@ -2,8 +2,10 @@
 // (then test, then train), in content-hash order so that every class shows up rather than the
 // first folder imported. Each is decoded once, by the run's preprocessing spec, to raw RGB.
 import { decodeForModel } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
+import { sampleCandidates } from '../../project/images.js';
+import { storedProbsReader } from '../../project/predictions.js';
 
 export interface SampleImages {
   count: number;
@@ -24,18 +26,7 @@ interface Candidate {
   split: string;
 }
 
-function candidates(db: Db, limit: number): Candidate[] {
-  return db
-    .prepare(
-      `SELECT i.id AS imageId, i.split AS split,
-              (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
-       FROM images i
-       WHERE i.status = 'ok' AND path IS NOT NULL
-       ORDER BY CASE i.split WHEN 'val' THEN 0 WHEN 'test' THEN 1 WHEN 'train' THEN 2 ELSE 3 END, i.hash
-       LIMIT ?`,
-    )
-    .all(limit) as Candidate[];
-}
+const candidates = (db: Db, limit: number): Candidate[] => sampleCandidates(db, limit);
 
 export async function sampleImages(db: Db, spec: Preprocessing, wanted: number, checkpoint: () => void = () => undefined): Promise<SampleImages> {
   const pool = candidates(db, wanted * 2 + DECODE_IN_FLIGHT);
@@ -65,9 +56,9 @@ export async function sampleImages(db: Db, spec: Preprocessing, wanted: number, 
 /** The run's stored probabilities for these images, NaN rows where it has none. */
 export function storedPredictions(db: Db, runId: number, imageIds: readonly number[], classes: number): Float32Array {
   const out = new Float32Array(imageIds.length * classes).fill(Number.NaN);
-  const get = db.prepare('SELECT probs FROM predictions WHERE run_id = ? AND image_id = ?').pluck();
+  const get = storedProbsReader(db, runId);
   imageIds.forEach((id, row) => {
-    const blob = get.get(runId, id) as Buffer | undefined;
+    const blob = get(id);
     if (!blob || blob.byteLength !== classes * 4) return;
     out.set(new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)), row * classes);
   });

@@ -3,7 +3,7 @@
 // predict.py), and the pipeline-parity tests and bench:export run exactly these texts. Each
 // reproduces the studio's resize (engine/images/resample.ts): bilinear with half-pixel centres
 // over Teachable Machine's centre-crop arithmetic, rounded half to even.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 type Mode = Preprocessing['resizeMode'];
 

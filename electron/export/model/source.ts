@@ -5,10 +5,11 @@ import { findBackbone, type BackboneSpec } from '../../engine/backbones/catalogu
 import { installDigest, installedDir, readInstall } from '../../engine/backbones/model-cache.js';
 import { ensureInstalled } from '../../engine/backbones/shipped.js';
 import { readRunConfig, type RunRecordConfig } from '../../engine/training/run.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
-import { latestDoneRun } from '../../project/predictions.js';
+import { modelRunId, runModel } from '../../project/models.js';
+import { requireFinishedRun } from '../../project/predictions.js';
 
 export interface ModelSource {
   runId: number;
@@ -28,27 +29,21 @@ export interface ModelRef {
   modelId?: number | undefined;
 }
 
-function runOf(db: Db, ref: ModelRef): number {
+/** The run a model reference names: the model's own run, the run asked for, or (null) the newest finished one. */
+function runOf(db: Db, ref: ModelRef): number | null {
   if (ref.modelId !== undefined) {
-    const row = db.prepare('SELECT run_id AS runId FROM models WHERE id = ?').get(ref.modelId) as { runId: number | null } | undefined;
-    if (!row) throw new StudioError('not_found', `There is no model ${ref.modelId}.`);
-    if (row.runId === null) throw new StudioError('conflict', `Model ${ref.modelId} was imported, not trained in this project; its own folder is already an export.`);
-    if (ref.runId !== undefined && ref.runId !== row.runId) throw new StudioError('invalid_payload', `Model ${ref.modelId} belongs to run ${row.runId}, not run ${ref.runId}.`);
-    return row.runId;
+    const runId = modelRunId(db, ref.modelId);
+    if (runId === undefined) throw new StudioError('not_found', `There is no model ${ref.modelId}.`);
+    if (runId === null) throw new StudioError('conflict', `Model ${ref.modelId} was imported, not trained in this project; its own folder is already an export.`);
+    if (ref.runId !== undefined && ref.runId !== runId) throw new StudioError('invalid_payload', `Model ${ref.modelId} belongs to run ${runId}, not run ${ref.runId}.`);
+    return runId;
   }
-  const id = ref.runId ?? latestDoneRun(db);
-  if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
-  return id;
+  return ref.runId ?? null;
 }
 
 export function resolveModelSource(db: Db, projectDir: string, modelCacheDir: string, ref: ModelRef): ModelSource {
-  const runId = runOf(db, ref);
-  const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
-  if (status === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
-  if (status !== 'done') throw new StudioError('conflict', `Run ${runId} did not finish (${status}); export a finished run.`);
-  const model = db
-    .prepare('SELECT id, path FROM models WHERE run_id = ? AND (? IS NULL OR id = ?) ORDER BY id DESC LIMIT 1')
-    .get(runId, ref.modelId ?? null, ref.modelId ?? null) as { id: number; path: string } | undefined;
+  const runId = requireFinishedRun(db, runOf(db, ref), 'export a finished run');
+  const model = runModel(db, runId, ref.modelId);
   if (!model) throw new StudioError('not_found', `Run ${runId} has no saved model.`);
   const config = readRunConfig(db, runId);
 

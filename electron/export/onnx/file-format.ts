@@ -12,8 +12,8 @@ import { inputSpecFile } from '../model/input-spec.js';
 import type { CandidateModel } from '../model/parity-check.js';
 import type { ModelSource } from '../model/source.js';
 import type { StudioModel } from '../model/studio-model.js';
-import { OnnxConversionError } from './errors.js';
-import { backboneWithHeadToOnnx, graphBackboneWithHeadToOnnx, readOnnxMetadata, type OnnxModel } from './index.js';
+import { OnnxConversionError } from '../../onnx/errors.js';
+import { backboneWithHeadToOnnx, graphBackboneWithHeadToOnnx, readOnnxMetadata, type OnnxModel } from '../../onnx/index.js';
 import { onnxReadme, onnxScripts } from './readme.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';

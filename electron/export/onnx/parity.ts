@@ -2,9 +2,9 @@
 // onnxruntime, each fed as its model expects (the ONNX model may scale pixels itself).
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxRunner } from '../../engine/onnx-runner.js';
-import { compareOutputs, judgeParity, type ParityVerdict } from '../parity.js';
-import { scalePixelArray } from './input-scaling.js';
-import type { OnnxModelMetadata } from './metadata.js';
+import { compareOutputs, judgeParity, type ParityVerdict } from '../../onnx/output-parity.js';
+import { scalePixelArray } from '../../onnx/input-scaling.js';
+import type { OnnxModelMetadata } from '../../onnx/metadata.js';
 
 /** The studio's own forward pass: scaled NHWC input in, outputs of `count` examples out. */
 export type ReferenceModel = (scaled: Float32Array, count: number) => Promise<Float32Array>;

@@ -1,6 +1,6 @@
 // The README beside an ONNX export: how to run it with onnxruntime in Python and in Node.
 import { resamplingOf } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { onnxNodeScript, onnxPythonScript } from '../model/snippets.js';
 
 /** The runnable scripts an ONNX export of a 'bilinear' spec ships (README shows them verbatim). */

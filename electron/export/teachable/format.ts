@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readModelJson, weightFiles } from '../../engine/model-files.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 
 export const TM_FILES = { model: 'model.json', weights: 'weights.bin', metadata: 'metadata.json' } as const;
 

@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classNameFrom } from '../../dataset/layout.js';
-import { StudioError } from '../../ipc/result.js';
-import type { TeachableImport } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { TeachableImport } from '../../domain/schemas.js';
 import { ensureClass, findClassByName } from '../../project/classes.js';
-import type { Db } from '../../project/database.js';
+import { inTransaction, type Db } from '../../project/database.js';
+import { importedModel, insertImportedModel } from '../../project/models.js';
 import { resolveTarget, timestampedName, writeExportFolder } from '../folder.js';
 import { readTeachableFolder } from './format.js';
 import { loadTeachableModel } from './predict.js';
@@ -54,19 +55,15 @@ export async function importTeachable({ db, projectDir, folder }: TeachableImpor
     }
   });
   try {
-    return db.transaction(() => {
+    return inTransaction(db, () => {
       const classes = names.map((name) => {
         const existing = findClassByName(db, name);
         const row = existing ?? ensureClass(db, name);
         return { id: row.id, name: row.name, created: existing === null };
       });
-      const modelId = Number(
-        db
-          .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (NULL, ?, ?, ?, ?, ?, NULL)')
-          .run(Date.now(), TEACHABLE_MODEL, JSON.stringify(preprocessing), JSON.stringify(tm.metadata.labels), path.relative(projectDir, dir)).lastInsertRowid,
-      );
+      const modelId = insertImportedModel(db, { kind: TEACHABLE_MODEL, preprocessing, labels: tm.metadata.labels, path: path.relative(projectDir, dir) });
       return { modelId, dir, labels: tm.metadata.labels, imageSize, classes };
-    })();
+    });
   } catch (error) {
     // The database refused: the copied folder must not linger unreferenced.
     fs.rmSync(dir, { recursive: true, force: true });
@@ -76,7 +73,7 @@ export async function importTeachable({ db, projectDir, folder }: TeachableImpor
 
 /** The folder of an imported Teachable Machine model of this project. */
 export function teachableModelDir(db: Db, projectDir: string, modelId: number): { dir: string; labels: string[] } {
-  const row = db.prepare('SELECT backbone_id AS kind, path, labels FROM models WHERE id = ?').get(modelId) as { kind: string; path: string; labels: string } | undefined;
+  const row = importedModel(db, modelId);
   if (!row) throw new StudioError('not_found', `There is no model ${modelId}.`);
   if (row.kind !== TEACHABLE_MODEL) throw new StudioError('conflict', `Model ${modelId} was trained in the studio, not imported from Teachable Machine; use predict:images with its run.`);
   return { dir: path.resolve(projectDir, row.path), labels: JSON.parse(row.labels) as string[] };

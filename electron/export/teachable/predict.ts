@@ -6,8 +6,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { currentBackend, initBackend } from '../../engine/backend.js';
 import { decodeForModel, scalePixels, type ImageSource } from '../../engine/images/decode.js';
 import { fromDisk } from '../../engine/model-files.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import { StudioError } from '../../domain/result.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { readTeachableFolder, TM_IMAGE_SIZE, TM_PREPROCESSING } from './format.js';
 
 const BATCH = 16;

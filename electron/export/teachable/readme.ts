@@ -1,6 +1,6 @@
 // The README beside a Teachable Machine-compatible export.
 import { resamplingOf } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { teachableBrowserSnippet } from '../model/snippets.js';
 
 /** For a 'bilinear' spec: how to get exactly the studio's answer from the library. */

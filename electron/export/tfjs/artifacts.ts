@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WeightQuantization } from '../../ipc/schemas.js';
+import type { WeightQuantization } from '../../domain/schemas.js';
 import { quantizeWeights } from './quantize.js';
 
 /** The converter's default: small enough for browser caches, few enough requests. */

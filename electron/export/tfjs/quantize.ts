@@ -3,7 +3,7 @@
 // zero exactly representable so padding and ReLU zeros stay exact) quarters them.
 import type * as tf from '@tensorflow/tfjs-core';
 import { toFloat16 } from '../../engine/embeddings/float16.js';
-import type { WeightQuantization } from '../../ipc/schemas.js';
+import type { WeightQuantization } from '../../domain/schemas.js';
 
 type Entry = tf.io.WeightsManifestEntry;
 

@@ -1,7 +1,7 @@
 // The README beside a TF.js export: how to load the model and predict one photo in Node and in
 // a browser, with the run's own preprocessing written out.
 import { resamplingOf } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import { scalingFormula } from '../model/input-spec.js';
 import { resizeJs, tfjsBrowserSnippet } from '../model/snippets.js';
 import { version_layers as TFJS_VERSION } from '@tensorflow/tfjs-layers';

@@ -2,7 +2,7 @@
 // val/test photos its parity is checked on), spread over the classes by content-hash order,
 // decoded by the run's preprocessing spec to raw RGB.
 import { decodeForModel } from '../../engine/images/decode.js';
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 
 export const CALIBRATION_IMAGES = 64;

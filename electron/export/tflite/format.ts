@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WeightQuantization } from '../../ipc/schemas.js';
+import type { WeightQuantization } from '../../domain/schemas.js';
 import type { FormatOutput, ModelFormatWriter } from '../model/format.js';
 import { inputSpecFile } from '../model/input-spec.js';
 import type { CandidateModel } from '../model/parity-check.js';

@@ -5,8 +5,8 @@
 // holds the NHWC data, and the Transposes disappear. ONNX explicit pads become TF's SAME/VALID
 // again (the ONNX writer derived them from SAME), Relu/Clip after a conv become its fused
 // activation, as the TFLite converter emits them.
-import type { OnnxTypes } from '../onnx/proto.js';
-import { decodeModel } from '../onnx/encode.js';
+import type { OnnxTypes } from '../../onnx/proto.js';
+import { decodeModel } from '../../onnx/encode.js';
 import { bytesOf, TfliteGraph, type PaddingName } from './graph.js';
 import type { ActivationName } from './schema.js';
 

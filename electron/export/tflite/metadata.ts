@@ -2,7 +2,7 @@
 // "transfer_studio", UTF-8 JSON): the labels, the preprocessing spec and how the input is fed,
 // so the file alone is enough to use it. The same facts are in labels.txt and preprocessing.json.
 import pkg from '../../../package.json' with { type: 'json' };
-import { Preprocessing } from '../../ipc/schemas.js';
+import { Preprocessing } from '../../domain/schemas.js';
 import type { ReadTflite } from './read.js';
 
 export const METADATA_NAME = 'transfer_studio';

@@ -1,5 +1,5 @@
 // The README beside a TFLite export: how to run it with TensorFlow Lite in Python and on Android.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../../domain/schemas.js';
 import type { TfliteMetadata } from './metadata.js';
 
 export function tfliteReadme(title: string, labels: string[], spec: Preprocessing, precision: TfliteMetadata['precision']): string {

@@ -1,6 +1,6 @@
 // Channels about the app itself and its long-running jobs.
 import { z } from 'zod';
-import { JobInfo } from '../schemas.js';
+import { JobInfo } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const appChannels = {

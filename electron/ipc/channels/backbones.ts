@@ -2,7 +2,7 @@
 // downloads and imports are in engine.ts). The choice is a project setting: it survives reloads,
 // restarts and a move of the project folder.
 import { z } from 'zod';
-import { BackboneId } from '../engine-schemas.js';
+import { BackboneId } from '../../domain/engine-schemas.js';
 import { channel, none } from './define.js';
 
 export const BackboneChoice = z.object({

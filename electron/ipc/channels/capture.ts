@@ -1,6 +1,6 @@
 // Channels of the camera: recorded frames go into the project as ordinary images.
 import { z } from 'zod';
-import { Id, ImportStarted } from '../schemas.js';
+import { Id, ImportStarted } from '../../domain/schemas.js';
 import { channel } from './define.js';
 
 /** A frame from a webcam is tens of kilobytes; this leaves room for a 4K frame at high quality. */

@@ -3,7 +3,7 @@
 // are jobs: the channel answers with the job id at once, the renderer follows job:progress
 // and job:finished, then reads the report.
 import { z } from 'zod';
-import { AbsolutePath, HealthReport, Id, ImportReport, ImportStarted, ImportSummary, Split, SplitAssignment, WatchedFolder } from '../schemas.js';
+import { AbsolutePath, HealthReport, Id, ImportReport, ImportStarted, ImportSummary, Split, SplitAssignment, WatchedFolder } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const datasetChannels = {

@@ -11,8 +11,8 @@ import {
   PredictResult,
   QueueEntry,
   RunDetail,
-} from '../engine-schemas.js';
-import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, Scaling, TrainConfig } from '../schemas.js';
+} from '../../domain/engine-schemas.js';
+import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, Scaling, TrainConfig } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const engineChannels = {

@@ -3,7 +3,7 @@
 // Exports are jobs: the channel answers with the job id at once; progress comes as job:progress,
 // the finished export appears in export:list.
 import { z } from 'zod';
-import { ImageInput, JobStarted, Prediction } from '../engine-schemas.js';
+import { ImageInput, JobStarted, Prediction } from '../../domain/engine-schemas.js';
 import {
   AbsolutePath,
   DatasetLayout,
@@ -15,7 +15,7 @@ import {
   Split,
   TeachableImport,
   WeightQuantization,
-} from '../schemas.js';
+} from '../../domain/schemas.js';
 import { channel } from './define.js';
 
 /** Where an export goes: default `<project>/exports/<format and time>`; a given name is never reused. */

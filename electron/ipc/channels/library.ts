@@ -1,6 +1,6 @@
 // Channels of the library: classes, the image grid, labels with undo/redo.
 import { z } from 'zod';
-import { ClassName, ClassRow, Color, Id, ImageFilter, ImageRow, ImageSort, LabelChange, Shortcut } from '../schemas.js';
+import { ClassName, ClassRow, Color, Id, ImageFilter, ImageRow, ImageSort, LabelChange, Shortcut } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 /** Most images one label action takes (and so the most that select-all hands out). */

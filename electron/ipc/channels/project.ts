@@ -1,6 +1,6 @@
 // Channels that open, create and configure a project.
 import { z } from 'zod';
-import { AbsolutePath, LabelSummary, ProjectInfo, RecentProject, Settings, SettingsPatch } from '../schemas.js';
+import { AbsolutePath, LabelSummary, ProjectInfo, RecentProject, Settings, SettingsPatch } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const projectChannels = {

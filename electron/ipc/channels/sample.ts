@@ -1,6 +1,6 @@
 // "Try a sample": a labeled, split project from the photos that ship with the studio, offline.
 import { z } from 'zod';
-import { ProjectInfo } from '../schemas.js';
+import { ProjectInfo } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const sampleChannels = {

@@ -3,7 +3,7 @@
 // field instead. The renderer still sends the chosen path through the ordinary channels
 // (project:open, import:folder, …), which check it like any typed path.
 import { z } from 'zod';
-import { AbsolutePath } from '../schemas.js';
+import { AbsolutePath } from '../../domain/schemas.js';
 import { channel } from './define.js';
 
 const Title = z.string().trim().min(1).max(200);

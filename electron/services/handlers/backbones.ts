@@ -3,7 +3,7 @@ import { DEFAULT_BACKBONE_ID } from '../../engine/backbones/catalogue.js';
 import { installedDir, readInstall } from '../../engine/backbones/model-cache.js';
 import type { BackboneChoice, backboneChannels } from '../../ipc/channels/backbones.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { readBackboneChoice, writeBackboneChoice } from '../../project/backbone-choice.js';
 import type { ServiceDeps } from '../deps.js';
 import { backboneEntries } from './engine.js';

@@ -1,6 +1,6 @@
 import type { datasetChannels } from '../../ipc/channels/dataset.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { importReport, listImports } from '../../dataset/catalog.js';
+import { importReport, listImports } from '../../project/dataset-catalog.js';
 import { latestHealthReport } from '../../dataset/health.js';
 import { DatasetService } from '../../dataset/service.js';
 import { assignSplits, setSplit } from '../../dataset/splits.js';
@@ -28,7 +28,15 @@ export function datasetHandlers(deps: ServiceDeps, service = new DatasetService(
     'health:run': () => ({ jobId: service.startHealthCheck().jobId }),
     'health:report': () => latestHealthReport(db()),
 
-    'splits:assign': ({ reshuffle }) => assignSplits(db(), readSettings(db()).split, { reshuffle: reshuffle ?? false }),
-    'splits:set': ({ imageIds, split }) => ({ changed: setSplit(db(), imageIds, split) }),
+    'splits:assign': ({ reshuffle }) => {
+      const result = assignSplits(db(), readSettings(db()).split, { reshuffle: reshuffle ?? false });
+      if (result.assigned) deps.bus.emit('splits:changed', { changed: result.assigned });
+      return result;
+    },
+    'splits:set': ({ imageIds, split }) => {
+      const changed = setSplit(db(), imageIds, split);
+      if (changed) deps.bus.emit('splits:changed', { changed });
+      return { changed };
+    },
   };
 }

@@ -3,13 +3,13 @@ import { fsProblem } from '../../dataset/problems.js';
 import { backboneState, installedDir, listInstalled } from '../../engine/backbones/model-cache.js';
 import { readOnnxRecord } from '../../engine/embedders/onnx-record.js';
 import { DEFAULT_BACKBONE_ID, loadCatalogue } from '../../engine/backbones/catalogue.js';
-import type { ImageInput as WorkerImage } from '../../engine/worker/protocol.js';
+import type { ImageInput as WorkerImage } from '../../worker/protocol.js';
 import type { engineChannels } from '../../ipc/channels/engine.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { RunDetail, type BackboneEntry } from '../../ipc/engine-schemas.js';
-import { StudioError } from '../../ipc/result.js';
+import { RunDetail, type BackboneEntry } from '../../domain/engine-schemas.js';
+import { StudioError } from '../../domain/result.js';
 import { imageFiles } from '../../project/images.js';
-import { confusionCellImages, latestDoneRun, mislabeledQueue, uncertainQueue } from '../../project/predictions.js';
+import { confusionCellImages, mislabeledQueue, requireFinishedRun, uncertainQueue } from '../../project/predictions.js';
 import { listRuns, runDetail } from '../../project/runs.js';
 import { readSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
@@ -70,15 +70,7 @@ export function workerImage(input: { path: string } | { base64: string }): Worke
 export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof engineChannels> {
   const { session, jobs, engine } = deps;
   const project = () => session.requireProject();
-  const runOrLatest = (runId: number | undefined) => {
-    const db = project().db;
-    const id = runId ?? latestDoneRun(db);
-    if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet. Train one first.');
-    const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id);
-    if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
-    if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${String(status)}); pick a finished run.`);
-    return id;
-  };
+  const runOrLatest = (runId: number | undefined) => requireFinishedRun(project().db, runId);
   const trainJobs = new TrainJobs(deps);
 
   return {

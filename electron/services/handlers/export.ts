@@ -11,10 +11,10 @@ import { readTeachableFolder } from '../../export/teachable/format.js';
 import { teachableModelDir } from '../../export/teachable/import.js';
 import type { exportChannels } from '../../ipc/channels/export.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { findClassByName } from '../../project/classes.js';
 import { listExports } from '../../project/exports.js';
-import { latestDoneRun } from '../../project/predictions.js';
+import { requireFinishedRun } from '../../project/predictions.js';
 import { projectInfo } from '../../project/project.js';
 import type { ServiceDeps } from '../deps.js';
 import { workerImage } from './engine.js';
@@ -64,11 +64,7 @@ export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exp
 
     'export:predictions': ({ runId, filter, name, folder }) => {
       const { db, dir } = project();
-      const id = runId ?? latestDoneRun(db);
-      if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet, so there are no predictions to export.');
-      const status = db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id);
-      if (status === undefined) throw new StudioError('not_found', `There is no run ${id}.`);
-      if (status !== 'done') throw new StudioError('conflict', `Run ${id} did not finish (${String(status)}); it has no predictions to export.`);
+      const id = requireFinishedRun(db, runId, 'it has no predictions to export');
       const { jobId } = jobs.start('export', (job) =>
         exportPredictions({ db, projectDir: dir, runId: id, filter, target: destination({ name, folder }), onProgress: job.progress, checkpoint: job.throwIfCancelled }),
       );

@@ -1,6 +1,6 @@
 import { MAX_LABEL_IDS, type libraryChannels } from '../../ipc/channels/library.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import type { LabelChange } from '../../ipc/schemas.js';
+import type { LabelChange } from '../../domain/schemas.js';
 import { createClass, listClasses, mergeClasses, updateClass } from '../../project/classes.js';
 import { matchingImageIds, pageImages } from '../../project/images.js';
 import { acceptSuggestions, applyLabels, redoLabels, undoLabels } from '../../project/labels.js';

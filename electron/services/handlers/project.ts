@@ -30,6 +30,10 @@ export function projectHandlers({ session, bus, recent }: ServiceDeps): HandlerG
     'project:recent': () => recent.list(),
     'project:forget': ({ path }) => ({ removed: recent.forget(path) }),
     'settings:get': () => readSettings(db()),
-    'settings:update': (patch) => updateSettings(db(), patch),
+    'settings:update': (patch) => {
+      const settings = updateSettings(db(), patch);
+      bus.emit('settings:changed', settings);
+      return settings;
+    },
   };
 }

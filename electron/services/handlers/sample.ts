@@ -3,7 +3,7 @@ import { runImport, startImportRecord } from '../../dataset/import-job.js';
 import { assignSplits } from '../../dataset/splits.js';
 import type { sampleChannels } from '../../ipc/channels/sample.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../../domain/result.js';
 import { projectInfo } from '../../project/project.js';
 import { copySample, SAMPLE_NAME } from '../../project/sample-project.js';
 import { readSettings } from '../../project/settings.js';

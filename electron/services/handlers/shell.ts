@@ -1,7 +1,7 @@
 import type { shellChannels } from '../../ipc/channels/shell.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
-import { StudioError } from '../../ipc/result.js';
-import type { NativeDialogs } from '../../shell/dialogs.js';
+import { StudioError } from '../../domain/result.js';
+import type { NativeDialogs } from '../dialogs.js';
 import type { ServiceDeps } from '../deps.js';
 
 function unsupported(): never {

@@ -1,5 +1,5 @@
 // Every error the user sees says what happened and what to do next.
-import { StudioError } from '../../../electron/ipc/result';
+import { StudioError } from '../../../electron/domain/result';
 
 export interface Explained {
   message: string;

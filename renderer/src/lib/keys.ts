@@ -12,9 +12,3 @@ export function isTyping(event: KeyboardEvent): boolean {
 
 /** Ctrl on Linux and Windows, Cmd on macOS. */
 export const primary = (event: KeyboardEvent | MouseEvent): boolean => event.ctrlKey || event.metaKey;
-
-/** The digit of a number key (top row or keypad), or null. */
-export function digitOf(event: KeyboardEvent): number | null {
-  const match = /^(?:Digit|Numpad)([0-9])$/.exec(event.code);
-  return match ? Number(match[1]) : null;
-}

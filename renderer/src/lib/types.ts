@@ -7,6 +7,7 @@ export type {
   ImageFilter,
   ImageSort,
   LabelSummary,
+  RunSummary,
   Settings,
   RecentProject,
   JobInfo,
@@ -16,7 +17,7 @@ export type {
   HealthReport,
   HealthFinding,
   Split,
-} from '../../../electron/ipc/schemas';
+} from '../../../electron/domain/schemas';
 
 /** "Show these images in the library", from another screen (a health finding, a confusion cell). */
 export interface OpenRequest {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StudioClient } from '../../../electron/ipc/client.js';
-import { StudioError } from '../../../electron/ipc/result.js';
+import { StudioError } from '../../../electron/domain/result.js';
 import { createProject } from '../../../electron/project/project.js';
 import { writeBadCorpus } from '../../helpers/bad-corpus.js';
 import { fixtureProject } from '../../helpers/fixture-project.js';

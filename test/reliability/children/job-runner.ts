@@ -4,7 +4,7 @@
 // epoch, and "finished <status>" at the end. The parent SIGKILLs it at a random moment (the
 // worker dies with it).
 // Usage: job-runner.ts PROJECT_DIR MODEL_CACHE CHANNEL PAYLOAD_JSON
-import { EngineHost } from '../../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../../electron/worker/engine-host.js';
 import type { EventPayload, RequestChannel } from '../../../electron/ipc/contract.js';
 import { createStudio } from '../../../electron/services/studio.js';
 

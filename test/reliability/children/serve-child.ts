@@ -2,7 +2,7 @@
 // worker), with a project open, as `npm run serve` runs it. The reliability parts talk to it
 // over the wire; if anything they send crashes it, its exit is the evidence.
 // Usage: serve-child.ts PROJECT_DIR TOKEN MODEL_CACHE|- RENDERER_DIR
-import { EngineHost } from '../../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../../electron/worker/engine-host.js';
 import { modelCacheDir } from '../../../electron/engine/backbones/model-cache.js';
 import { startServer } from '../../../electron/server/serve.js';
 import { createStudio } from '../../../electron/services/studio.js';

@@ -2,7 +2,7 @@
 // reported problem), and the re-run ends equal to an import that was never interrupted.
 import fs from 'node:fs';
 import path from 'node:path';
-import { markInterruptedImports } from '../../../electron/dataset/catalog.js';
+import { markInterruptedImports } from '../../../electron/project/dataset-catalog.js';
 import { runImport } from '../../../electron/dataset/import-job.js';
 import { createProject, openProject } from '../../../electron/project/project.js';
 import { writeBadCorpus } from '../../helpers/bad-corpus.js';

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../../electron/engine/images/random.js';
-import { EngineHost } from '../../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../../electron/worker/engine-host.js';
 import { requestChannelNames } from '../../../electron/ipc/contract.js';
-import { ErrorInfo, ResultEnvelope } from '../../../electron/ipc/result.js';
+import { ErrorInfo, ResultEnvelope } from '../../../electron/domain/result.js';
 import { ServerFrame } from '../../../electron/ipc/ws-protocol.js';
 import { wsUrl } from '../../../electron/ipc/ws-transport.js';
 import { createProject, DB_FILE } from '../../../electron/project/project.js';

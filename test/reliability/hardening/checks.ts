@@ -10,7 +10,7 @@ import { parseCsv } from '../../../electron/dataset/csv.js';
 import { runImport } from '../../../electron/dataset/import-job.js';
 import { thumbPath } from '../../../electron/dataset/thumbnails.js';
 import { DATASET_CSV, exportDataset } from '../../../electron/export/dataset/dataset-export.js';
-import { StudioError } from '../../../electron/ipc/result.js';
+import { StudioError } from '../../../electron/domain/result.js';
 import { ensureClass, listClasses } from '../../../electron/project/classes.js';
 import { imageFiles, insertImage } from '../../../electron/project/images.js';
 import { applyLabels } from '../../../electron/project/labels.js';

@@ -1,12 +1,18 @@
 // The messages between the main process and the engine worker. Main never imports tfjs: it
 // sends a task name with its arguments and gets progress, events and one result back. Cancel
 // is a flag in shared memory, so it reaches a worker that is busy in a synchronous kernel.
-import type { ErrorInfo } from '../../ipc/result.js';
-import type { Augmentation, Preprocessing, TrainConfig } from '../../ipc/schemas.js';
-import type { BackendCapabilities, BackendInfo } from '../backend.js';
-import type { ModelExportResult } from '../../export/model/export-model.js';
-import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../../ipc/schemas.js';
-import type { ImportDetails, ImportResult, InstallProgress } from '../backbones/install.js';
+import { z } from 'zod';
+import { EngineInfo as EngineInfoShape } from '../domain/engine-schemas.js';
+import { ErrorInfo } from '../domain/result.js';
+import type { Augmentation, Preprocessing, TrainConfig } from '../domain/schemas.js';
+import type { BackendCapabilities } from '../engine/backend.js';
+import type { ModelExportResult } from '../export/model/export-model.js';
+import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
+import { InstallProgress, type ImportDetails, type ImportResult } from '../engine/backbones/install.js';
+
+/** The backend the worker chose, as the contract describes it. */
+export const BackendInfo = EngineInfoShape.shape.backend;
+export type BackendInfo = z.infer<typeof BackendInfo>;
 
 export interface EngineInfo {
   backend: BackendInfo;
@@ -92,49 +98,62 @@ export type TaskName = keyof EngineTasks;
 export type TaskArgs<T extends TaskName> = EngineTasks[T]['args'];
 export type TaskResult<T extends TaskName> = EngineTasks[T]['result'];
 
-export interface EpochEvent {
-  kind: 'epoch';
-  runId: number;
-  epoch: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number | null;
-  valAcc: number | null;
-}
-export interface BatchEvent {
-  kind: 'batch';
-  runId: number;
-  epoch: number;
-  batch: number;
-  loss: number;
-}
-export interface RunStartedEvent {
-  kind: 'run-started';
-  runId: number;
-}
-export interface DownloadEvent extends InstallProgress {
-  kind: 'download';
-}
-export type TaskEvent = EpochEvent | BatchEvent | RunStartedEvent | DownloadEvent;
+// The messages themselves are zod schemas, their types inferred, so the protocol is written once.
 
-export interface TaskProgress {
-  phase: string;
-  done: number;
-  total: number;
-  message?: string;
-}
+export const EpochEvent = z.object({
+  kind: z.literal('epoch'),
+  runId: z.int(),
+  epoch: z.int(),
+  trainLoss: z.number(),
+  trainAcc: z.number(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+});
+export type EpochEvent = z.infer<typeof EpochEvent>;
+export const BatchEvent = z.object({ kind: z.literal('batch'), runId: z.int(), epoch: z.int(), batch: z.int(), loss: z.number() });
+export type BatchEvent = z.infer<typeof BatchEvent>;
+export const RunStartedEvent = z.object({ kind: z.literal('run-started'), runId: z.int() });
+export type RunStartedEvent = z.infer<typeof RunStartedEvent>;
+export const DownloadEvent = InstallProgress.extend({ kind: z.literal('download') });
+export type DownloadEvent = z.infer<typeof DownloadEvent>;
+export const TaskEvent = z.discriminatedUnion('kind', [EpochEvent, BatchEvent, RunStartedEvent, DownloadEvent]);
+export type TaskEvent = z.infer<typeof TaskEvent>;
 
-export type ToWorker =
-  | { type: 'call'; id: number; task: TaskName; args: unknown; cancel: SharedArrayBuffer }
-  | { type: 'shutdown' };
+export const TaskProgress = z.object({ phase: z.string(), done: z.number(), total: z.number(), message: z.string().optional() });
+export type TaskProgress = z.infer<typeof TaskProgress>;
 
-export type FromWorker =
-  | { type: 'ready'; backend: BackendInfo }
-  | { type: 'startup-failed'; error: ErrorInfo }
-  | { type: 'progress'; id: number; progress: TaskProgress }
-  | { type: 'event'; id: number; event: TaskEvent }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: ErrorInfo };
+/** Every task name, checked against EngineTasks below so neither list can miss one. */
+export const TASK_NAMES = [
+  'info',
+  'train',
+  'checkLabels',
+  'predict',
+  'augmentPreview',
+  'downloadBackbone',
+  'importBackbone',
+  'exportModel',
+  'importTeachable',
+  'predictTeachable',
+] as const satisfies readonly TaskName[];
+type MissingTask = Exclude<TaskName, (typeof TASK_NAMES)[number]>;
+const everyTaskNamed: [MissingTask] extends [never] ? true : MissingTask = true;
+void everyTaskNamed;
+
+export const ToWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('call'), id: z.int(), task: z.enum(TASK_NAMES), args: z.unknown(), cancel: z.instanceof(SharedArrayBuffer) }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type ToWorker = z.infer<typeof ToWorker>;
+
+export const FromWorker = z.union([
+  z.object({ type: z.literal('ready'), backend: BackendInfo }),
+  z.object({ type: z.literal('startup-failed'), error: ErrorInfo }),
+  z.object({ type: z.literal('progress'), id: z.int(), progress: TaskProgress }),
+  z.object({ type: z.literal('event'), id: z.int(), event: TaskEvent }),
+  z.object({ type: z.literal('result'), id: z.int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('result'), id: z.int(), ok: z.literal(false), error: ErrorInfo }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;
 
 export interface WorkerOptions {
   modelCache: string;

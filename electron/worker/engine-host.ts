@@ -2,9 +2,9 @@
 // each call's progress and events to its caller, cancels through shared memory, and turns a
 // crashed worker into clear errors for every call in flight (the next call starts a new one).
 import type { Worker } from 'node:worker_threads';
-import { StudioError } from '../../ipc/result.js';
-import type { BackendInfo } from '../backend.js';
-import type { FromWorker, TaskEvent, TaskName, TaskProgress, EngineTasks, ToWorker, WorkerOptions } from './protocol.js';
+import { StudioError } from '../domain/result.js';
+import type { BackendInfo } from '../engine/backend.js';
+import { FromWorker, type TaskEvent, type TaskName, type TaskProgress, type EngineTasks, type ToWorker, type WorkerOptions } from './protocol.js';
 import { spawnEngineWorker } from './spawn.js';
 
 export interface CallOptions {
@@ -97,7 +97,20 @@ export class EngineHost {
     const running: Running = { worker, ready };
     this.running = running;
 
-    worker.on('message', (message: FromWorker) => {
+    worker.on('message', (raw: unknown) => {
+      // Checked at the thread boundary like the contract at the IPC one: a malformed message
+      // fails its call with a clear error instead of leaving it waiting.
+      const parsed = FromWorker.safeParse(raw);
+      if (!parsed.success) {
+        const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'number' ? raw.id : null;
+        const p = id === null ? undefined : this.pending.get(id);
+        if (id !== null && p) {
+          this.pending.delete(id);
+          p.reject(new StudioError('internal', `The training engine sent a malformed message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`));
+        }
+        return;
+      }
+      const message = parsed.data;
       switch (message.type) {
         case 'ready':
           this.backendInfo = message.backend;

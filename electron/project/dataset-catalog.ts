@@ -1,9 +1,9 @@
 // The dataset's queries on the project store: paths and their files' identity (size + mtime,
 // so unchanged files are never hashed again), image status, import runs and their reports.
-import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../ipc/schemas.js';
+import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { claimJob, markOrphanedJobs, releaseJob } from '../jobs/job-owner.js';
-import type { ReportedProblem } from './problems.js';
+import type { ReportedProblem } from '../dataset/problems.js';
 
 export interface KnownPath {
   imageId: number;
@@ -105,7 +105,7 @@ export function beginImport(db: Db, kind: ImportKind, source: string): number {
   })();
 }
 
-export function recordProblems(db: Db, importId: number, problems: readonly ReportedProblem[]): void {
+export function recordProblems(db: Db, importId: number, problems: readonly ImportProblem[]): void {
   const insert = db.prepare('INSERT OR IGNORE INTO import_problems (import_id, path, reason, message) VALUES (?, ?, ?, ?)');
   for (const p of problems) insert.run(importId, p.path, p.reason, p.message);
 }

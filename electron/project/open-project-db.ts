@@ -2,9 +2,9 @@
 // both write; busy_timeout (set by openDatabase) serialises them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../ipc/result.js';
-import { openDatabase, type Db } from '../../project/database.js';
-import { DB_FILE } from '../../project/project.js';
+import { StudioError } from '../domain/result.js';
+import { openDatabase, type Db } from './database.js';
+import { DB_FILE } from './project.js';
 
 export function withProjectDb<T>(projectDir: string, work: (db: Db) => Promise<T>): Promise<T> {
   const file = path.join(projectDir, DB_FILE);

@@ -2,8 +2,8 @@
 // one frame at a time, many times a second, and reading and building the head from disk on
 // every frame would cost more than predicting. A run's saved model is found by its row in
 // `models`, so a newer model for the same run (or another run, or project) loads afresh.
-import type { Db } from '../../project/database.js';
-import { loadRunModel, type RunModel } from '../training/predict-images.js';
+import type { Db } from '../project/database.js';
+import { loadRunModel, type RunModel } from '../engine/training/predict-images.js';
 
 let cached: { key: string; model: Promise<RunModel> } | null = null;
 

@@ -1,6 +1,6 @@
 // What a task running in the engine worker gets from its caller: progress and events that go
 // back to the main process, and a cancel flag the main thread sets in shared memory.
-import { StudioError } from '../../ipc/result.js';
+import { StudioError } from '../domain/result.js';
 import type { TaskEvent, TaskProgress } from './protocol.js';
 
 export interface TaskContext {

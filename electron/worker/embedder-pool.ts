@@ -1,13 +1,13 @@
 // Loaded backbones stay loaded in the worker: reading weights, converting to ONNX and warming a
 // runtime cost seconds, and a studio trains, predicts and previews with the same backbone again
 // and again.
-import { StudioError } from '../../ipc/result.js';
-import { findBackbone, type BackboneSpec } from '../backbones/catalogue.js';
-import { installDigest, installedDir, readInstall } from '../backbones/model-cache.js';
-import { ensureInstalled } from '../backbones/shipped.js';
-import type { Embedder } from '../embedder.js';
-import { openEmbedder, type EmbedderReport } from '../embedders/open-embedder.js';
-import type { ImageSource } from '../images/decode.js';
+import { StudioError } from '../domain/result.js';
+import { findBackbone, type BackboneSpec } from '../engine/backbones/catalogue.js';
+import { installDigest, installedDir, readInstall } from '../engine/backbones/model-cache.js';
+import { ensureInstalled } from '../engine/backbones/shipped.js';
+import type { Embedder } from '../engine/embedder.js';
+import { openEmbedder, type EmbedderReport } from '../engine/embedders/open-embedder.js';
+import type { ImageSource } from '../engine/images/decode.js';
 
 export interface PooledEmbedder {
   embedder: Embedder;

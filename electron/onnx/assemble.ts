@@ -1,6 +1,6 @@
 // The frame every conversion shares: an NHWC float32 `image` input, the optional scaling prefix,
 // the source model's body, a named output in TF layout, folding, and the metadata.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../domain/schemas.js';
 import { encodeModel } from './encode.js';
 import { OnnxConversionError } from './errors.js';
 import { foldAffineIntoConv } from './fold-affine.js';

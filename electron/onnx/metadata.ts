@@ -1,8 +1,8 @@
 // What an exported .onnx says about itself (ModelProto.metadata_props), so the file alone is
 // enough to use it correctly: class labels, the preprocessing spec, and whether the pixel scaling
 // is inside the model (feed raw 0..255 RGB) or left to the caller.
-import pkg from '../../../package.json' with { type: 'json' };
-import { Preprocessing } from '../../ipc/schemas.js';
+import pkg from '../../package.json' with { type: 'json' };
+import { Preprocessing } from '../domain/schemas.js';
 import { decodeModel } from './encode.js';
 
 export type OutputKind = 'embedding' | 'probabilities' | 'logits';

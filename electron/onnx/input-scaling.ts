@@ -1,6 +1,6 @@
 // The preprocessing spec's pixel scaling as (x / divisor) - offset. One table serves the ONNX
 // prefix and the tfjs side of parity checks, so the two cannot drift apart.
-import type { Preprocessing } from '../../ipc/schemas.js';
+import type { Preprocessing } from '../domain/schemas.js';
 import type { OnnxGraph } from './graph.js';
 
 export type Scaling = Preprocessing['scaling'];

@@ -1,6 +1,6 @@
 // The main side's state: which project is open. One per app (Electron) or server (serve mode).
-import { StudioError } from '../ipc/result.js';
-import { openProject, createProject, type Project } from '../project/project.js';
+import { StudioError } from '../domain/result.js';
+import { openProject, createProject, type Project } from './project.js';
 
 export interface SessionHooks {
   /** After a project was opened or created (e.g. resume its watched folders). */

@@ -1,6 +1,6 @@
 // Which images a run learns from and is judged on, read from the project database.
-import type { Split } from '../../ipc/schemas.js';
-import type { Db } from '../../project/database.js';
+import type { Split } from '../domain/schemas.js';
+import type { Db } from './database.js';
 
 export interface Example {
   imageId: number;

@@ -1,10 +1,10 @@
 // The engine worker's entry: picks a backend once, then runs tasks the main process sends.
 // Tasks run concurrently (a preview may arrive while a run trains); each has its own cancel flag.
 import { parentPort, workerData } from 'node:worker_threads';
-import { StudioError, type ErrorInfo } from '../../ipc/result.js';
-import { initBackend } from '../backend.js';
-import { DownloadError } from '../backbones/download.js';
-import { ModelFileError } from '../model-files.js';
+import { StudioError, type ErrorInfo } from '../domain/result.js';
+import { initBackend } from '../engine/backend.js';
+import { DownloadError } from '../engine/backbones/download.js';
+import { ModelFileError } from '../engine/model-files.js';
 import { disposeEmbedders } from './embedder-pool.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol.js';
 import { taskContext } from './task-context.js';

@@ -1,23 +1,23 @@
 // The engine worker's task table: each entry turns typed arguments into a call of the engine's
 // plain functions (which also run without a worker, in tests and the CLI).
-import { exportModel } from '../../export/model/export-model.js';
-import { importTeachable, teachableModelDir } from '../../export/teachable/import.js';
-import { loadTeachableModel } from '../../export/teachable/predict.js';
-import { StudioError } from '../../ipc/result.js';
-import type { Db } from '../../project/database.js';
-import { readSettings } from '../../project/settings.js';
-import { capabilities, currentBackend } from '../backend.js';
-import { DEFAULT_BACKBONE_ID, findBackbone } from '../backbones/catalogue.js';
-import { downloadBackbone, importBackboneFolder } from '../backbones/install.js';
-import { checkEmbedding } from '../backbones/embedding-check.js';
-import { modelCacheDir } from '../backbones/model-cache.js';
-import { augmentPreview } from '../images/augment-preview.js';
-import type { ImageSource } from '../images/decode.js';
-import { checkLabels } from '../training/check-labels.js';
-import { predictImages } from '../training/predict-images.js';
-import { runTraining } from '../training/run.js';
+import { exportModel } from '../export/model/export-model.js';
+import { importTeachable, teachableModelDir } from '../export/teachable/import.js';
+import { loadTeachableModel } from '../export/teachable/predict.js';
+import { StudioError } from '../domain/result.js';
+import type { Db } from '../project/database.js';
+import { readSettings } from '../project/settings.js';
+import { capabilities, currentBackend } from '../engine/backend.js';
+import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
+import { downloadBackbone, importBackboneFolder } from '../engine/backbones/install.js';
+import { checkEmbedding } from '../engine/backbones/embedding-check.js';
+import { modelCacheDir } from '../engine/backbones/model-cache.js';
+import { augmentPreview } from '../engine/images/augment-preview.js';
+import type { ImageSource } from '../engine/images/decode.js';
+import { checkLabels } from '../engine/training/check-labels.js';
+import { predictImages } from '../engine/training/predict-images.js';
+import { runTraining } from '../engine/training/run.js';
 import { embedderFor, installedBackbone } from './embedder-pool.js';
-import { withProjectDb } from './open-project-db.js';
+import { withProjectDb } from '../project/open-project-db.js';
 import { cachedRunModel } from './run-model-cache.js';
 import type { EngineTasks, ImageInput, TaskName } from './protocol.js';
 import type { TaskContext } from './task-context.js';
@@ -32,7 +32,7 @@ function backend() {
 
 /** A few of the project's present image files, to check a backbone conversion on. */
 function sampleImagePaths(db: Db): string[] {
-  return db.prepare(`SELECT path FROM image_paths WHERE present = 1 ORDER BY image_id LIMIT 16`).pluck().all() as string[];
+  return presentImagePaths(db, 16);
 }
 
 const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));

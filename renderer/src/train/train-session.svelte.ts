@@ -1,0 +1,144 @@
+// The training the Train screen follows, carried out: it drives the state machine of
+// train-state.ts and keeps what the screen draws (the epochs, the loss per batch, the kept
+// model's result). A job's progress and end come from the job tracker; the run history from
+// the project store; only the training's own metrics are subscribed to here.
+import type { StudioClient } from '../../../electron/ipc/client';
+import { runBackboneLabel } from '../lib/run-backbone';
+import { errorText } from '../lib/errors';
+import type { JobTracker, TrackedJob } from '../lib/jobs.svelte';
+import type { ProjectStore } from '../lib/project-store.svelte';
+import { runningRun } from '../lib/runs';
+import type { EventPayload, RequestInput } from '../lib/types';
+import { isFree, shownRun, transition, type TrainEvent, type TrainState } from './train-state';
+
+export type EpochRow = EventPayload<'train:metrics'>;
+export type TrainConfigInput = NonNullable<RequestInput<'train:start'>['config']>;
+
+/** Batch losses kept for the per-batch chart (the newest; older ones scroll off). */
+const BATCH_LOSSES = 500;
+
+export class TrainSession {
+  state = $state<TrainState>({ phase: 'idle' });
+  /** One row per finished epoch of the shown run. */
+  epochs = $state<EpochRow[]>([]);
+  /** The loss of each batch of the followed run, newest last. */
+  batchLoss = $state<number[]>([]);
+  /** The finished run as the studio kept it: the model of its best epoch. */
+  result = $state<{ runId: number; valAccuracy: number | null; bestEpoch: number | null; backbone: string } | null>(null);
+  error = $state<string | null>(null);
+
+  readonly jobId = $derived(this.state.phase === 'following' ? this.state.jobId : null);
+  readonly busy = $derived(!isFree(this.state));
+
+  constructor(
+    private readonly studio: StudioClient,
+    private readonly jobs: JobTracker,
+    private readonly store: ProjectStore,
+  ) {}
+
+  /**
+   * Follows training for as long as the calling component lives: its metrics, a training
+   * started elsewhere, and (once the screen is shown) the newest run when nothing is followed.
+   */
+  connect(active: () => boolean): void {
+    $effect(() =>
+      this.studio.on('train:metrics', (m) => {
+        if (this.state.phase !== 'following') return;
+        this.dispatch({ type: 'run', runId: m.runId });
+        if (m.batch === null) this.epochs = [...this.epochs.filter((r) => r.epoch !== m.epoch), m];
+        else this.batchLoss = [...this.batchLoss.slice(-(BATCH_LOSSES - 1)), m.loss];
+      }),
+    );
+    // A training started elsewhere (the CLI's serve, another window, before a reload).
+    $effect(() => {
+      const running = this.jobs.running.find((j) => j.kind === 'train');
+      if (running && isFree(this.state)) this.dispatch({ type: 'adopt', jobId: running.jobId });
+    });
+    // The adopted job's run, once the history has it.
+    $effect(() => {
+      const run = runningRun(this.store.runs);
+      if (run && this.state.phase === 'following' && this.state.runId === null && this.state.adopted) this.dispatch({ type: 'run', runId: run.id });
+    });
+    // Nothing followed yet: the newest run's curves and how it ended.
+    $effect(() => {
+      const last = this.store.runs[0];
+      if (active() && last && this.state.phase === 'idle') {
+        this.dispatch({ type: 'show-earlier', runId: last.id, status: last.status, at: last.finishedAt ?? last.createdAt, error: last.error });
+      }
+    });
+  }
+
+  /** The followed job's progress (phase, counts, ETA), from the job tracker. */
+  get progress(): TrackedJob | null {
+    return this.jobId ? (this.jobs.get(this.jobId) ?? null) : null;
+  }
+
+  async train(config: TrainConfigInput): Promise<void> {
+    if (!isFree(this.state)) return;
+    this.dispatch({ type: 'start' });
+    try {
+      const { jobId } = await this.studio.invoke('train:start', { config });
+      this.dispatch({ type: 'started', jobId });
+    } catch (e) {
+      this.error = errorText(e);
+      this.dispatch({ type: 'start-failed' });
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.jobId) await this.studio.invoke('jobs:cancel', { jobId: this.jobId });
+  }
+
+  private dispatch(event: TrainEvent): void {
+    const before = this.state;
+    const after = transition(before, event);
+    if (after === before) return;
+    this.state = after;
+    this.entered(before, after);
+  }
+
+  /** What entering a state does: clear, read back, wait for the job, load the result. */
+  private entered(before: TrainState, after: TrainState): void {
+    if (after.phase === 'starting') {
+      this.error = null;
+      this.clearCurves();
+    }
+    if (after.phase === 'following' && before.phase !== 'following') {
+      const jobId = after.jobId;
+      if (after.adopted) this.clearCurves();
+      void this.jobs.finished(jobId).then((f) => {
+        if (f.status !== 'running') this.dispatch({ type: 'job-finished', jobId, status: f.status, ...(f.error ? { error: f.error } : {}) });
+      });
+    }
+    const run = shownRun(after);
+    if (run !== null && run !== shownRun(before)) {
+      // A new run: its curves from the start (read back when this page did not see them come).
+      const followedFromStart = after.phase === 'following' && !after.adopted;
+      if (!followedFromStart || before.phase !== 'following') this.clearCurves();
+      if (!followedFromStart) void this.backfill(run);
+    }
+    if (after.phase === 'finished' && after.runId !== null) void this.loadResult(after.runId);
+  }
+
+  private clearCurves(): void {
+    this.epochs = [];
+    this.batchLoss = [];
+    this.result = null;
+  }
+
+  private async loadResult(runId: number): Promise<void> {
+    const detail = await this.studio.invoke('runs:get', { runId }).catch(() => null);
+    if (detail && shownRun(this.state) === runId) this.result = { runId, valAccuracy: detail.valAccuracy, bestEpoch: detail.bestEpoch, backbone: runBackboneLabel(detail) };
+  }
+
+  /** The epochs of a run that happened before this page followed it. */
+  private async backfill(runId: number): Promise<void> {
+    const detail = await this.studio.invoke('runs:get', { runId }).catch(() => null);
+    if (!detail || shownRun(this.state) !== runId) return;
+    const have = new Set(this.epochs.map((r) => r.epoch));
+    const earlier = detail.history
+      .filter((h) => !have.has(h.epoch) && h.trainLoss !== null)
+      .map((h) => ({ runId, epoch: h.epoch, batch: null, loss: h.trainLoss!, acc: h.trainAcc, valLoss: h.valLoss, valAcc: h.valAcc }));
+    this.epochs = [...earlier, ...this.epochs].sort((a, b) => a.epoch - b.epoch);
+  }
+}
