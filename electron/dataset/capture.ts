@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../ipc/channels/capture.js';
 import { StudioError } from '../domain/result.js';
+import { className } from '../project/classes.js';
 import type { Project } from '../project/project.js';
 import type { Session } from '../project/session.js';
 import type { StartedImport } from './service.js';
@@ -87,8 +88,8 @@ export class CaptureService {
 
   async addFrames(batch: FrameBatch): Promise<FrameBatchResult> {
     const project = this.session.requireProject();
-    const className = project.db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(batch.classId) as string | undefined;
-    if (className === undefined) throw new StudioError('not_found', `There is no class with id ${batch.classId}; choose a class to record into.`);
+    const name = className(project.db, batch.classId);
+    if (name === undefined) throw new StudioError('not_found', `There is no class with id ${batch.classId}; choose a class to record into.`);
     // Every frame is checked before any is written: a bad batch writes nothing.
     const frames = batch.frames.map((f, i) => decodeJpegFrame(f, i));
 
@@ -105,7 +106,7 @@ export class CaptureService {
     }
     clearTimeout(take.timer);
 
-    const folder = path.join(project.dir, CAPTURE_FOLDER, classFolderName(className, batch.classId));
+    const folder = path.join(project.dir, CAPTURE_FOLDER, classFolderName(name, batch.classId));
     const before = take.paths.length;
     try {
       await this.write(folder, batch.take, frames, take.paths);

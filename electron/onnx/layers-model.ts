@@ -1,7 +1,7 @@
 // Emits a TF.js LayersModel (functional, Sequential, nested) into an ONNX graph, each layer once
 // in dependency order (the walk is ../layers-walk.ts).
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { walkLayersModel } from '../export/layers-walk.js';
+import { walkLayersModel } from './layers-walk.js';
 import { OnnxConversionError } from './errors.js';
 import { convertLayer } from './layer-converters.js';
 import type { OnnxGraph } from './graph.js';

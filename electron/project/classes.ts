@@ -26,6 +26,11 @@ export function getClass(db: Db, id: number): ClassRow {
   return toRow(row);
 }
 
+/** A class's name, undefined when there is no class with that id. */
+export function className(db: Db, id: number): string | undefined {
+  return db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(id) as string | undefined;
+}
+
 export function findClassByName(db: Db, name: string): ClassRow | null {
   const row = db.prepare('SELECT id, name, color, sort_order, shortcut FROM classes WHERE name = ?').get(name) as ClassDbRow | undefined;
   return row ? toRow(row) : null;

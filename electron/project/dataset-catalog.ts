@@ -2,8 +2,7 @@
 // so unchanged files are never hashed again), image status, import runs and their reports.
 import type { ImportCounts, ImportKind, ImportProblem, ImportReport, ImportStatus, ImportSummary } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
-import { claimJob, markOrphanedJobs, releaseJob } from '../jobs/job-owner.js';
-import type { ReportedProblem } from '../dataset/problems.js';
+import { claimJob, markOrphanedJobs, releaseJob } from './job-owner.js';
 
 export interface KnownPath {
   imageId: number;

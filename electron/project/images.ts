@@ -287,3 +287,26 @@ export function sampleCandidates(db: Db, limit: number): Array<{ imageId: number
     )
     .all(limit) as Array<{ imageId: number; path: string; split: string }>;
 }
+
+/** Labeled images with their first present path, class name and split, by split, class order and id (the training bundle's dataset). */
+export function labeledImagePaths(db: Db): Array<{ hash: string; split: string; label: string; path: string }> {
+  return db
+    .prepare(
+      `SELECT i.hash, i.split, c.name AS label, p.path
+       FROM images i JOIN labels l ON l.image_id = i.id JOIN classes c ON c.id = l.class_id
+       JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
+       WHERE i.status = 'ok' ORDER BY i.split, c.sort_order, i.id`,
+    )
+    .all() as Array<{ hash: string; split: string; label: string; path: string }>;
+}
+
+/** Up to `limit` present paths of train-split images, in hash order (a stable, content-chosen sample: int8 calibration). */
+export function trainImagePaths(db: Db, limit: number): string[] {
+  return db
+    .prepare(
+      `SELECT (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
+       FROM images i WHERE i.status = 'ok' AND i.split = 'train' AND path IS NOT NULL ORDER BY i.hash LIMIT ?`,
+    )
+    .pluck()
+    .all(limit) as string[];
+}

@@ -1,5 +1,5 @@
 // Training runs and their per-epoch metrics.
-import { claimJob, markOrphanedJobs, releaseJob } from '../jobs/job-owner.js';
+import { claimJob, markOrphanedJobs, releaseJob } from './job-owner.js';
 import type { Db } from './database.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';

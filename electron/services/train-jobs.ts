@@ -7,7 +7,7 @@ import { StudioError } from '../domain/result.js';
 import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
 import { readBackboneChoice } from '../project/backbone-choice.js';
 import { labelSummary } from '../project/labels.js';
-import { finishRun } from '../project/runs.js';
+import { finishRun, runStatus } from '../project/runs.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Per-batch losses are for a live curve; more than ~10 points a second only costs the UI. */

@@ -3,12 +3,13 @@
 // every frame would cost more than predicting. A run's saved model is found by its row in
 // `models`, so a newer model for the same run (or another run, or project) loads afresh.
 import type { Db } from '../project/database.js';
+import { runModel } from '../project/models.js';
 import { loadRunModel, type RunModel } from '../engine/training/predict-images.js';
 
 let cached: { key: string; model: Promise<RunModel> } | null = null;
 
 export async function cachedRunModel(db: Db, projectDir: string, runId: number): Promise<RunModel> {
-  const row = db.prepare('SELECT id, path FROM models WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as { id: number; path: string } | undefined;
+  const row = runModel(db, runId);
   // No model row: loadRunModel says so with its own error.
   if (!row) return loadRunModel(db, projectDir, runId);
   const key = JSON.stringify([projectDir, runId, row.id, row.path]);

@@ -5,6 +5,7 @@ import { importTeachable, teachableModelDir } from '../export/teachable/import.j
 import { loadTeachableModel } from '../export/teachable/predict.js';
 import { StudioError } from '../domain/result.js';
 import type { Db } from '../project/database.js';
+import { presentImagePaths } from '../project/images.js';
 import { readSettings } from '../project/settings.js';
 import { capabilities, currentBackend } from '../engine/backend.js';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';

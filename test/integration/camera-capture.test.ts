@@ -178,7 +178,7 @@ describe.skipIf(skipReason !== null)('a take whose page went quiet', () => {
     const { DatasetService } = await import('../../electron/dataset/service.js');
     quiet = createStudio({ checkOutput: true });
     const project = quiet.session.create(path.join(dir.dir, 'project'), 'quiet');
-    const dataset = new DatasetService({ session: quiet.session, bus: quiet.bus, jobs: quiet.jobs, engine: quiet.engine, recent: quiet.recent });
+    const dataset = new DatasetService({ session: quiet.session, bus: quiet.bus, jobs: quiet.jobs });
     const started: string[] = [];
     const capture = new CaptureService(
       quiet.session,

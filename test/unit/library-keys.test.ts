@@ -61,6 +61,8 @@ describe('run history', () => {
     backend: null,
     embedEngine: null,
     backboneId: null,
+    backboneName: null,
+    backboneSha256: null,
     classIds: [],
     valAccuracy: null,
     testAccuracy: null,

@@ -1,9 +1,10 @@
 // Telling "this computer is offline" apart from "that server has a problem": a failed download
 // whose cause is a DNS failure, no route, a refused connection to a remote host or a connect
 // timeout says so in plain words, with what to do instead (the shipped backbone, a folder).
-// Pure (no Node imports): the renderer recognises the message by OFFLINE_MESSAGE.
+// The renderer recognises the message by domain/offline-message.ts.
+import { OFFLINE_MESSAGE } from '../../domain/offline-message.js';
 
-export const OFFLINE_MESSAGE = 'This computer seems to be offline';
+export { OFFLINE_MESSAGE, isOfflineMessage } from '../../domain/offline-message.js';
 
 const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED']);
 
@@ -37,8 +38,4 @@ export function looksOffline(error: unknown, url: string): boolean {
 
 export function offlineMessage(what: string): string {
   return `${OFFLINE_MESSAGE}: ${what} could not be downloaded. Use the backbone that ships with the studio, or import a model folder from disk (Backbones).`;
-}
-
-export function isOfflineMessage(message: string | null | undefined): boolean {
-  return !!message && message.startsWith(OFFLINE_MESSAGE);
 }

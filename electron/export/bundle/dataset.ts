@@ -4,6 +4,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Db } from '../../project/database.js';
+import { labeledImagePaths } from '../../project/images.js';
 import { copyHashed } from '../dataset/copy-verified.js';
 import { DATASET_CSV, DATASET_CSV_HEADER } from '../dataset/dataset-export.js';
 import { csvRow } from '../dataset/csv-write.js';
@@ -23,16 +24,7 @@ export interface BundleDataset {
 }
 
 export async function writeBundleDataset(db: Db, staging: string, classNames: string[], checkpoint: () => void = () => undefined): Promise<BundleDataset> {
-  const rows = (
-    db
-      .prepare(
-        `SELECT i.hash, i.split, c.name AS label, p.path
-         FROM images i JOIN labels l ON l.image_id = i.id JOIN classes c ON c.id = l.class_id
-         JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
-         WHERE i.status = 'ok' ORDER BY i.split, c.sort_order, i.id`,
-      )
-      .all() as Row[]
-  ).filter((r) => classNames.includes(r.label));
+  const rows: Row[] = labeledImagePaths(db).filter((r) => classNames.includes(r.label));
   const lines = [csvRow([...DATASET_CSV_HEADER])];
   let skipped = 0;
   const folders = new Map(classNames.map((c) => [c, portableName(c, `class_${classNames.indexOf(c)}`)]));

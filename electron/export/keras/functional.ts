@@ -5,7 +5,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Preprocessing } from '../../domain/schemas.js';
 import { SCALING } from '../../onnx/input-scaling.js';
-import { walkLayersModel } from '../layers-walk.js';
+import { walkLayersModel } from '../../onnx/layers-walk.js';
 import { kerasLayer, UnsupportedKerasLayerError, type Weight } from './layer-config.js';
 
 export interface TensorRef {

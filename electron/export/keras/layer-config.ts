@@ -1,7 +1,7 @@
 // One TF.js layer as a Keras 3 layer: its class, its config in Keras's vocabulary and its weights
 // in Keras's variable order (what model.weights.h5 stores per layer). The classes are the ones
 // the ONNX converter supports: what the studio's backbones and heads are made of.
-import type { Layer } from '../layers-walk.js';
+import type { Layer } from '../../onnx/layers-walk.js';
 
 type Config = Record<string, unknown>;
 

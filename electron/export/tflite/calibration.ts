@@ -4,17 +4,12 @@
 import { decodeForModel } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
+import { trainImagePaths } from '../../project/images.js';
 
 export const CALIBRATION_IMAGES = 64;
 
 export async function calibrationImages(db: Db, spec: Preprocessing, wanted = CALIBRATION_IMAGES): Promise<{ raw: Float32Array; count: number }> {
-  const paths = db
-    .prepare(
-      `SELECT (SELECT p.path FROM image_paths p WHERE p.image_id = i.id AND p.present = 1 ORDER BY p.id LIMIT 1) AS path
-       FROM images i WHERE i.status = 'ok' AND i.split = 'train' AND path IS NOT NULL ORDER BY i.hash LIMIT ?`,
-    )
-    .pluck()
-    .all(wanted * 2) as string[];
+  const paths = trainImagePaths(db, wanted * 2);
   const per = spec.inputSize * spec.inputSize * 3;
   const chosen: Uint8Array[] = [];
   for (const file of paths) {

@@ -1,7 +1,7 @@
 // The backbones the studio knows (installed or not), the engine it trains on, and downloads
 // of missing backbones with their progress (from the job tracker).
 import type { StudioClient } from '../../../electron/ipc/client';
-import { isOfflineMessage } from '../../../electron/engine/backbones/offline';
+import { isOfflineMessage } from '../../../electron/domain/offline-message';
 import { errorText } from '../lib/errors';
 import type { JobTracker, TrackedJob } from '../lib/jobs.svelte';
 import type { RequestOutput } from '../lib/types';

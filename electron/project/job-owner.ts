@@ -6,8 +6,8 @@
 // machine) and the host name; only a job whose owner is gone is interrupted.
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Db } from '../project/database.js';
-import { processAlive } from './process-alive.js';
+import type { Db } from './database.js';
+import { processAlive } from '../jobs/process-alive.js';
 
 export type JobTable = 'runs' | 'imports';
 
