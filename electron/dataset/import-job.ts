@@ -51,12 +51,18 @@ function cancelled(): StudioError {
   return new StudioError('cancelled', 'The import was cancelled; everything committed so far is kept, and running it again resumes.');
 }
 
+function removeUnusedClasses(db: Project['db'], ids: readonly number[]): void {
+  const remove = db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)');
+  for (const id of ids) remove.run(id, id);
+}
+
 export async function runImport(project: Project, source: ImportSource, options: ImportOptions = {}): Promise<ImportSummary> {
   const { db } = project;
   const importId = options.importId ?? startImportRecord(project, source);
   const counts: ImportCounts = { ...ZERO_COUNTS };
   const progress = options.progress ?? (() => undefined);
   const signal = options.signal;
+  let createdClasses: number[] = [];
   try {
     if (signal?.aborted) throw cancelled();
     progress('scanning', 0, 0);
@@ -70,7 +76,10 @@ export async function runImport(project: Project, source: ImportSource, options:
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
       counts.missing += markVanished(project, plan);
-      return prepareClasses(db, plan.candidates);
+      const existing = new Set(db.prepare('SELECT id FROM classes').pluck().all() as number[]);
+      const ids = prepareClasses(db, plan.candidates);
+      createdClasses = [...ids.values()].filter((id) => !existing.has(id));
+      return ids;
     })();
 
     const state: CommitState = { db, importId, counts, classIds };
@@ -83,7 +92,14 @@ export async function runImport(project: Project, source: ImportSource, options:
     finishImport(db, importId, 'done', counts);
   } catch (error) {
     const wasCancelled = signal?.aborted || (error instanceof StudioError && error.code === 'cancelled');
-    if (db.open) finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
+    if (db.open) {
+      db.transaction(() => {
+        // A failed import takes back the classes it created and never used: no empty class
+        // is left behind. A cancelled one keeps them (a re-run resumes into them).
+        if (!wasCancelled) removeUnusedClasses(db, createdClasses);
+        finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
+      })();
+    }
     throw wasCancelled && !(error instanceof StudioError) ? cancelled() : error;
   }
   const summary = getImport(db, importId);

@@ -46,6 +46,8 @@ interface DatasetRow {
   split: Split;
   status: 'ok' | 'missing' | 'corrupt';
   byteSize: number;
+  width: number | null;
+  height: number | null;
   label: string | null;
   path: string | null;
   mtimeMs: number | null;
@@ -55,7 +57,7 @@ function datasetRows(db: Db, splits: readonly Split[], includeUnlabeled: boolean
   return (
     db
       .prepare(
-        `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, c.name AS label, p.path, p.mtime_ms AS mtimeMs
+        `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, i.width, i.height, c.name AS label, p.path, p.mtime_ms AS mtimeMs
          FROM images i LEFT JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
          LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
          ORDER BY i.split, c.sort_order, i.id`,
@@ -66,9 +68,32 @@ function datasetRows(db: Db, splits: readonly Split[], includeUnlabeled: boolean
 
 type Outcome = { row: DatasetRow; kind: 'skip'; reason: string } | { row: DatasetRow; kind: 'ok'; relative: string | null };
 
+/**
+ * The most bytes a file of this picture can sensibly hold: 16-bit RGBA without any compression
+ * plus room for metadata. A 46 KB JPEG padded to 5 GB passes decoding (the decoder stops at its
+ * end marker) but must not be copied whole into an export.
+ */
+export function plausibleImageBytes(width: number, height: number): number {
+  return width * height * 8 + 8 * 1024 * 1024;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** Why a file is not copied before a byte of it is read, or null. */
+function refuseBeforeCopy(row: DatasetRow): string | null {
+  if (row.width && row.height && row.byteSize > plausibleImageBytes(row.width, row.height)) {
+    return `the file is ${megabytes(row.byteSize)}, far more than its ${row.width}×${row.height} picture needs: it carries trailing data and was not copied`;
+  }
+  const stat = fs.statSync(row.path!, { throwIfNoEntry: false });
+  if (stat && stat.size !== row.byteSize) return 'the file changed since it was imported (import it again to refresh its label and hash)';
+  return null;
+}
+
 /** Copies one image into the export, or says why it cannot be part of it. */
 async function copyOne(staging: string, row: DatasetRow, relative: string): Promise<Outcome> {
   const to = path.join(staging, relative);
+  const refused = refuseBeforeCopy(row);
+  if (refused) return { row, kind: 'skip', reason: refused };
   try {
     const hash = await copyHashed(row.path!, to);
     if (hash === row.hash) return { row, kind: 'ok', relative };
