@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { wsUrl } from '../../electron/ipc/ws-transport.js';
@@ -13,21 +12,10 @@ import { createStudio } from '../../electron/services/studio.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { upgradeStatus } from '../reliability/serve/run-serve.js';
 
 const skipReason = chromiumUnavailable();
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
-
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url, { headers });
-    socket.on('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    socket.on('error', () => resolve(0));
-  });
-}
 
 describe.skipIf(skipReason !== null)('serve-mode hardening', () => {
   const tmp = tempDir();
