@@ -6,6 +6,7 @@ import { StudioError } from '../domain/result.js';
 import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
 import { inTransaction } from '../project/database.js';
 import type { Project } from '../project/project.js';
+import { listClasses, removeUnusedClasses } from '../project/classes.js';
 import { readSettings } from '../project/settings.js';
 import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from '../project/dataset-catalog.js';
 import { examine, type ExamineContext, type Outcome } from './examine.js';
@@ -58,6 +59,7 @@ export async function runImport(project: Project, source: ImportSource, options:
   const counts: ImportCounts = { ...ZERO_COUNTS };
   const progress = options.progress ?? (() => undefined);
   const signal = options.signal;
+  let createdClasses: number[] = [];
   try {
     if (signal?.aborted) throw cancelled();
     progress('scanning', 0, 0);
@@ -71,7 +73,10 @@ export async function runImport(project: Project, source: ImportSource, options:
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
       counts.missing += markVanished(project, plan);
-      return prepareClasses(db, plan.candidates);
+      const existing = new Set(listClasses(db).map((c) => c.id));
+      const ids = prepareClasses(db, plan.candidates);
+      createdClasses = [...ids.values()].filter((id) => !existing.has(id));
+      return ids;
     });
 
     const state: CommitState = { db, importId, counts, classIds };
@@ -88,7 +93,14 @@ export async function runImport(project: Project, source: ImportSource, options:
     finishImport(db, importId, 'done', counts);
   } catch (error) {
     const wasCancelled = signal?.aborted || (error instanceof StudioError && error.code === 'cancelled');
-    if (db.open) finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
+    if (db.open) {
+      inTransaction(db, () => {
+        // A failed import takes back the classes it created and never used: no empty class
+        // is left behind. A cancelled one keeps them (a re-run resumes into them).
+        if (!wasCancelled) removeUnusedClasses(db, createdClasses);
+        finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
+      });
+    }
     throw wasCancelled && !(error instanceof StudioError) ? cancelled() : error;
   }
   const summary = getImport(db, importId);

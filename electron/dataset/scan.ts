@@ -140,8 +140,15 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
       if (isFile) {
         files.push(full);
       } else if (isDir) {
-        const real = viaLink ? await realOrNull(full) : path.join(realDir, entry.name);
-        if (real === null) continue;
+        let real: string;
+        try {
+          real = viaLink ? await fs.realpath(full) : path.join(realDir, entry.name);
+        } catch (error) {
+          // Too long a path, or the link's target vanished meanwhile: said, never skipped silently.
+          const problem = fsProblem(error);
+          problems.push({ path: full, reason: problem.reason, message: problem.message });
+          continue;
+        }
         if (excluded.has(real)) {
           ignored++;
           continue;

@@ -31,6 +31,12 @@ export function className(db: Db, id: number): string | undefined {
   return db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(id) as string | undefined;
 }
 
+/** Deletes those of the given classes that no label uses (a failed import's new, empty classes). */
+export function removeUnusedClasses(db: Db, ids: readonly number[]): void {
+  const remove = db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)');
+  for (const id of ids) remove.run(id, id);
+}
+
 export function findClassByName(db: Db, name: string): ClassRow | null {
   const row = db.prepare('SELECT id, name, color, sort_order, shortcut FROM classes WHERE name = ?').get(name) as ClassDbRow | undefined;
   return row ? toRow(row) : null;

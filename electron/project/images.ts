@@ -258,6 +258,8 @@ export interface DatasetImageRow {
   split: Split;
   status: 'ok' | 'missing' | 'corrupt';
   byteSize: number;
+  width: number | null;
+  height: number | null;
   label: string | null;
   path: string | null;
   mtimeMs: number | null;
@@ -266,7 +268,7 @@ export interface DatasetImageRow {
 export function datasetImageRows(db: Db): DatasetImageRow[] {
   return db
     .prepare(
-      `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, c.name AS label, p.path, p.mtime_ms AS mtimeMs
+      `SELECT i.id AS imageId, i.hash, i.split, i.status, i.byte_size AS byteSize, i.width, i.height, c.name AS label, p.path, p.mtime_ms AS mtimeMs
        FROM images i LEFT JOIN image_paths p ON p.id = (SELECT q.id FROM image_paths q WHERE q.image_id = i.id AND q.present = 1 ORDER BY q.id LIMIT 1)
        LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
        ORDER BY i.split, c.sort_order, i.id`,

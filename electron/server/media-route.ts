@@ -50,6 +50,7 @@ export function mediaRoute(options: MediaRouteOptions) {
       'Cache-Control': 'private, no-cache',
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Resource-Policy': 'same-origin',
+      'Referrer-Policy': 'no-referrer',
     };
     if (req.headers['if-none-match'] === media.etag || req.method === 'HEAD') {
       await media.handle.close().catch(() => undefined);

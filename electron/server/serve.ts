@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio, type Studio } from '../services/studio.js';
-import { guardHost } from './host-guard.js';
+import { allowedHosts, guardHost } from './host-guard.js';
 import { mediaRoute } from './media-route.js';
 import { serveStatic } from './static-files.js';
 import { attachWebSocket } from './ws-server.js';
@@ -51,6 +51,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     bus: studio.bus,
     token,
     allowedOrigins: () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    allowedHosts: () => allowedHosts(port),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

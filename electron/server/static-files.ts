@@ -73,6 +73,8 @@ export function serveStatic(root: string) {
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
+      // The page's address once carried the token: no request may pass it on as a referrer.
+      'Referrer-Policy': 'no-referrer',
     });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);

@@ -19,6 +19,8 @@ export interface WsAttachOptions {
   token: string;
   /** Origins a browser page may connect from; requests with another Origin are refused. */
   allowedOrigins: () => string[];
+  /** Host headers the handshake may carry (DNS rebinding, as for HTTP); absent: not checked. */
+  allowedHosts?: () => string[];
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -30,6 +32,8 @@ export function attachWebSocket(options: WsAttachOptions): { close(): void; clie
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const host = request.headers.host?.toLowerCase();
+    if (options.allowedHosts && (!host || !options.allowedHosts().includes(host))) return refuse(socket, 421, 'Misdirected Request');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!sameToken(url.searchParams.get(TOKEN_PARAM), options.token)) return refuse(socket, 401, 'Unauthorized');
     // Browsers always send Origin on WebSocket requests; a page from elsewhere must not drive

@@ -62,8 +62,11 @@ describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () =
     await page.getByRole('button', { name: 'Open' }).click();
     await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/path must be absolute/);
 
-    await page.goto(server.origin);
-    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/access token/);
     await page.close();
+    // A tab that never had the token (the one above keeps it in sessionStorage for reloads).
+    const stranger = await browser.newPage();
+    await stranger.goto(server.origin);
+    await expect.poll(() => stranger.getByTestId('error').textContent()).toMatch(/access token/);
+    await stranger.close();
   });
 });

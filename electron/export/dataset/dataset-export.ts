@@ -49,9 +49,32 @@ function datasetRows(db: Db, splits: readonly Split[], includeUnlabeled: boolean
 
 type Outcome = { row: DatasetRow; kind: 'skip'; reason: string } | { row: DatasetRow; kind: 'ok'; relative: string | null };
 
+/**
+ * The most bytes a file of this picture can sensibly hold: 16-bit RGBA without any compression
+ * plus room for metadata. A 46 KB JPEG padded to 5 GB passes decoding (the decoder stops at its
+ * end marker) but must not be copied whole into an export.
+ */
+export function plausibleImageBytes(width: number, height: number): number {
+  return width * height * 8 + 8 * 1024 * 1024;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** Why a file is not copied before a byte of it is read, or null. */
+function refuseBeforeCopy(row: DatasetRow): string | null {
+  if (row.width && row.height && row.byteSize > plausibleImageBytes(row.width, row.height)) {
+    return `the file is ${megabytes(row.byteSize)}, far more than its ${row.width}×${row.height} picture needs: it carries trailing data and was not copied`;
+  }
+  const stat = fs.statSync(row.path!, { throwIfNoEntry: false });
+  if (stat && stat.size !== row.byteSize) return 'the file changed since it was imported (import it again to refresh its label and hash)';
+  return null;
+}
+
 /** Copies one image into the export, or says why it cannot be part of it. */
 async function copyOne(staging: string, row: DatasetRow, relative: string): Promise<Outcome> {
   const to = path.join(staging, relative);
+  const refused = refuseBeforeCopy(row);
+  if (refused) return { row, kind: 'skip', reason: refused };
   try {
     const hash = await copyHashed(row.path!, to);
     if (hash === row.hash) return { row, kind: 'ok', relative };

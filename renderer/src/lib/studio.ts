@@ -2,6 +2,7 @@
 // WebSocket transport (token from the page URL) in serve mode and in browser tests.
 import { createClient, type StudioClient, type Transport } from '../../../electron/ipc/client';
 import { connectWebSocket, wsUrl } from '../../../electron/ipc/ws-transport';
+import { pageToken } from './page-token';
 
 declare global {
   interface Window {
@@ -11,7 +12,7 @@ declare global {
 
 export function connectStudio(): StudioClient {
   if (window.studioTransport) return createClient(window.studioTransport);
-  const token = new URL(window.location.href).searchParams.get('token');
+  const token = pageToken();
   if (!token) throw new Error('This page needs the address printed by `npm start` (it carries an access token).');
   return createClient(connectWebSocket(wsUrl(window.location.origin, token), WebSocket));
 }

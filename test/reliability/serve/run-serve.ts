@@ -16,7 +16,7 @@ import { startServeChild, type ServeChild } from '../serve-child-handle.js';
 export const protectedRoutes: string[] = ['/media/image/1?token={token}', '/media/thumb/1?token={token}'];
 
 /** The status a WebSocket upgrade gets (101 when it opens). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, { headers });
     socket.on('open', () => {
