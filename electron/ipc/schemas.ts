@@ -1,16 +1,23 @@
 // Domain shapes that cross the IPC boundary. Every type the renderer sees is inferred from
 // one of these schemas, so the runtime check and the compile-time type cannot drift apart.
 import { z } from 'zod';
+import { resolveUserPath } from './user-path.js';
 
 export const Id = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** An absolute file-system path chosen by the user (dialog or path field). */
+/**
+ * A file-system path chosen by the user (dialog, path field or browser): absolute, `~/…` or
+ * relative to the home folder; handlers receive it absolute (see user-path.ts).
+ */
 export const AbsolutePath = z
   .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
+  .max(4096, 'The path is too long.')
+  .transform((typed, ctx) => {
+    const resolved = resolveUserPath(typed);
+    if (resolved.ok) return resolved.path;
+    ctx.addIssue({ code: 'custom', message: resolved.message });
+    return z.NEVER;
+  });
 
 export const Split = z.enum(['train', 'val', 'test', 'unassigned']);
 export type Split = z.infer<typeof Split>;
