@@ -8,7 +8,7 @@ import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
 import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from './catalog.js';
 import { examine, type ExamineContext, type Outcome } from './examine.js';
-import { commitOutcomes, prepareClasses, type CommitState } from './import-commit.js';
+import { commitOutcomes, dropEmptyNewClasses, prepareClasses, type CommitState } from './import-commit.js';
 import { describeSource, planImport, type ImportPlan, type ImportSource } from './import-plan.js';
 import type { NearDuplicateFinder } from './near-duplicates.js';
 import { PIXEL_LIMIT } from './probe.js';
@@ -57,6 +57,7 @@ export async function runImport(project: Project, source: ImportSource, options:
   const counts: ImportCounts = { ...ZERO_COUNTS };
   const progress = options.progress ?? (() => undefined);
   const signal = options.signal;
+  let createdClasses: number[] = [];
   try {
     if (signal?.aborted) throw cancelled();
     progress('scanning', 0, 0);
@@ -65,7 +66,7 @@ export async function runImport(project: Project, source: ImportSource, options:
     if (signal?.aborted) throw cancelled();
     counts.seen = plan.candidates.length;
     counts.ignored = plan.ignored;
-    const classIds = db.transaction(() => {
+    const prepared = db.transaction(() => {
       updateImport(db, importId, { layout: plan.layout });
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
@@ -73,15 +74,18 @@ export async function runImport(project: Project, source: ImportSource, options:
       return prepareClasses(db, plan.candidates);
     })();
 
-    const state: CommitState = { db, importId, counts, classIds };
+    createdClasses = prepared.created;
+    const state: CommitState = { db, importId, counts, classIds: prepared.ids };
     await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, options);
     if (signal?.aborted) throw cancelled();
 
     progress('assigning splits', 0, 1);
     assignSplits(db, readSettings(db).split, options.finders ? { finders: options.finders } : {});
     progress('assigning splits', 1, 1);
+    dropEmptyNewClasses(db, createdClasses);
     finishImport(db, importId, 'done', counts);
   } catch (error) {
+    dropEmptyNewClasses(db, createdClasses);
     const wasCancelled = signal?.aborted || (error instanceof StudioError && error.code === 'cancelled');
     if (db.open) finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
     throw wasCancelled && !(error instanceof StudioError) ? cancelled() : error;

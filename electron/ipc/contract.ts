@@ -8,6 +8,7 @@ import { appChannels } from './channels/app.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
 import { exportChannels } from './channels/export.js';
+import { filesChannels } from './channels/files.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { shellChannels } from './channels/shell.js';
@@ -21,6 +22,7 @@ export const requestChannels = {
   ...engineChannels,
   ...shellChannels,
   ...exportChannels,
+  ...filesChannels,
 } as const;
 
 export const eventChannels = {

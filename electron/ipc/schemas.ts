@@ -130,6 +130,8 @@ export const LabelChange = z.object({
   actionId: z.int().nonnegative(),
   changed: z.int().nonnegative(),
   imageIds: z.array(Id),
+  /** Set when undo/redo also brought back or removed a class (a class deletion). */
+  classesChanged: z.boolean().optional(),
 });
 export type LabelChange = z.infer<typeof LabelChange>;
 
@@ -192,6 +194,12 @@ export const JobProgress = z.object({
   etaMs: z.number().nonnegative().nullable(),
   message: z.string().optional(),
 });
+/**
+ * Made by the page once per user intent (a click) and sent with a job-starting request: a
+ * repeat with the same key while that job starts or runs answers with the same job.
+ */
+export const ClientKey = z.string().min(1).max(64).regex(/^[\w-]+$/, 'a client key is letters, digits, - and _');
+
 export const JobInfo = z.object({
   jobId: z.string(),
   kind: JobKind,
@@ -384,6 +392,9 @@ export const HealthFindingKind = z.enum([
   'rare_format',
   'missing_file',
   'unlabeled',
+  'empty_class',
+  'too_few_images',
+  'no_test_split',
 ]);
 export type HealthFindingKind = z.infer<typeof HealthFindingKind>;
 

@@ -36,7 +36,7 @@ function shortcutOwner(db: Db, shortcut: number): number | undefined {
 }
 
 /** The first free number key 1..9, or null when all nine are taken (0 clears a label in the grid). */
-function freeShortcut(db: Db): number | null {
+export function freeShortcut(db: Db): number | null {
   const taken = new Set(db.prepare('SELECT shortcut FROM classes WHERE shortcut IS NOT NULL').pluck().all() as number[]);
   return [1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !taken.has(k)) ?? null;
 }

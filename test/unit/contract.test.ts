@@ -34,6 +34,7 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'classes:create': { name: 'wasp', color: '#123456', shortcut: 7 },
   'classes:update': { id: 1, name: 'ants', shortcut: 3 },
   'classes:merge': { sourceId: 2, targetId: 1 },
+  'classes:delete': { id: 2 },
   'images:page': { offset: 0, limit: 50, filter: { unlabeled: true, split: 'train', predictedClassId: 2, maxConfidence: 0.6 }, sort: 'uncertain' },
   'images:ids': { filter: { imageIds: [1, 2, 3], classId: 1, disagreements: true }, sort: 'loss' },
   'labels:set': { imageIds: [1, 2], classId: 1 },
@@ -76,6 +77,7 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'export:list': { limit: 5 },
   'import:teachable': { folder: `${tmp.dir}/images` },
   'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
+  'files:browse': { path: tmp.dir, show: 'images' },
 };
 
 /**

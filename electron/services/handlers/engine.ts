@@ -94,7 +94,7 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
     },
     'backbones:import': async ({ folder }) => ({ id: (await engine.call('importBackbone', { folder })).id }),
 
-    'train:start': ({ config }) => trainJobs.start(config ?? {}),
+    'train:start': ({ config, clientKey }) => jobs.intents.once('train:start', clientKey, () => trainJobs.start(config ?? {})),
     'runs:list': ({ limit }) => listRuns(project().db, limit ?? 100),
     'runs:get': ({ runId }) => {
       const detail = runDetail(project().db, runId);

@@ -27,9 +27,10 @@ function destination(input: { name?: string | undefined; folder?: string | undef
 export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exportChannels> {
   const { session, jobs, engine, bus } = deps;
   const project = () => session.requireProject();
+  const once = jobs.intents.once.bind(jobs.intents);
 
   return {
-    'export:model': ({ runId, modelId, format, quantization, sampleCount, name, folder }) => {
+    'export:model': ({ runId, modelId, format, quantization, sampleCount, name, folder, clientKey }) => once('export:model', clientKey, () => {
       const { db, dir } = project();
       const source = resolveModelSource(db, dir, engine.modelCache, { runId, modelId });
       if (format === 'card' && quantization) throw new StudioError('invalid_payload', 'A model card has no weights to quantize.');
@@ -52,17 +53,17 @@ export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exp
         ),
       );
       return { jobId };
-    },
+    }),
 
-    'export:dataset': ({ layout, splits, includeUnlabeled, name, folder }) => {
+    'export:dataset': ({ layout, splits, includeUnlabeled, name, folder, clientKey }) => once('export:dataset', clientKey, () => {
       const { db, dir } = project();
       const { jobId } = jobs.start('export', (job) =>
         exportDataset({ db, projectDir: dir, layout, splits, includeUnlabeled, target: destination({ name, folder }), onProgress: job.progress, checkpoint: job.throwIfCancelled }),
       );
       return { jobId };
-    },
+    }),
 
-    'export:predictions': ({ runId, filter, name, folder }) => {
+    'export:predictions': ({ runId, filter, name, folder, clientKey }) => once('export:predictions', clientKey, () => {
       const { db, dir } = project();
       const id = runId ?? latestDoneRun(db);
       if (id === null) throw new StudioError('not_found', 'No model has been trained in this project yet, so there are no predictions to export.');
@@ -73,7 +74,7 @@ export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exp
         exportPredictions({ db, projectDir: dir, runId: id, filter, target: destination({ name, folder }), onProgress: job.progress, checkpoint: job.throwIfCancelled }),
       );
       return { jobId };
-    },
+    }),
 
     'export:list': ({ runId, limit }) => {
       const { db, dir } = project();

@@ -5,6 +5,7 @@ import { appHandlers } from './app.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
 import { exportHandlers } from './export.js';
+import { filesHandlers } from './files.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 import { shellHandlers } from './shell.js';
@@ -18,5 +19,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...engineHandlers(deps),
     ...shellHandlers(deps),
     ...exportHandlers(deps),
+    ...filesHandlers(),
   };
 }
