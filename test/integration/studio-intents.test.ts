@@ -197,7 +197,7 @@ describe('upload (serve mode drag-and-drop)', () => {
       const big = Buffer.alloc(65 * 1024 * 1024, 7);
       const response = await fetch(`${small.origin}/upload?${new URLSearchParams({ token: small.token, batch: 'big', path: 'huge.jpg' })}`, { method: 'POST', body: big });
       expect(response.status).toBe(413);
-      expect((await response.json()).error).toMatch(/huge\.jpg is larger than 64 MB/);
+      expect(((await response.json()) as { error: string }).error).toMatch(/huge\.jpg is larger than 64 MB/);
       expect(fs.existsSync(path.join(projectDir, 'imported', 'big', 'huge.jpg'))).toBe(false);
     } finally {
       await small.close();
