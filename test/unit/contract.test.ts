@@ -32,9 +32,9 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'project:forget': { path: `${tmp.dir}/never-opened` },
   'classes:list': {},
   'classes:create': { name: 'wasp', color: '#123456', shortcut: 7 },
-  'classes:update': { id: 1, name: 'ants', shortcut: 3 },
+  'classes:update': { id: 1, name: 'ants', shortcut: 4 },
   'classes:merge': { sourceId: 2, targetId: 1 },
-  'classes:delete': { id: 2 },
+  'classes:delete': { id: 3 },
   'images:page': { offset: 0, limit: 50, filter: { unlabeled: true, split: 'train', predictedClassId: 2, maxConfidence: 0.6 }, sort: 'uncertain' },
   'images:ids': { filter: { imageIds: [1, 2, 3], classId: 1, disagreements: true }, sort: 'loss' },
   'labels:set': { imageIds: [1, 2], classId: 1 },
@@ -150,7 +150,7 @@ beforeAll(() => {
   fs.writeFileSync(`${tmp.dir}/labels.csv`, 'path,label\nimages/a.jpg,ant\n');
   studio = createStudio({ checkOutput: true });
   const project = studio.session.create(projectDir, 'contract');
-  seedClasses(project.db, ['ant', 'bee']);
+  seedClasses(project.db, ['ant', 'bee', 'moth']);
   seedImages(project.db, 5);
 });
 
