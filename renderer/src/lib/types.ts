@@ -16,6 +16,7 @@ export type {
   HealthReport,
   HealthFinding,
   Split,
+  RunSummary,
 } from '../../../electron/ipc/schemas';
 
 /** "Show these images in the library", from another screen (a health finding, a confusion cell). */
