@@ -142,11 +142,20 @@ export const ResizeMode = z.enum(['squash', 'center-crop', 'letterbox']);
  */
 export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
 
+/**
+ * The resize kernel. 'bilinear': half-pixel-centre bilinear over Teachable Machine's crop
+ * arithmetic, in the studio's own code, which tf.image.resizeBilinear, ONNX Resize and a canvas
+ * reproduce (issue 22). 'lanczos3': sharp's default, what every spec without this field used.
+ */
+export const Resampling = z.enum(['lanczos3', 'bilinear']);
+
 /** Preprocessing is data: the same object drives training, prediction and every export. */
 export const Preprocessing = z.strictObject({
   inputSize: z.int().min(32).max(1024),
   resizeMode: ResizeMode,
   scaling: Scaling,
+  /** Absent in specs recorded before issue 22: they mean 'lanczos3' (see resamplingOf). */
+  resampling: Resampling.optional(),
 });
 export type Preprocessing = z.infer<typeof Preprocessing>;
 
@@ -477,6 +486,20 @@ export const PredictionFilter = z.strictObject({
 });
 export type PredictionFilter = z.infer<typeof PredictionFilter>;
 
+/**
+ * The export fed through a deployment's own preprocessing (issue 22): photo files decoded and
+ * resized as its README says, against the studio's answer for the same photos.
+ */
+export const PipelineParity = z.object({
+  /** What fed the model, e.g. "sharp decode + tf.image.resizeBilinear (half-pixel centres)". */
+  pipeline: z.string(),
+  examples: Count,
+  maxAbs: z.number().nullable(),
+  top1Agreement: z.number().nullable(),
+  passed: z.boolean(),
+});
+export type PipelineParity = z.infer<typeof PipelineParity>;
+
 export const ExportParity = z.object({
   kind: z.enum(['embedding', 'probabilities', 'logits']),
   examples: Count,
@@ -497,6 +520,8 @@ export const ExportParity = z.object({
   images: z.array(z.object({ imageId: Id, path: z.string() })),
   /** The export against the predictions the studio stored when it trained (float16 cached embeddings). */
   stored: z.object({ compared: Count, maxAbs: z.number(), top1Agreement: z.number() }).nullable(),
+  /** Through the deployment's preprocessing from the photo files; absent for Lanczos3 specs and older exports. */
+  pipeline: PipelineParity.nullable().optional(),
   ms: z.number().nonnegative(),
 });
 export type ExportParity = z.infer<typeof ExportParity>;

@@ -9,7 +9,7 @@ import { openDatabase, schemaVersion, type Db } from './database.js';
 import { countImages } from './images.js';
 import { sweepUnfinishedModels } from './model-folders.js';
 import { markInterruptedRuns } from './runs.js';
-import { readMeta, writeMeta } from './settings.js';
+import { DEFAULT_SETTINGS, readMeta, updateSettings, writeMeta } from './settings.js';
 
 export const DB_FILE = 'project.sqlite';
 const SUBFOLDERS = ['thumbs', 'models', 'exports'] as const;
@@ -57,6 +57,8 @@ export function createProject(dir: string, name?: string): Project {
     throw ioError('create a project in', resolved, error);
   }
   writeMeta(db, 'name', name ?? path.basename(resolved));
+  // Recorded, so that a project without it is known to predate the bilinear resize (settings.ts).
+  updateSettings(db, { preprocessing: DEFAULT_SETTINGS.preprocessing });
   return { dir: resolved, db, close: () => db.close() };
 }
 

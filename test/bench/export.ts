@@ -2,7 +2,10 @@
 // all 398 photos), reloaded and checked against the studio on 64 of the project's photos; then
 // the exported ONNX model in onnxruntime-node against the studio's own tfjs forward pass
 // (backbone + head) on the same decoded images and weights: the native ceiling the engine's
-// embed throughput is measured against. Ends with one JSON line.
+// embed throughput is measured against. Then pipeline parity (issue 22, see
+// pipeline-bench.ts): per fixture dataset, a run on the 'bilinear' spec exported and fed from
+// photo files through each deployment's own pipeline, and the validation accuracy of the
+// 'bilinear' spec minus the old 'lanczos3' one. Ends with one JSON line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,7 @@ import { readSettings } from '../../electron/project/settings.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { installFixtureBackbone } from '../helpers/trained-project.js';
+import { pipelineBench } from './pipeline-bench.js';
 
 const skip = fixturesUnavailable();
 if (skip) {
@@ -92,6 +96,7 @@ studio.dispose();
 log(`inference on ${samples.count} decoded images: onnxruntime-node (${threads} threads) ${round(ortImgPerS)} img/s; studio tfjs (${backend.name}) ${round(studioImgPerS)} img/s`);
 
 project.close();
+const pipelines = await pipelineBench({ work, cache, spec, backboneDir, backend, log });
 fs.rmSync(work, { recursive: true, force: true });
 const figure = (key: string) => exports[key]!.parity!;
 console.log(
@@ -116,5 +121,6 @@ console.log(
     studio_img_per_s: round(studioImgPerS),
     ort_vs_studio: round(ortImgPerS / studioImgPerS),
     val_acc: round(run.val?.accuracy ?? 0, 4),
+    ...pipelines,
   }),
 );

@@ -3,8 +3,6 @@
 // Machine export fed as Teachable Machine's library feeds it (centre crop on a canvas,
 // x / 127 - 1). Both give the studio's answer; from the same canvas they agree with each other.
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { loadStudioModel } from '../../electron/export/model/studio-model.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
 import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { serveFolders, type StaticServer } from '../helpers/static-server.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
@@ -22,30 +21,11 @@ const MODULES = path.resolve(import.meta.dirname, '../../node_modules/@tensorflo
 const SCRIPTS = ['tfjs-core/dist/tf-core.min.js', 'tfjs-backend-cpu/dist/tf-backend-cpu.min.js', 'tfjs-layers/dist/tf-layers.min.js'];
 const PHOTO = () => fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
 
-function serve(routes: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const prefix = Object.keys(routes).find((p) => url === p || url.startsWith(p.endsWith('/') ? p : `${p}/`));
-    const file = prefix === undefined ? null : path.join(routes[prefix]!, url.slice(prefix.length));
-    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.json') ? 'application/json' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) }),
-    ),
-  );
-}
-
 describe.skipIf(skip !== null)('exports in a browser', () => {
   const tmp = tempDir('studio-export-browser-');
   let t: TrainedProject;
   let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: StaticServer;
   let studio: Float32Array;
 
   beforeAll(async () => {
@@ -57,7 +37,7 @@ describe.skipIf(skip !== null)('exports in a browser', () => {
     fs.mkdirSync(page);
     fs.writeFileSync(path.join(page, 'index.html'), `<!doctype html><html><body>${SCRIPTS.map((s) => `<script src="/tf/${s}"></script>`).join('')}</body></html>`);
     fs.copyFileSync(PHOTO(), path.join(page, 'photo.jpg'));
-    server = await serve({ '/tf/': MODULES, '/tfjs/': tfjs.dir, '/tm/': tm.dir, '/': page });
+    server = await serveFolders({ '/tf/': MODULES, '/tfjs/': tfjs.dir, '/tm/': tm.dir, '/': page });
     browser = await launchChromium();
 
     const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});

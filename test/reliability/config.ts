@@ -10,7 +10,9 @@ export interface ReliabilityConfig {
   };
   badFiles: { watch: boolean };
   fuzz: { payloads: number };
-  load: { rows: number; seconds: number; labelWritesPerSecond: number; pagesPerSecond: number; perClass: number };
+  // p95BudgetMs: latency is a figure of the full run (a quiet machine, minutes of load); the quick
+  // run inside `npm test` only reports it, since a busy CI neighbour must not turn it red.
+  load: { rows: number; seconds: number; labelWritesPerSecond: number; pagesPerSecond: number; perClass: number; p95BudgetMs: number | null };
 }
 
 export const FULL: ReliabilityConfig = {
@@ -23,7 +25,7 @@ export const FULL: ReliabilityConfig = {
   },
   badFiles: { watch: true },
   fuzz: { payloads: 12_000 },
-  load: { rows: 100_000, seconds: 30, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 30 },
+  load: { rows: 100_000, seconds: 30, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 30, p95BudgetMs: 50 },
 };
 
 export const QUICK: ReliabilityConfig = {
@@ -36,5 +38,5 @@ export const QUICK: ReliabilityConfig = {
   },
   badFiles: { watch: true },
   fuzz: { payloads: 600 },
-  load: { rows: 10_000, seconds: 5, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 10 },
+  load: { rows: 10_000, seconds: 5, labelWritesPerSecond: 50, pagesPerSecond: 20, perClass: 10, p95BudgetMs: null },
 };

@@ -1,6 +1,7 @@
 // Pixels for the model: sharp decodes any supported format, applies EXIF orientation, converts
 // grayscale/CMYK/alpha to sRGB RGB, refuses decompression bombs, optionally augments, and
-// resizes by the recorded preprocessing spec. Training, prediction, preview and every export's
+// resizes by the recorded preprocessing spec (sharp's Lanczos3 for specs recorded before issue
+// 22, the studio's own bilinear, resample.ts, since). Training, prediction, preview and every export's
 // parity check go through this one function.
 import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
@@ -8,6 +9,7 @@ import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
 import { SCALING } from '../../export/onnx/input-scaling.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
+import { resizeBilinear } from './resample.js';
 
 /** Images above this many pixels are refused before decoding (about 12k x 8k). */
 export const PIXEL_LIMIT = 100_000_000;
@@ -84,7 +86,7 @@ async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocess
     width: cw,
     height: ch,
   });
-  image = resizeBySpec(image, spec);
+  image = await resizeBySpec(image, spec);
   if (p.flipHorizontal) image = image.flop();
   if (p.flipVertical) image = image.flip();
   if (p.brightness !== 1 || p.saturation !== 1) image = image.modulate({ brightness: p.brightness, saturation: p.saturation });
@@ -92,7 +94,20 @@ async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocess
   return image;
 }
 
-function resizeBySpec(image: Sharp, spec: Preprocessing): Sharp {
+/** The kernel a recorded spec names; specs from before the field existed used sharp's Lanczos3. */
+export function resamplingOf(spec: Preprocessing): NonNullable<Preprocessing['resampling']> {
+  return spec.resampling ?? 'lanczos3';
+}
+
+/** The spec's resize on an (oriented) image: sharp's for 'lanczos3', ours for 'bilinear'. */
+async function resizeBySpec(image: Sharp, spec: Preprocessing): Promise<Sharp> {
+  if (resamplingOf(spec) === 'lanczos3') return sharpResize(image, spec);
+  const full = await toRawRgb(image);
+  const pixels = resizeBilinear(full, spec.inputSize, spec.resizeMode);
+  return raw({ data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), width: spec.inputSize, height: spec.inputSize });
+}
+
+function sharpResize(image: Sharp, spec: Preprocessing): Sharp {
   const size = spec.inputSize;
   switch (spec.resizeMode) {
     case 'squash':
@@ -128,7 +143,7 @@ async function requireImage(source: ImageSource): Promise<void> {
 
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY): Promise<DecodedImage> {
   await requireImage(source);
-  const image = isIdentity(augment) ? resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
+  const image = isIdentity(augment) ? await resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
   const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };

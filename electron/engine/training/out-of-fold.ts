@@ -1,5 +1,6 @@
 // "Likely mislabeled": every labeled image is predicted by a head that never saw it (k-fold
 // over the cached embeddings), and the probability of its given label ranks it.
+import { pushTo } from '../../dataset/collections.js';
 import type { TrainConfig } from '../../ipc/schemas.js';
 import type { EmbeddingCache } from '../embeddings/cache.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
@@ -15,7 +16,7 @@ export async function outOfFoldLabelProbs(
   // Stratify: deal each class's shuffled members round-robin into the folds.
   const foldOf = new Int32Array(examples.length);
   const byClass = new Map<number, number[]>();
-  examples.forEach((e, i) => byClass.set(e.label, [...(byClass.get(e.label) ?? []), i]));
+  examples.forEach((e, i) => pushTo(byClass, e.label, i));
   const random = seededRandom(`${options.config.seed}:folds`);
   let next = 0;
   for (const members of byClass.values()) for (const i of shuffleInPlace(members, random)) foldOf[i] = next++ % k;

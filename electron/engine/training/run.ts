@@ -4,6 +4,7 @@
 import { ExpectedEpochs } from './expected-epochs.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pushTo } from '../../dataset/collections.js';
 import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../ipc/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../ipc/schemas.js';
@@ -75,7 +76,9 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
 }
 
 export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
-  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling };
+  const { resampling } = settings.preprocessing;
+  // Left out when absent, so a legacy spec (and its embedding cache key) stays byte-identical.
+  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling, ...(resampling ? { resampling } : {}) };
 }
 
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
@@ -85,7 +88,7 @@ function keyFor(example: Example, view: number, preprocessing: Preprocessing, se
 /** Where a run takes its validation set when the project has none: 15 % of train, per class. */
 function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
   const byClass = new Map<number, Example[]>();
-  for (const e of train) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+  for (const e of train) pushTo(byClass, e.label, e);
   const val: Example[] = [];
   const rest: Example[] = [];
   for (const [label, members] of byClass) {

@@ -65,6 +65,13 @@ export class ParityFailedError extends StudioError {
   }
 }
 
+/** README preprocessing that does not reproduce the studio's answers is said out loud (issue 22). */
+function pipelineWarnings(parity: ExportParity | null): string[] {
+  const p = parity?.pipeline;
+  if (!p || p.passed || parity?.quantization) return [];
+  return [`Fed from the photo files as the README says (${p.pipeline}), the export gives max |Δp| ${p.maxAbs?.toExponential(1) ?? 'NaN'} and top-1 agreement ${((p.top1Agreement ?? 0) * 100).toFixed(0)} % against the studio on ${p.examples} photos.`];
+}
+
 /** A quantized export that changes answers says so where the user looks first. */
 function quantizationWarnings(parity: ExportParity | null): string[] {
   if (!parity?.quantization || parity.top1Agreement === null || parity.top1Agreement === 1) return [];
@@ -109,6 +116,7 @@ async function writeAndCheck(s: StageInput): Promise<{ output: FormatOutput; par
       quantization: s.quantization,
       stored: storedPredictions(s.db, s.source.runId, samples.images.map((i) => i.imageId), s.source.classIds.length),
       checkpoint: s.checkpoint,
+      format: s.writer.id,
     });
   } finally {
     await candidate.dispose();
@@ -144,7 +152,7 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
     const written = await writeExportFolder(target, async (staging) => {
       const checked = writer && loaded ? await writeAndCheck({ db, staging, writer, studio: loaded, source, quantization, sampleCount, exportedAt, progress, checkpoint }) : null;
       progress('writing model card', 0, 1);
-      const warnings = [...(checked?.output.warnings ?? []), ...quantizationWarnings(checked?.parity ?? null)];
+      const warnings = [...(checked?.output.warnings ?? []), ...quantizationWarnings(checked?.parity ?? null), ...pipelineWarnings(checked?.parity ?? null)];
       const modelFiles = checked ? [...checked.output.files, PARITY_FILE] : [];
       const card = cardData(db, { source, projectDir, format, formatTitle: writer?.title ?? 'a model card only', quantization, parity: checked?.parity ?? null, files: modelFiles, exportedAt, warnings });
       const files = [...modelFiles, ...(await writeModelCard(staging, card))];

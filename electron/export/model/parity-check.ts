@@ -2,10 +2,11 @@
 // the runtime a user would run them in, against the studio's own forward pass on the same
 // decoded photos. Both sides get the pixels the run's preprocessing spec makes; each applies its
 // own scaling (the studio scales outside its backbone, an export may scale inside).
-import type { ExportParity, Preprocessing, WeightQuantization } from '../../ipc/schemas.js';
+import type { ExportParity, ModelExportFormat, Preprocessing, WeightQuantization } from '../../ipc/schemas.js';
 import { scalePixels } from '../../engine/images/decode.js';
 import { concat, type ReferenceModel } from '../onnx/parity.js';
 import { compareOutputs, judgeParity } from '../parity.js';
+import { checkPipelineParity } from './pipeline-check.js';
 import type { SampleImages } from './samples.js';
 
 /** An exported model as its user would run it: raw RGB 0..255 (NHWC) in, probabilities out. */
@@ -27,6 +28,8 @@ export interface ParityRequest {
   stored: Float32Array | null;
   batchSize?: number;
   checkpoint?: () => void;
+  /** Also feed the samples' files through this format's README preprocessing (issue 22). */
+  format?: Exclude<ModelExportFormat, 'card'>;
 }
 
 async function inBatches(count: number, per: number, batch: number, run: (offset: number, n: number) => Promise<Float32Array>, checkpoint?: () => void): Promise<Float32Array> {
@@ -74,6 +77,17 @@ export async function checkExportParity(request: ParityRequest): Promise<ExportP
     throw new Error(`The exported model gives ${exported.length / samples.count} values per image; the run has ${classes} classes.`);
   }
   const verdict = judgeParity(compareOutputs(reference, exported, samples.count, true), 'probabilities');
+  const pipeline = request.format
+    ? await checkPipelineParity({
+        format: request.format,
+        spec: preprocessing,
+        files: samples.images.map((i) => i.path),
+        candidate: request.candidate,
+        reference,
+        classes,
+        ...(request.checkpoint ? { checkpoint: request.checkpoint } : {}),
+      })
+    : null;
   return {
     kind: verdict.kind,
     examples: verdict.examples,
@@ -89,6 +103,7 @@ export async function checkExportParity(request: ParityRequest): Promise<ExportP
     split: samples.split,
     images: samples.images,
     stored: request.stored ? againstStored(exported, request.stored, classes) : null,
+    pipeline,
     ms: Date.now() - started,
   };
 }

@@ -14,7 +14,7 @@ import type { ModelSource } from '../model/source.js';
 import type { StudioModel } from '../model/studio-model.js';
 import { OnnxConversionError } from './errors.js';
 import { backboneWithHeadToOnnx, graphBackboneWithHeadToOnnx, readOnnxMetadata, type OnnxModel } from './index.js';
-import { onnxReadme } from './readme.js';
+import { onnxReadme, onnxScripts } from './readme.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
 /** The oldest opset the export may use (Softmax over one axis, tensor-input Clip/Pad/Squeeze). */
@@ -69,8 +69,10 @@ export const onnxFormat: ModelFormatWriter = {
     fs.writeFileSync(path.join(staging, 'labels.json'), JSON.stringify(source.classNames, null, 2));
     fs.writeFileSync(path.join(staging, 'preprocessing.json'), JSON.stringify(inputSpecFile(source.preprocessing, source.backbone, source.classNames, 'in-model'), null, 2));
     fs.writeFileSync(path.join(staging, 'README.md'), onnxReadme(modelName, source.classNames, source.preprocessing));
+    const scripts = onnxScripts(source.preprocessing);
+    for (const [name, text] of Object.entries(scripts)) fs.writeFileSync(path.join(staging, name), text);
     return {
-      files: [ONNX_MODEL_FILE, 'labels.json', 'preprocessing.json', 'README.md'],
+      files: [ONNX_MODEL_FILE, 'labels.json', 'preprocessing.json', 'README.md', ...Object.keys(scripts)],
       weightBytes: onnx.bytes.length,
       float32WeightBytes: onnx.bytes.length,
       warnings: [],

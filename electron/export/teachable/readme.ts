@@ -1,5 +1,38 @@
 // The README beside a Teachable Machine-compatible export.
+import { resamplingOf } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
+import { teachableBrowserSnippet } from '../model/snippets.js';
+
+/** For a 'bilinear' spec: how to get exactly the studio's answer from the library. */
+function exactSection(spec: Preprocessing): string {
+  if (resamplingOf(spec) !== 'bilinear') return '';
+  return `
+## The studio's exact answer
+
+\`model.predict(img)\` lets the browser's canvas resample the photo (Teachable Machine's \`cropTo\`).
+The studio resizes with the same crop arithmetic and plain bilinear interpolation, which a
+canvas approximates: on photos close to ${spec.inputSize} px the answers agree closely, on strongly shrunk
+or enlarged photos they can differ by a few hundredths. For the studio's answer, resize with the
+studio's own code and hand \`predict\` the ${spec.inputSize}x${spec.inputSize} canvas (its crop of such a canvas
+changes nothing):
+
+\`\`\`html
+<script>
+${teachableBrowserSnippet(spec.inputSize, spec.resizeMode)}
+</script>
+<script type="module">
+  const model = await tmImage.load('model.json', 'metadata.json');
+  const img = new Image(); // the browser applies the EXIF orientation when decoding
+  img.src = 'photo.jpg';
+  await img.decode();
+  const prediction = await model.predict(studioCanvas(img));
+</script>
+\`\`\`
+
+\`npm run bench:export\` measures both ways in Chromium; \`parity.json\` holds the check made when
+this folder was exported.
+`;
+}
 
 export function teachableReadme(title: string, labels: string[], spec: Preprocessing): string {
   return `# ${title}: Teachable Machine-compatible model
@@ -27,5 +60,5 @@ scaling into the studio's exactly, so the model predicts as the studio did. \`me
 
 When it was exported, these files were loaded again and checked against the studio's own
 predictions on photos of the project: \`parity.json\` holds the figures, \`model-card.md\` the rest.
-`;
+${exactSection(spec)}`;
 }

@@ -1,7 +1,9 @@
 // The README beside a TF.js export: how to load the model and predict one photo in Node and in
 // a browser, with the run's own preprocessing written out.
+import { resamplingOf } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../ipc/schemas.js';
 import { scalingFormula } from '../model/input-spec.js';
+import { resizeJs, tfjsBrowserSnippet } from '../model/snippets.js';
 import { version_layers as TFJS_VERSION } from '@tensorflow/tfjs-layers';
 
 const SHARP_FIT: Record<Preprocessing['resizeMode'], string> = {
@@ -34,8 +36,65 @@ export interface ReadmeInput {
   quantization: string | null;
 }
 
+function lanczosNode(spec: Preprocessing): string {
+  const n = spec.inputSize;
+  return `const { data } = await sharp('photo.jpg')
+  .rotate() // EXIF orientation
+  .resize(${n}, ${n}, ${SHARP_FIT[spec.resizeMode]})
+  .flatten({ background: '#ffffff' })
+  .toColourspace('srgb')
+  .raw()
+  .toBuffer({ resolveWithObject: true });
+const x = tf.tensor4d(Float32Array.from(data), [1, ${n}, ${n}, 3]);`;
+}
+
+function bilinearNode(spec: Preprocessing): string {
+  return `${resizeJs(spec.inputSize, spec.resizeMode)}
+
+const { data, info } = await sharp('photo.jpg')
+  .rotate() // EXIF orientation
+  .flatten({ background: '#ffffff' })
+  .toColourspace('srgb')
+  .raw()
+  .toBuffer({ resolveWithObject: true });
+const x = tf.tensor4d(resize(data, info.width, info.height, info.channels), [1, SIZE, SIZE, 3]);`;
+}
+
+function canvasBrowser(spec: Preprocessing): string {
+  const n = spec.inputSize;
+  return `<img id="photo" src="photo.jpg" crossorigin="anonymous">
+<script type="module">
+  const model = await tf.loadLayersModel('model.json');
+  const labels = await (await fetch('labels.json')).json();
+  const img = document.getElementById('photo');
+  await img.decode(); // browsers apply the EXIF orientation when decoding
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = ${n};
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, ${n}, ${n});
+  ${CANVAS_DRAW[spec.resizeMode](n).split('\n').join('\n  ')}
+  const pixels = tf.cast(tf.browser.fromPixels(canvas), 'float32');
+  const probs = await model.predict(tf.expandDims(pixels, 0)).data();
+  console.log(labels.map((label, i) => [label, probs[i]]));`;
+}
+
+function bilinearBrowser(spec: Preprocessing): string {
+  return `<script>
+${tfjsBrowserSnippet(spec.inputSize, spec.resizeMode)}
+</script>
+<script type="module">
+  const model = await tf.loadLayersModel('model.json');
+  const labels = await (await fetch('labels.json')).json();
+  const img = new Image(); // the browser applies the EXIF orientation when decoding
+  img.src = 'photo.jpg';
+  await img.decode();
+  const probs = await model.predict(toInput(img)).data();
+  console.log(labels.map((label, i) => [label, probs[i]]));`;
+}
+
 export function tfjsReadme(r: ReadmeInput): string {
   const n = r.spec.inputSize;
+  const bilinear = resamplingOf(r.spec) === 'bilinear';
   return `# ${r.title}
 
 A TF.js LayersModel: backbone and classifier head in one graph, from an RGB image to the
@@ -59,14 +118,7 @@ import path from 'node:path';
 
 const model = await tf.loadLayersModel('file://' + path.resolve('model.json'));
 const labels = JSON.parse(fs.readFileSync('labels.json', 'utf8'));
-const { data } = await sharp('photo.jpg')
-  .rotate() // EXIF orientation
-  .resize(${n}, ${n}, ${SHARP_FIT[r.spec.resizeMode]})
-  .flatten({ background: '#ffffff' })
-  .toColourspace('srgb')
-  .raw()
-  .toBuffer({ resolveWithObject: true });
-const x = tf.tensor4d(Float32Array.from(data), [1, ${n}, ${n}, 3]);
+${bilinear ? bilinearNode(r.spec) : lanczosNode(r.spec)}
 const probs = await model.predict(x).data();
 console.log(labels.map((label, i) => [label, probs[i]]));
 \`\`\`
@@ -77,25 +129,23 @@ Serve this folder over HTTP (\`model.json\` fetches its weight files relative to
 
 \`\`\`html
 <script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@${TFJS_VERSION}/dist/tf.min.js"></script>
-<img id="photo" src="photo.jpg" crossorigin="anonymous">
-<script type="module">
-  const model = await tf.loadLayersModel('model.json');
-  const labels = await (await fetch('labels.json')).json();
-  const img = document.getElementById('photo');
-  await img.decode(); // browsers apply the EXIF orientation when decoding
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = ${n};
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, ${n}, ${n});
-  ${CANVAS_DRAW[r.spec.resizeMode](n).split('\n').join('\n  ')}
-  const pixels = tf.cast(tf.browser.fromPixels(canvas), 'float32');
-  const probs = await model.predict(tf.expandDims(pixels, 0)).data();
-  console.log(labels.map((label, i) => [label, probs[i]]));
+${bilinear ? bilinearBrowser(r.spec) : canvasBrowser(r.spec)}
 </script>
 \`\`\`
 
-A browser resizes with its own filter (the studio uses libvips), so its probabilities can differ
+${
+  bilinear
+    ? `\`toInput\` is the studio's resize (bilinear with half-pixel centres over Teachable Machine's centre
+crop), so the browser gets the studio's pixels from the decoded photo. When this folder was
+exported, this very code fed the model photo files of the project (\`parity.json\`, \`pipeline\`);
+\`npm run bench:export\` runs it in Chromium. tf.image.resizeBilinear(pixels, size, false, true)
+computes the same kernel but the wasm and WebGL backends round a few pixels differently. A
+transparent PNG should be drawn on white first (fromPixels drops the alpha). Drawing the
+photo onto a ${n}x${n} canvas instead lets the browser resample it with its own filter, which
+differs (by up to a few hundredths in probability on strongly shrunk photos).`
+    : `A browser resizes with its own filter (the studio uses libvips), so its probabilities can differ
 from the studio's by a few hundredths on the same photo; the model itself matches the studio
-within the check above.
+within the check above.`
+}
 `;
 }

@@ -1,0 +1,108 @@
+// The 'bilinear' resize of the preprocessing spec (issue 22), in our own code so that it is the
+// same on every machine and every deployment can reproduce it: plain bilinear interpolation with
+// half-pixel centres and no antialiasing — what tf.image.resizeBilinear(x, size, false, true),
+// ONNX Resize (linear, half_pixel) and a browser canvas's drawImage compute — over the placement
+// Teachable Machine's library uses for its centre crop (scale the shorter side to the input size,
+// round the scaled size up, drop floor(excess / 2) pixels). sharp's Lanczos3 ('lanczos3', the
+// resize before issue 22) cannot be reproduced by a canvas, tfjs or Pillow.
+import type { Preprocessing } from '../../ipc/schemas.js';
+
+export interface RawRgb {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Where the whole image lands, resized to scaledW × scaledH, in the size × size input: its top
+ * left corner at (-left, -top). The arithmetic is Teachable Machine's cropTo (canvas.js), float
+ * for float, so a Teachable Machine deployment crops the same pixels.
+ */
+export interface Placement {
+  scaledW: number;
+  scaledH: number;
+  left: number;
+  top: number;
+}
+
+export function placement(width: number, height: number, size: number, mode: Preprocessing['resizeMode']): Placement {
+  switch (mode) {
+    case 'center-crop': {
+      const scale = size / Math.min(width, height);
+      const scaledW = Math.ceil(width * scale);
+      const scaledH = Math.ceil(height * scale);
+      return { scaledW, scaledH, left: Math.floor((scaledW - size) / 2), top: Math.floor((scaledH - size) / 2) };
+    }
+    case 'squash':
+      return { scaledW: size, scaledH: size, left: 0, top: 0 };
+    case 'letterbox': {
+      const scale = size / Math.max(width, height);
+      const scaledW = Math.min(size, Math.max(1, Math.round(width * scale)));
+      const scaledH = Math.min(size, Math.max(1, Math.round(height * scale)));
+      // Negative offsets: the image sits inside the black square.
+      return { scaledW, scaledH, left: -Math.floor((size - scaledW) / 2), top: -Math.floor((size - scaledH) / 2) };
+    }
+  }
+}
+
+/** Source index pairs and weights along one axis (half-pixel centres, edges clamped). */
+function taps(outStart: number, count: number, scaled: number, source: number): { lo: Int32Array; hi: Int32Array; frac: Float64Array } {
+  const lo = new Int32Array(count);
+  const hi = new Int32Array(count);
+  const frac = new Float64Array(count);
+  const ratio = source / scaled;
+  for (let i = 0; i < count; i++) {
+    const at = (outStart + i + 0.5) * ratio - 0.5;
+    const f = Math.floor(at);
+    lo[i] = Math.min(source - 1, Math.max(0, f));
+    hi[i] = Math.min(source - 1, Math.max(0, f + 1));
+    frac[i] = at - f;
+  }
+  return { lo, hi, frac };
+}
+
+/**
+ * Rounds the float32 value half to even, as tf.round of tf.image.resizeBilinear's float32 output
+ * (cpu backend) and numpy's rint of a float32 do, so a tie lands where theirs does.
+ */
+function roundEven(value: number): number {
+  const x = Math.fround(value);
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * The size × size RGB input from a decoded, oriented, flattened RGB image. Pixels outside the
+ * image (letterbox padding) are black.
+ */
+export function resizeBilinear(image: RawRgb, size: number, mode: Preprocessing['resizeMode']): Uint8Array {
+  const { width, height, data } = image;
+  const p = placement(width, height, size, mode);
+  const out = new Uint8Array(size * size * 3);
+  // The output rows/columns the scaled image covers.
+  const x0 = Math.max(0, -p.left);
+  const y0 = Math.max(0, -p.top);
+  const x1 = Math.min(size, p.scaledW - p.left);
+  const y1 = Math.min(size, p.scaledH - p.top);
+  const xs = taps(x0 + p.left, x1 - x0, p.scaledW, width);
+  const ys = taps(y0 + p.top, y1 - y0, p.scaledH, height);
+  for (let y = y0; y < y1; y++) {
+    const j = y - y0;
+    const fy = ys.frac[j]!;
+    const rowLo = ys.lo[j]! * width * 3;
+    const rowHi = ys.hi[j]! * width * 3;
+    for (let x = x0; x < x1; x++) {
+      const i = x - x0;
+      const fx = xs.frac[i]!;
+      const cl = xs.lo[i]! * 3;
+      const ch = xs.hi[i]! * 3;
+      const o = (y * size + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = data[rowLo + cl + c]! + (data[rowLo + ch + c]! - data[rowLo + cl + c]!) * fx;
+        const bottom = data[rowHi + cl + c]! + (data[rowHi + ch + c]! - data[rowHi + cl + c]!) * fx;
+        out[o + c] = roundEven(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+// Exports run through their browser deployment pipelines in real Chromium (issue 22): the
+// Teachable Machine export with Teachable Machine's own library (@teachablemachine/image 0.8.5
+// on @tensorflow/tfjs 1.3.1, served from node_modules) — model.predict(img), and predict() of
+// the README's studioCanvas(img) — and the TF.js export with TF.js 4 and the README's toInput().
+// Each photo is decoded by the browser from its file, as a deployment gets it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { teachableBrowserSnippet, tfjsBrowserSnippet } from '../../electron/export/model/snippets.js';
+import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import { serveFolders } from './static-server.js';
+
+const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
+const TF4 = ['@tensorflow/tfjs-core/dist/tf-core.min.js', '@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js', '@tensorflow/tfjs-layers/dist/tf-layers.min.js'];
+const TM = ['@tensorflow/tfjs/dist/tf.min.js', '@teachablemachine/image/dist/teachablemachine-image.min.js'];
+
+export interface BrowserPredictions {
+  /** Row per photo, in the order given. */
+  rows: number[][];
+  labels: string[];
+  version: string;
+}
+
+/** Serves the export, the photos and the scripts; runs `body` (page code) once per photo. */
+async function runPage(browser: Browser, exportDir: string, photos: readonly string[], scripts: string[], setup: string, perPhoto: string): Promise<BrowserPredictions> {
+  const page0 = fs.mkdtempSync(path.join(exportDir, '..', 'page-'));
+  const inline = scripts.map((s) => (s.startsWith('/') ? `<script src="${s}"></script>` : `<script>${s}</script>`)).join('\n');
+  fs.writeFileSync(path.join(page0, 'index.html'), `<!doctype html><html><body>${inline}</body></html>`);
+  const routes: Record<string, string> = { '/modules/': NODE_MODULES, '/model/': exportDir, '/': page0 };
+  photos.forEach((p, i) => (routes[`/photo${i}/`] = path.dirname(p)));
+  const server = await serveFolders(routes);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${server.url}/index.html`);
+    const urls = photos.map((p, i) => `/photo${i}/${encodeURIComponent(path.basename(p))}`);
+    // Page code as a string: this project type-checks without the DOM library.
+    const result = (await page.evaluate(`(async () => {
+      ${setup}
+      const rows = [];
+      for (const url of ${JSON.stringify(urls)}) {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        ${perPhoto}
+      }
+      return { rows, labels, version };
+    })()`)) as BrowserPredictions;
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    return result;
+  } finally {
+    await page.close();
+    await server.close();
+    fs.rmSync(page0, { recursive: true, force: true });
+  }
+}
+
+/** Teachable Machine's library as its users call it: predict(img), its own crop and resize. */
+export function teachableLibrary(browser: Browser, exportDir: string, photos: readonly string[]): Promise<BrowserPredictions> {
+  return runPage(
+    browser,
+    exportDir,
+    photos,
+    TM.map((s) => `/modules/${s}`),
+    `await tf.setBackend('cpu');
+     const model = await tmImage.load('/model/model.json', '/model/metadata.json');
+     const labels = model.getClassLabels();
+     const version = 'tmImage ' + tmImage.version + ', tfjs ' + tf.version.tfjs;`,
+    `const prediction = await model.predict(img);
+     rows.push(labels.map((l) => prediction.find((p) => p.className === l).probability));`,
+  );
+}
+
+/** Teachable Machine's library fed the README's studioCanvas(img) (the studio's resize). */
+export function teachableWithStudioResize(browser: Browser, exportDir: string, photos: readonly string[], spec: Preprocessing): Promise<BrowserPredictions> {
+  return runPage(
+    browser,
+    exportDir,
+    photos,
+    [...TM.map((s) => `/modules/${s}`), teachableBrowserSnippet(spec.inputSize, spec.resizeMode)],
+    `await tf.setBackend('cpu');
+     const model = await tmImage.load('/model/model.json', '/model/metadata.json');
+     const labels = model.getClassLabels();
+     const version = 'tmImage ' + tmImage.version + ', tfjs ' + tf.version.tfjs;`,
+    `const prediction = await model.predict(studioCanvas(img));
+     rows.push(labels.map((l) => prediction.find((p) => p.className === l).probability));`,
+  );
+}
+
+/** The TF.js export with TF.js 4 in the browser and the README's toInput(img). */
+export function tfjsWithReadmeSnippet(browser: Browser, exportDir: string, photos: readonly string[], spec: Preprocessing): Promise<BrowserPredictions> {
+  return runPage(
+    browser,
+    exportDir,
+    photos,
+    [...TF4.map((s) => `/modules/${s}`), tfjsBrowserSnippet(spec.inputSize, spec.resizeMode)],
+    `await tf.setBackend('cpu');
+     const model = await tf.loadLayersModel('/model/model.json');
+     const labels = await (await fetch('/model/labels.json')).json();
+     const version = 'tfjs ' + tf.version_core;`,
+    `const x = toInput(img);
+     const y = model.predict(x);
+     rows.push(Array.from(await y.data()));
+     tf.dispose([x, y]);`,
+  );
+}
