@@ -81,7 +81,11 @@ export function connectWithReconnect(url: string, Socket: SocketClass, options: 
       () => {
         if (transport !== current) return;
         for (const event of subscribers.keys()) innerSubs.set(event, transport.subscribe(event, forward(event)));
-        setState('connected', status.generation + 1);
+        // Frames are handled in order: once a request sent after the subscriptions is answered,
+        // they are in place, so "connected" means events are flowing again.
+        void transport.invoke('app:info', {}).then(() => {
+          if (transport === current) setState('connected', status.generation + 1);
+        });
       },
       () => dropped(transport),
     );

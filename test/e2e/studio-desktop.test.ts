@@ -206,7 +206,8 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     await expect.poll(() => page.getByTestId('disconnected').count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => page.locator('.sidebar').textContent(), { timeout: 10_000 }).toContain('tulips (renamed)');
     expect(await page.locator('main').getAttribute('inert')).toBeNull();
-    db().prepare("UPDATE classes SET name = 'tulips' WHERE name = 'tulips (renamed)'").run();
+    const renamed = db().prepare("SELECT id FROM classes WHERE name = 'tulips (renamed)'").pluck().get() as number;
+    await studio.dispatch('classes:update', { id: renamed, name: 'tulips' }, { transport: 'in-process' });
   });
 
   it('deletes a class after a confirmation with its count, and Undo brings it and its labels back', async () => {

@@ -239,8 +239,11 @@ describe('heartbeat and reconnection', () => {
     await new Promise((r) => silent.once('listening', r));
     const port = (silent.address() as { port: number }).port;
     const transport = connectWithReconnect(`ws://127.0.0.1:${port}/ws?token=x`, WebSocket, { heartbeatTimeoutMs: 300, retryMs: 5000 });
-    await expect.poll(() => transport.status().state).toBe('connected');
+    const seen: string[] = [];
+    transport.onStatus((s) => seen.push(s.state));
+    // It opens the socket but never answers: never "connected", and "disconnected" once the heartbeat is overdue.
     await expect.poll(() => transport.status().state, { timeout: 3000 }).toBe('disconnected');
+    expect(seen).not.toContain('connected');
     transport.close();
     silent.close();
   });
