@@ -80,8 +80,8 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
-      // While the server is down on purpose, the browser logs the refused reconnections.
-      if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(m.text())) pageErrors.push(m.text());
+      // Killing the server on purpose resets the thumbnails in flight and refuses the reconnections meanwhile.
+      if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|WebSocket connection/.test(m.text())) pageErrors.push(m.text());
     });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(server.url);
