@@ -57,7 +57,7 @@ module.exports = {
       comment: 'The page reaches the studio through the one typed contract (and its transports) and the domain types, nothing else of main.',
       severity: 'error',
       from: { path: '^renderer/' },
-      to: { path: '^electron/', pathNot: '^electron/(domain/|ipc/(contract|client|ws-transport|ws-protocol)\\.ts$|ipc/channels/)' },
+      to: { path: '^electron/', pathNot: '^electron/(domain/|ipc/(contract|client|ws-transport|ws-reconnect|ws-protocol)\\.ts$|ipc/channels/)' },
     },
     {
       name: 'no-circular',

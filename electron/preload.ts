@@ -1,7 +1,7 @@
 // Exposes the transport of the typed contract to the renderer, and where pictures come from
 // (the media protocol, by image id): nothing else. Bundled alone into preload.cjs, because a
 // sandboxed preload can require nothing but 'electron'.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { Transport } from './ipc/client.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/electron-names.js';
 import type { Result } from './domain/result.js';
@@ -26,3 +26,6 @@ const transport: Transport = {
 
 contextBridge.exposeInMainWorld('studioTransport', transport);
 contextBridge.exposeInMainWorld('studioMediaBase', MEDIA_ORIGIN);
+// A dropped File's path on disk, so photos dropped into the window are imported in place (the
+// page still sends the path through import:files, which checks it like a typed one).
+contextBridge.exposeInMainWorld('studioFilePath', (file: File) => webUtils.getPathForFile(file));

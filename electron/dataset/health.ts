@@ -5,6 +5,7 @@ import type { HealthFinding, HealthGroup, HealthReport, Split } from '../domain/
 import type { Db } from '../project/database.js';
 import { listClasses } from '../project/classes.js';
 import { pushTo } from './collections.js';
+import { classFindings } from './health-classes.js';
 import { findNearDuplicates, type NearDuplicateFinder } from './near-duplicates.js';
 
 /** Image ids listed per finding (its `count` is the full number). */
@@ -60,7 +61,8 @@ export function runHealthCheck(db: Db, options: HealthOptions): HealthReport {
     )
     .all() as HealthRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const className = new Map(listClasses(db).map((c) => [c.id, c.name]));
+  const classes = listClasses(db);
+  const className = new Map(classes.map((c) => [c.id, c.name]));
   const name = (classId: number) => `"${className.get(classId) ?? classId}"`;
   const findings: HealthFinding[] = [];
 
@@ -174,6 +176,7 @@ export function runHealthCheck(db: Db, options: HealthOptions): HealthReport {
   if (missing.length) findings.push(finding('missing_file', 'warning', `${plural(missing.length, 'image')} whose files are gone (moved or deleted). Their labels are kept; re-import or watch the new folder to find them again.`, missing));
   const unlabeled = rows.filter((r) => r.classId === null).map((r) => r.id);
   if (unlabeled.length) findings.push(finding('unlabeled', 'info', `${plural(unlabeled.length, 'image')} without a label.`, unlabeled));
+  findings.push(...classFindings(rows, classes, finding));
 
   return { createdAt: Date.now(), imageCount: rows.length, nearDuplicateMethod: near.method, splits, findings };
 }

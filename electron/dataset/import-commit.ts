@@ -6,7 +6,7 @@
 // its file (a file moved to another class folder) unless another copy of the content still
 // sits in the old place, in which case the first one wins.
 import type { ImportCounts, Split } from '../domain/schemas.js';
-import { ensureClass } from '../project/classes.js';
+import { createClass, findClassByName, freeShortcut } from '../project/classes.js';
 import type { Db } from '../project/database.js';
 import { insertImage } from '../project/images.js';
 import { applyLabels } from '../project/labels.js';
@@ -22,13 +22,42 @@ export interface CommitState {
   classIds: Map<string, number>;
 }
 
-/** Creates the classes the plan mentions, in the plan's order, so ids do not depend on timing. */
-export function prepareClasses(db: Db, candidates: readonly Candidate[]): Map<string, number> {
+/**
+ * Creates the classes the plan mentions, in the plan's order, so ids do not depend on timing.
+ * `created` lists the new ones: dropEmptyNewClasses removes those no image ended up in.
+ */
+export function prepareClasses(db: Db, candidates: readonly Candidate[]): { ids: Map<string, number>; created: number[] } {
   const ids = new Map<string, number>();
+  const created: number[] = [];
   db.transaction(() => {
-    for (const c of candidates) if (c.className && !ids.has(c.className)) ids.set(c.className, ensureClass(db, c.className).id);
+    for (const c of candidates) {
+      if (!c.className || ids.has(c.className)) continue;
+      const existing = findClassByName(db, c.className);
+      const row = existing ?? createClass(db, { name: c.className });
+      if (!existing) created.push(row.id);
+      ids.set(c.className, row.id);
+    }
   })();
-  return ids;
+  return { ids, created };
+}
+
+/**
+ * An import never leaves a class with no images: a sub-folder holding only a readme or broken
+ * files must not become a class (nor take a number key). Returns how many were removed.
+ */
+export function dropEmptyNewClasses(db: Db, created: readonly number[]): number {
+  if (created.length === 0 || !db.open) return 0;
+  const drop = db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)');
+  return db.transaction(() => {
+    const kept = created.filter((id) => drop.run(id, id).changes === 0);
+    if (kept.length === created.length) return 0;
+    // The dropped ones took number keys first; the kept new classes get the lowest free keys, in order.
+    const clear = db.prepare('UPDATE classes SET shortcut = NULL WHERE id = ?');
+    for (const id of kept) clear.run(id);
+    const give = db.prepare('UPDATE classes SET shortcut = ? WHERE id = ?');
+    for (const id of kept) give.run(freeShortcut(db), id);
+    return created.length - kept.length;
+  })();
 }
 
 function writeFeatures(db: Db, imageId: number, outcome: Extract<Outcome, { kind: 'content' }>): void {

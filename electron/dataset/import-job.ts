@@ -6,11 +6,10 @@ import { StudioError } from '../domain/result.js';
 import type { ImportCounts, ImportSummary } from '../domain/schemas.js';
 import { inTransaction } from '../project/database.js';
 import type { Project } from '../project/project.js';
-import { listClasses, removeUnusedClasses } from '../project/classes.js';
 import { readSettings } from '../project/settings.js';
 import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, presentPathsUnder, recordProblems, updateImport } from '../project/dataset-catalog.js';
 import { examine, type ExamineContext, type Outcome } from './examine.js';
-import { commitOutcomes, prepareClasses, type CommitState } from './import-commit.js';
+import { commitOutcomes, dropEmptyNewClasses, prepareClasses, type CommitState } from './import-commit.js';
 import { describeSource, planImport, type ImportPlan, type ImportSource } from './import-plan.js';
 import type { NearDuplicateFinder } from './near-duplicates.js';
 import { PIXEL_LIMIT } from './probe.js';
@@ -68,18 +67,16 @@ export async function runImport(project: Project, source: ImportSource, options:
     if (signal?.aborted) throw cancelled();
     counts.seen = plan.candidates.length;
     counts.ignored = plan.ignored;
-    const classIds = inTransaction(db, () => {
+    const prepared = inTransaction(db, () => {
       updateImport(db, importId, { layout: plan.layout });
       recordProblems(db, importId, plan.problems);
       counts.problems += plan.problems.length;
       counts.missing += markVanished(project, plan);
-      const existing = new Set(listClasses(db).map((c) => c.id));
-      const ids = prepareClasses(db, plan.candidates);
-      createdClasses = [...ids.values()].filter((id) => !existing.has(id));
-      return ids;
+      return prepareClasses(db, plan.candidates);
     });
 
-    const state: CommitState = { db, importId, counts, classIds };
+    createdClasses = prepared.created;
+    const state: CommitState = { db, importId, counts, classIds: prepared.ids };
     // A camera take is one gesture, so its labels are one undoable action: its frames (at most
     // a few thousand small files) are committed together. Interrupted, they stay on disk in
     // captured/<class>/ for the next import of that folder.
@@ -90,16 +87,14 @@ export async function runImport(project: Project, source: ImportSource, options:
     progress('assigning splits', 0, 1);
     assignSplits(db, readSettings(db).split, options.finders ? { finders: options.finders } : {});
     progress('assigning splits', 1, 1);
+    dropEmptyNewClasses(db, createdClasses);
     finishImport(db, importId, 'done', counts);
   } catch (error) {
+    dropEmptyNewClasses(db, createdClasses);
     const wasCancelled = signal?.aborted || (error instanceof StudioError && error.code === 'cancelled');
     if (db.open) {
-      inTransaction(db, () => {
-        // A failed import takes back the classes it created and never used: no empty class
-        // is left behind. A cancelled one keeps them (a re-run resumes into them).
-        if (!wasCancelled) removeUnusedClasses(db, createdClasses);
-        finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
-      });
+      // The classes it created and never used went above (dropEmptyNewClasses): no empty class is left behind.
+      finishImport(db, importId, wasCancelled ? 'cancelled' : 'failed', counts, wasCancelled ? undefined : String((error as Error)?.message ?? error));
     }
     throw wasCancelled && !(error instanceof StudioError) ? cancelled() : error;
   }

@@ -1,16 +1,23 @@
 // Domain shapes that cross the IPC boundary. Every type the renderer sees is inferred from
 // one of these schemas, so the runtime check and the compile-time type cannot drift apart.
 import { z } from 'zod';
+import { resolveUserPath } from './user-path.js';
 
 export const Id = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** An absolute file-system path chosen by the user (dialog or path field). */
+/**
+ * A file-system path chosen by the user (dialog, path field or browser): absolute, `~/…` or
+ * relative to the home folder; handlers receive it absolute (see user-path.ts).
+ */
 export const AbsolutePath = z
   .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
+  .max(4096, 'The path is too long.')
+  .transform((typed, ctx) => {
+    const resolved = resolveUserPath(typed);
+    if (resolved.ok) return resolved.path;
+    ctx.addIssue({ code: 'custom', message: resolved.message });
+    return z.NEVER;
+  });
 
 export const Split = z.enum(['train', 'val', 'test', 'unassigned']);
 export type Split = z.infer<typeof Split>;
@@ -124,6 +131,8 @@ export const LabelChange = z.object({
   actionId: z.int().nonnegative(),
   changed: z.int().nonnegative(),
   imageIds: z.array(Id),
+  /** Set when undo/redo also brought back or removed a class (a class deletion). */
+  classesChanged: z.boolean().optional(),
 });
 export type LabelChange = z.infer<typeof LabelChange>;
 
@@ -195,6 +204,12 @@ export const JobProgress = z.object({
   etaMs: z.number().nonnegative().nullable(),
   message: z.string().optional(),
 });
+/**
+ * Made by the page once per user intent (a click) and sent with a job-starting request: a
+ * repeat with the same key while that job starts or runs answers with the same job.
+ */
+export const ClientKey = z.string().min(1).max(64).regex(/^[\w-]+$/, 'a client key is letters, digits, - and _');
+
 export const JobInfo = z.object({
   jobId: z.string(),
   kind: JobKind,
@@ -394,6 +409,9 @@ export const HealthFindingKind = z.enum([
   'rare_format',
   'missing_file',
   'unlabeled',
+  'empty_class',
+  'too_few_images',
+  'no_test_split',
 ]);
 export type HealthFindingKind = z.infer<typeof HealthFindingKind>;
 

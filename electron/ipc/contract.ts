@@ -10,6 +10,7 @@ import { captureChannels } from './channels/capture.js';
 import { datasetChannels } from './channels/dataset.js';
 import { engineChannels } from './channels/engine.js';
 import { exportChannels } from './channels/export.js';
+import { filesChannels } from './channels/files.js';
 import { libraryChannels } from './channels/library.js';
 import { projectChannels } from './channels/project.js';
 import { sampleChannels } from './channels/sample.js';
@@ -27,6 +28,7 @@ export const requestChannels = {
   ...shellChannels,
   ...exportChannels,
   ...captureChannels,
+  ...filesChannels,
 } as const;
 
 export const eventChannels = {

@@ -39,7 +39,11 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
     const parsed = spec.input.safeParse(payload);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error);
-      return fail('invalid_payload', `Invalid request for ${channel}: ${issues[0] ?? 'malformed payload'}`, issues);
+      // A custom issue is a sentence written for the person (a path field's "Type a path, such
+      // as ~/Pictures/cats."); the others name the field for a developer.
+      const first = parsed.error.issues[0];
+      const message = first?.code === 'custom' ? first.message : `Invalid request for ${channel}: ${issues[0] ?? 'malformed payload'}`;
+      return fail('invalid_payload', message, issues);
     }
     try {
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;

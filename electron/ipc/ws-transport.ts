@@ -11,11 +11,18 @@ interface SocketLike {
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
-type SocketClass = new (url: string) => SocketLike;
+export type SocketClass = new (url: string) => SocketLike;
 
 export interface WsTransport extends Transport {
   readonly ready: Promise<void>;
   close(): void;
+}
+
+/** What a reconnecting owner (ws-reconnect.ts) hears of one connection. */
+export interface WsHooks {
+  /** Any frame arrived (a reply, an event or a heartbeat): the studio is alive. */
+  onActivity?: () => void;
+  onClose?: () => void;
 }
 
 export function wsUrl(httpOrigin: string, token: string): string {
@@ -25,7 +32,7 @@ export function wsUrl(httpOrigin: string, token: string): string {
   return url.toString();
 }
 
-export function connectWebSocket(url: string, Socket: SocketClass): WsTransport {
+export function connectWebSocket(url: string, Socket: SocketClass, hooks: WsHooks = {}): WsTransport {
   const socket = new Socket(url);
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const subscribers = new Map<string, Set<(payload: unknown) => void>>();
@@ -42,6 +49,7 @@ export function connectWebSocket(url: string, Socket: SocketClass): WsTransport 
 
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
+    hooks.onActivity?.();
     let frame: ServerFrame;
     try {
       frame = ServerFrame.parse(JSON.parse(event.data));
@@ -53,7 +61,7 @@ export function connectWebSocket(url: string, Socket: SocketClass): WsTransport 
       const resolve = pending.get(frame.id);
       pending.delete(frame.id);
       resolve?.(frame.result as Result<unknown>);
-    } else {
+    } else if (frame.t === 'evt') {
       for (const callback of subscribers.get(frame.event) ?? []) callback(frame.payload);
     }
   });
@@ -61,6 +69,7 @@ export function connectWebSocket(url: string, Socket: SocketClass): WsTransport 
     closed = true;
     for (const resolve of pending.values()) resolve(fail('io_error', 'The connection to the studio was closed.'));
     pending.clear();
+    hooks.onClose?.();
   });
 
   return {

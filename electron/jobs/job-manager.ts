@@ -5,6 +5,7 @@ import type { EventBus } from '../ipc/event-bus.js';
 import { StudioError } from '../domain/result.js';
 import type { JobInfo, JobKind } from '../domain/schemas.js';
 import { EtaEstimator } from './eta.js';
+import { IntentRegistry } from './intents.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -25,11 +26,17 @@ interface RunningJob {
 
 export class JobManager {
   private readonly running = new Map<string, RunningJob>();
+  /** Client keys of job-starting requests: one job per intent (see intents.ts). */
+  readonly intents = new IntentRegistry(this);
 
   constructor(private readonly bus: EventBus) {}
 
   list(): JobInfo[] {
     return [...this.running.values()].map((job) => ({ ...job.info }));
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
   }
 
   cancel(jobId: string): boolean {

@@ -31,12 +31,6 @@ export function className(db: Db, id: number): string | undefined {
   return db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(id) as string | undefined;
 }
 
-/** Deletes those of the given classes that no label uses (a failed import's new, empty classes). */
-export function removeUnusedClasses(db: Db, ids: readonly number[]): void {
-  const remove = db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)');
-  for (const id of ids) remove.run(id, id);
-}
-
 export function findClassByName(db: Db, name: string): ClassRow | null {
   const row = db.prepare('SELECT id, name, color, sort_order, shortcut FROM classes WHERE name = ?').get(name) as ClassDbRow | undefined;
   return row ? toRow(row) : null;
@@ -47,7 +41,7 @@ function shortcutOwner(db: Db, shortcut: number): number | undefined {
 }
 
 /** The first free number key 1..9, or null when all nine are taken (0 clears a label in the grid). */
-function freeShortcut(db: Db): number | null {
+export function freeShortcut(db: Db): number | null {
   const taken = new Set(db.prepare('SELECT shortcut FROM classes WHERE shortcut IS NOT NULL').pluck().all() as number[]);
   return [1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !taken.has(k)) ?? null;
 }

@@ -2,6 +2,7 @@
 // exactly what the user did; a new action drops the redo stack, as editors do.
 import { StudioError } from '../domain/result.js';
 import type { LabelChange, LabelSource, LabelSummary, Split } from '../domain/schemas.js';
+import { removeDeletedClass, restoreDeletedClass } from './class-snapshot.js';
 import type { Db } from './database.js';
 import { existingImageIds } from './images.js';
 import { latestDoneRun } from './predictions.js';
@@ -97,8 +98,12 @@ function checkImages(db: Db, unique: readonly number[]): void {
   if (missing.length) throw new StudioError('not_found', `Unknown image id${missing.length > 1 ? 's' : ''}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
 }
 
-/** Writes each image's new label value and records the whole as one action (in the caller's transaction). */
-function recordLabels(db: Db, values: ReadonlyMap<number, LabelValue>, description: string): LabelChange {
+/**
+ * Writes each image's new label value and records the whole as one action (in the caller's
+ * transaction). `always` records the action even when no label changes (deleting an empty
+ * class is still undoable).
+ */
+export function recordLabels(db: Db, values: ReadonlyMap<number, LabelValue>, description: string, options: { always?: boolean } = {}): LabelChange {
   const now = Date.now();
   const changes: Array<{ imageId: number; old: LabelValue; next: LabelValue }> = [];
   for (const [imageId, next] of values) {
@@ -106,7 +111,7 @@ function recordLabels(db: Db, values: ReadonlyMap<number, LabelValue>, descripti
     if (old.classId === next.classId && old.source === next.source && old.confidence === next.confidence) continue;
     changes.push({ imageId, old, next });
   }
-  if (changes.length === 0) return NO_CHANGE;
+  if (changes.length === 0 && !options.always) return NO_CHANGE;
 
   db.prepare('DELETE FROM label_actions WHERE undone = 1').run();
   const actionId = Number(db.prepare('INSERT INTO label_actions (created_at, description) VALUES (?, ?)').run(now, description).lastInsertRowid);
@@ -123,7 +128,9 @@ function recordLabels(db: Db, values: ReadonlyMap<number, LabelValue>, descripti
 
 function replay(db: Db, actionId: number, direction: 'undo' | 'redo'): LabelChange {
   const rows = db.prepare('SELECT * FROM label_changes WHERE action_id = ?').all(actionId) as ChangeRow[];
+  const description = db.prepare('SELECT description FROM label_actions WHERE id = ?').pluck().get(actionId) as string;
   const now = Date.now();
+  let classesChanged = direction === 'undo' && restoreDeletedClass(db, description);
   const classExists = db.prepare('SELECT 1 FROM classes WHERE id = ?');
   const touched: number[] = [];
   for (const row of rows) {
@@ -136,8 +143,9 @@ function replay(db: Db, actionId: number, direction: 'undo' | 'redo'): LabelChan
     writeLabel(db, row.image_id, value, now);
     touched.push(row.image_id);
   }
+  if (direction === 'redo') classesChanged = removeDeletedClass(db, description);
   db.prepare('UPDATE label_actions SET undone = ? WHERE id = ?').run(direction === 'undo' ? 1 : 0, actionId);
-  return { actionId, changed: touched.length, imageIds: touched };
+  return { actionId, changed: touched.length, imageIds: touched, ...(classesChanged ? { classesChanged } : {}) };
 }
 
 export function undoLabels(db: Db): LabelChange {

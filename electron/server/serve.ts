@@ -8,6 +8,7 @@ import { createStudio, type Studio } from '../services/studio.js';
 import { allowedHosts, guardHost } from './host-guard.js';
 import { mediaRoute } from './media-route.js';
 import { serveStatic } from './static-files.js';
+import { uploadRoute } from './upload-route.js';
 import { attachWebSocket } from './ws-server.js';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
@@ -36,12 +37,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const media = mediaRoute({ token, project: () => studio.session.project });
   const files = serveStatic(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   let port = 0;
+  const allowedOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const upload = uploadRoute({ token, project: () => studio.session.project, allowedOrigins });
   // Host is checked before anything else, media included (DNS rebinding).
   const server = http.createServer(
     guardHost(
       () => port,
       (req, res) => {
-        if (!media(req, res)) files(req, res);
+        if (!media(req, res) && !upload(req, res)) files(req, res);
       },
     ),
   );
@@ -50,7 +53,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     dispatch: studio.dispatch,
     bus: studio.bus,
     token,
-    allowedOrigins: () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    allowedOrigins,
     allowedHosts: () => allowedHosts(port),
   });
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { isEventChannel, type EventChannel } from '../ipc/contract.js';
 import type { Dispatch } from '../ipc/dispatch.js';
 import type { EventBus } from '../ipc/event-bus.js';
 import { fail } from '../domain/result.js';
-import { ClientFrame, MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
+import { ClientFrame, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../ipc/ws-protocol.js';
 import { sameToken } from './token.js';
 import { Backpressure } from './ws-backpressure.js';
 
@@ -44,6 +44,15 @@ export function attachWebSocket(options: WsAttachOptions): { close(): void; clie
   };
   options.server.on('upgrade', onUpgrade);
 
+  // The heartbeat lets a page notice a studio that stopped answering (frozen, or a connection
+  // a proxy or a sleeping laptop left half-open) as quickly as one that closed its socket. A
+  // beat is skipped for a client whose send buffer is still full: it is alive, just slow.
+  const beat = JSON.stringify({ t: 'beat' } satisfies ServerFrame);
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) if (client.readyState === client.OPEN && client.bufferedAmount < MAX_FRAME_BYTES) client.send(beat);
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
   wss.on('connection', (ws: WebSocket) => {
     const subscriptions = new Set<EventChannel>();
     const pressure = new Backpressure(ws);
@@ -77,6 +86,7 @@ export function attachWebSocket(options: WsAttachOptions): { close(): void; clie
 
   return {
     close() {
+      clearInterval(heartbeat);
       options.server.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -58,9 +58,9 @@ describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () =
     await page.goto(server.url);
     await server.studio.dispatch('project:close', {}, { transport: 'in-process' });
     await page.reload();
-    await page.getByLabel('Project folder').fill('relative/path');
+    await page.getByLabel('Project folder').fill('~someone-else/project');
     await page.getByRole('button', { name: 'Open' }).click();
-    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/path must be absolute/);
+    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/only your own home folder/);
 
     await page.close();
     // A tab that never had the token (the one above keeps it in sessionStorage for reloads).

@@ -178,6 +178,7 @@ export function createFakeElectron(options: { userData: string; lock?: boolean; 
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
+    webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
     ipcRenderer: {
       on: (channel: string, listener: (...args: unknown[]) => void) => rendererListeners.set(channel, listener),
       invoke: async (...args: unknown[]) => {

@@ -83,7 +83,8 @@ describe.skipIf(skip)('export channels', () => {
       [{ format: 'tfjs', runId: 99 }, 'not_found', /no run 99/],
       [{ format: 'tfjs', modelId: 99 }, 'not_found', /no model 99/],
       [{ format: 'tfjs', name: '../escape' }, 'invalid_payload', /export name/],
-      [{ format: 'tfjs', folder: 'relative/path' }, 'invalid_payload', /absolute/],
+      [{ format: 'tfjs', folder: '  ' }, 'invalid_payload', /Type a path/],
+      [{ format: 'tfjs', folder: '~someone-else/models' }, 'invalid_payload', /only your own home folder/],
     ];
     for (const [payload, code, message] of cases) {
       const result = await studio.dispatch('export:model', payload, { transport: 'in-process' });

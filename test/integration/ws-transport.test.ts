@@ -77,7 +77,11 @@ describe('websocket transport', () => {
     const raw = new WebSocket(wsUrl(server.origin, server.token));
     await new Promise((resolve) => raw.on('open', resolve));
     const replies: unknown[] = [];
-    raw.on('message', (data) => replies.push(JSON.parse(data.toString())));
+    // Heartbeats ({ t: 'beat' }) come every second whatever the client sends; only replies count here.
+    raw.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { t: string };
+      if (frame.t !== 'beat') replies.push(frame);
+    });
     raw.send('{not json');
     raw.send(JSON.stringify({ t: 'req', id: 'x', channel: 'app:info' }));
     raw.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -85,6 +89,14 @@ describe('websocket transport', () => {
     await expect.poll(() => replies.length).toBe(4);
     expect(replies.slice(0, 3)).toEqual(Array(3).fill(expect.objectContaining({ t: 'res', id: null, result: expect.objectContaining({ ok: false }) })));
     expect(replies[3]).toMatchObject({ t: 'res', id: 7, result: { ok: true } });
+    raw.close();
+  });
+
+  it('sends a heartbeat to every client', async () => {
+    const raw = new WebSocket(wsUrl(server.origin, server.token));
+    const beats: unknown[] = [];
+    raw.on('message', (data) => (JSON.parse(data.toString()) as { t: string }).t === 'beat' && beats.push(1));
+    await expect.poll(() => beats.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     raw.close();
   });
 

@@ -10,14 +10,16 @@ export class RawSocket {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const resolve = this.waiting;
-      this.waiting = null;
       let frame: unknown;
       try {
         frame = JSON.parse(data.toString());
       } catch {
         frame = { unparsable: data.toString().slice(0, 200) };
       }
+      // The server's heartbeat is not an answer to anything sent.
+      if ((frame as { t?: unknown } | null)?.t === 'beat') return;
+      const resolve = this.waiting;
+      this.waiting = null;
       resolve?.({ frame });
     });
     socket.on('close', (code) => {

@@ -32,8 +32,9 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'project:forget': { path: `${tmp.dir}/never-opened` },
   'classes:list': {},
   'classes:create': { name: 'wasp', color: '#123456', shortcut: 7 },
-  'classes:update': { id: 1, name: 'ants', shortcut: 3 },
+  'classes:update': { id: 1, name: 'ants', shortcut: 4 },
   'classes:merge': { sourceId: 2, targetId: 1 },
+  'classes:delete': { id: 3 },
   'images:page': { offset: 0, limit: 50, filter: { unlabeled: true, split: 'train', predictedClassId: 2, maxConfidence: 0.6 }, sort: 'uncertain' },
   'images:ids': { filter: { imageIds: [1, 2, 3], classId: 1, disagreements: true }, sort: 'loss' },
   'labels:set': { imageIds: [1, 2], classId: 1 },
@@ -82,6 +83,7 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
   // The start of a JPEG (FF D8 FF E0): enough for the frame check; not final, so nothing is imported.
   'capture:frames': { classId: 1, take: 'contract-take-1', frames: ['/9j/4AAQ'], final: false },
+  'files:browse': { path: tmp.dir, show: 'images' },
 };
 
 /**
@@ -154,7 +156,7 @@ beforeAll(() => {
   fs.writeFileSync(`${tmp.dir}/labels.csv`, 'path,label\nimages/a.jpg,ant\n');
   studio = createStudio({ checkOutput: true });
   const project = studio.session.create(projectDir, 'contract');
-  seedClasses(project.db, ['ant', 'bee']);
+  seedClasses(project.db, ['ant', 'bee', 'moth']);
   seedImages(project.db, 5);
 });
 

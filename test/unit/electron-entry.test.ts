@@ -30,9 +30,10 @@ describe('main.ts', () => {
 });
 
 describe('preload.ts', () => {
-  it('exposes exactly the transport and the media base', async () => {
+  it('exposes exactly the transport, the media base and the path of a dropped file', async () => {
     await import('../../electron/preload.js');
-    expect([...fake.exposed.keys()]).toEqual(['studioTransport', 'studioMediaBase']);
+    expect([...fake.exposed.keys()]).toEqual(['studioTransport', 'studioMediaBase', 'studioFilePath']);
+    expect((fake.exposed.get('studioFilePath') as (f: unknown) => string)({ path: '/home/ann/cat.jpg' })).toBe('/home/ann/cat.jpg');
     expect(fake.exposed.get('studioMediaBase')).toBe('studio://media');
     const transport = fake.exposed.get('studioTransport') as Transport;
     expect(transport.kind).toBe('electron');

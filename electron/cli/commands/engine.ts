@@ -190,7 +190,7 @@ export const engineCommand: Command = {
     return withStudio(null, async (client) => {
       const info = await client.invoke('engine:info', {});
       out.result(info, () => [
-        `Backend      ${info.backend.label}${info.backend.simd ? ' (SIMD)' : ''}, ${info.backend.threads} thread(s)`,
+        `Backend      ${info.backend.label}, ${info.backend.threads} thread(s)`,
         ...info.backend.skipped.map((s) => `  not ${s.backend}: ${s.reason}`),
         `Fine-tuning  ${info.fineTune.available ? 'available' : `not available: ${info.fineTune.reason ?? ''}`}`,
         `Model cache  ${info.modelCache}`,

@@ -1,6 +1,7 @@
 // One training run from start to finish: splits, embeddings (cached), the head, evaluation,
 // predictions for every image, out-of-fold label checks, and the saved model — each step
 // recorded in the project database so that a crash leaves a run marked, never a half truth.
+import { ExpectedEpochs } from './expected-epochs.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pushTo } from '../../dataset/collections.js';
@@ -174,6 +175,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     );
     const valUsable = val.filter((e) => usable(e, 0));
     const tTrain = Date.now();
+    // Early stopping applies as trainHead decides it (no fixed epochs here, a patience, validation images).
+    const expected = new ExpectedEpochs(config.epochs, config.patience, config.patience > 0 && valUsable.length > 0);
     hooks.progress?.('training', 0, config.epochs);
     const head = await trainHead({
       dim: embedder.dim,
@@ -186,7 +189,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       onEpoch: (stats) => {
         recordEpoch(db, runId, stats);
         hooks.epoch?.(runId, stats);
-        hooks.progress?.('training', stats.epoch, config.epochs);
+        hooks.progress?.('training', stats.epoch, expected.observe(stats.epoch, stats.valLoss));
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });

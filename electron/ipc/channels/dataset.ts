@@ -3,14 +3,14 @@
 // are jobs: the channel answers with the job id at once, the renderer follows job:progress
 // and job:finished, then reads the report.
 import { z } from 'zod';
-import { AbsolutePath, HealthReport, Id, ImportReport, ImportStarted, ImportSummary, Split, SplitAssignment, WatchedFolder } from '../../domain/schemas.js';
+import { AbsolutePath, ClientKey, HealthReport, Id, ImportReport, ImportStarted, ImportSummary, Split, SplitAssignment, WatchedFolder } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const datasetChannels = {
-  'import:folder': channel(z.strictObject({ path: AbsolutePath }), ImportStarted),
+  'import:folder': channel(z.strictObject({ path: AbsolutePath, clientKey: ClientKey.optional() }), ImportStarted),
   /** Dropped files and folders: each path is checked on the main side, a bad one is reported. */
-  'import:files': channel(z.strictObject({ paths: z.array(AbsolutePath).min(1).max(100_000) }), ImportStarted),
-  'import:csv': channel(z.strictObject({ path: AbsolutePath }), ImportStarted),
+  'import:files': channel(z.strictObject({ paths: z.array(AbsolutePath).min(1).max(100_000), clientKey: ClientKey.optional() }), ImportStarted),
+  'import:csv': channel(z.strictObject({ path: AbsolutePath, clientKey: ClientKey.optional() }), ImportStarted),
   'import:list': channel(z.strictObject({ limit: z.int().min(1).max(200).optional() }), z.array(ImportSummary)),
   /** The report of one import (the latest without an id) with a page of its problems. */
   'import:report': channel(
@@ -27,7 +27,7 @@ export const datasetChannels = {
   'watch:add': channel(z.strictObject({ path: AbsolutePath }), z.object({ folder: WatchedFolder, reconcile: ImportStarted.nullable() })),
   'watch:remove': channel(z.strictObject({ id: Id }), z.object({ removed: z.boolean() })),
 
-  'health:run': channel(none, z.object({ jobId: z.string() })),
+  'health:run': channel(z.strictObject({ clientKey: ClientKey.optional() }), z.object({ jobId: z.string() })),
   'health:report': channel(none, HealthReport.nullable()),
 
   /** Assigns unassigned images; with reshuffle, automatic train/val images too (test stays locked). */

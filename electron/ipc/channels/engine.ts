@@ -12,7 +12,7 @@ import {
   QueueEntry,
   RunDetail,
 } from '../../domain/engine-schemas.js';
-import { AbsolutePath, Augmentation, Id, ResizeMode, RunSummary, Scaling, TrainConfig } from '../../domain/schemas.js';
+import { AbsolutePath, Augmentation, ClientKey, Id, ResizeMode, RunSummary, Scaling, TrainConfig } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const engineChannels = {
@@ -32,7 +32,7 @@ export const engineChannels = {
   ),
 
   /** `{}` is the one-click train; every setting has a default. */
-  'train:start': channel(z.strictObject({ config: TrainConfig.optional() }), JobStarted),
+  'train:start': channel(z.strictObject({ config: TrainConfig.optional(), clientKey: ClientKey.optional() }), JobStarted),
   'runs:list': channel(z.strictObject({ limit: z.int().min(1).max(500).optional() }), z.array(RunSummary)),
   'runs:get': channel(z.strictObject({ runId: Id }), RunDetail),
   /** The images of one confusion-matrix cell (true class × predicted class) in a split. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ImageInput, JobStarted, Prediction } from '../../domain/engine-schemas.js';
 import {
   AbsolutePath,
+  ClientKey,
   DatasetLayout,
   ExportName,
   ExportRecord,
@@ -22,6 +23,7 @@ import { channel } from './define.js';
 const Destination = {
   name: ExportName.optional(),
   folder: AbsolutePath.optional(),
+  clientKey: ClientKey.optional(),
 };
 
 export const exportChannels = {

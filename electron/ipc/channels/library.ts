@@ -25,6 +25,12 @@ export const libraryChannels = {
   /** Moves the source's images to the target and removes the source; asks first (not undoable). */
   'classes:merge': channel(z.strictObject({ sourceId: Id, targetId: Id }), z.object({ target: ClassRow, moved: z.int().nonnegative() })),
 
+  /** Deletes a class: its images become unlabeled, as one label action that labels:undo reverses. */
+  'classes:delete': channel(
+    z.strictObject({ id: Id }),
+    z.object({ deleted: ClassRow, unlabeled: z.int().nonnegative(), actionId: z.int().positive() }),
+  ),
+
   'images:page': channel(
     z.strictObject({
       offset: z.int().nonnegative().max(10_000_000),

@@ -9,12 +9,13 @@ import type { ServiceDeps } from '../deps.js';
 
 export function datasetHandlers(deps: ServiceDeps, service = new DatasetService(deps)): HandlerGroup<keyof typeof datasetChannels> {
   const db = () => deps.session.requireProject().db;
+  const once = deps.jobs.intents.once.bind(deps.jobs.intents);
   const started = ({ jobId, importId }: { jobId: string; importId: number }) => ({ jobId, importId });
 
   return {
-    'import:folder': ({ path }) => started(service.startImport({ kind: 'folder', root: path })),
-    'import:files': ({ paths }) => started(service.startImport({ kind: 'files', paths })),
-    'import:csv': ({ path }) => started(service.startImport({ kind: 'csv', file: path })),
+    'import:folder': ({ path, clientKey }) => once('import:folder', clientKey, () => started(service.startImport({ kind: 'folder', root: path }))),
+    'import:files': ({ paths, clientKey }) => once('import:files', clientKey, () => started(service.startImport({ kind: 'files', paths }))),
+    'import:csv': ({ path, clientKey }) => once('import:csv', clientKey, () => started(service.startImport({ kind: 'csv', file: path }))),
     'import:list': ({ limit }) => listImports(db(), limit ?? 50),
     'import:report': ({ importId, offset, limit }) => importReport(db(), importId, offset, limit),
 
@@ -25,7 +26,7 @@ export function datasetHandlers(deps: ServiceDeps, service = new DatasetService(
     },
     'watch:remove': async ({ id }) => ({ removed: await service.removeWatch(id) }),
 
-    'health:run': () => ({ jobId: service.startHealthCheck().jobId }),
+    'health:run': ({ clientKey }) => once('health:run', clientKey, () => ({ jobId: service.startHealthCheck().jobId })),
     'health:report': () => latestHealthReport(db()),
 
     'splits:assign': ({ reshuffle }) => {

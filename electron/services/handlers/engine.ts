@@ -93,7 +93,7 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
       return { id, name: named, matched };
     },
 
-    'train:start': ({ config }) => trainJobs.start(config ?? {}),
+    'train:start': ({ config, clientKey }) => jobs.intents.once('train:start', clientKey, () => trainJobs.start(config ?? {})),
     'runs:list': ({ limit }) => listRuns(project().db, limit ?? 100),
     'runs:get': ({ runId }) => {
       const detail = runDetail(project().db, runId);

@@ -27,9 +27,10 @@ function destination(input: { name?: string | undefined; folder?: string | undef
 export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exportChannels> {
   const { session, jobs, engine, bus } = deps;
   const project = () => session.requireProject();
+  const once = jobs.intents.once.bind(jobs.intents);
 
   return {
-    'export:model': ({ runId, modelId, format, quantization, sampleCount, name, folder }) => {
+    'export:model': ({ runId, modelId, format, quantization, sampleCount, name, folder, clientKey }) => once('export:model', clientKey, () => {
       const { db, dir } = project();
       const source = resolveModelSource(db, dir, engine.modelCache, { runId, modelId });
       if (format === 'card' && quantization) throw new StudioError('invalid_payload', 'A model card has no weights to quantize.');
@@ -52,24 +53,24 @@ export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exp
         ),
       );
       return { jobId };
-    },
+    }),
 
-    'export:dataset': ({ layout, splits, includeUnlabeled, name, folder }) => {
+    'export:dataset': ({ layout, splits, includeUnlabeled, name, folder, clientKey }) => once('export:dataset', clientKey, () => {
       const { db, dir } = project();
       const { jobId } = jobs.start('export', (job) =>
         exportDataset({ db, projectDir: dir, layout, splits, includeUnlabeled, target: destination({ name, folder }), onProgress: job.progress, checkpoint: job.throwIfCancelled }),
       );
       return { jobId };
-    },
+    }),
 
-    'export:predictions': ({ runId, filter, name, folder }) => {
+    'export:predictions': ({ runId, filter, name, folder, clientKey }) => once('export:predictions', clientKey, () => {
       const { db, dir } = project();
       const id = requireFinishedRun(db, runId, 'it has no predictions to export');
       const { jobId } = jobs.start('export', (job) =>
         exportPredictions({ db, projectDir: dir, runId: id, filter, target: destination({ name, folder }), onProgress: job.progress, checkpoint: job.throwIfCancelled }),
       );
       return { jobId };
-    },
+    }),
 
     'export:list': ({ runId, limit }) => {
       const { db, dir } = project();

@@ -8,6 +8,7 @@ import { captureHandlers } from './capture.js';
 import { datasetHandlers } from './dataset.js';
 import { engineHandlers } from './engine.js';
 import { exportHandlers } from './export.js';
+import { filesHandlers } from './files.js';
 import { libraryHandlers } from './library.js';
 import { projectHandlers } from './project.js';
 import { sampleHandlers } from './sample.js';
@@ -26,5 +27,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...sampleHandlers(deps),
     ...shellHandlers(deps),
     ...exportHandlers(deps),
+    ...filesHandlers(),
   };
 }

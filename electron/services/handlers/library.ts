@@ -1,6 +1,7 @@
 import { MAX_LABEL_IDS, type libraryChannels } from '../../ipc/channels/library.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
 import type { LabelChange } from '../../domain/schemas.js';
+import { deleteClass } from '../../project/class-delete.js';
 import { createClass, listClasses, mergeClasses, updateClass } from '../../project/classes.js';
 import { matchingImageIds, pageImages } from '../../project/images.js';
 import { acceptSuggestions, applyLabels, redoLabels, undoLabels } from '../../project/labels.js';
@@ -11,6 +12,7 @@ export function libraryHandlers({ session, bus }: ServiceDeps): HandlerGroup<key
   const db = () => session.requireProject().db;
   const announce = (change: LabelChange) => {
     if (change.changed) bus.emit('labels:changed', change);
+    if (change.classesChanged) bus.emit('project:changed', { project: projectInfo(session.requireProject()) });
     return change;
   };
   const classesChanged = <T>(value: T): T => {
@@ -24,6 +26,11 @@ export function libraryHandlers({ session, bus }: ServiceDeps): HandlerGroup<key
     'classes:create': (input) => classesChanged(createClass(db(), input)),
     'classes:update': (input) => classesChanged(updateClass(db(), input)),
     'classes:merge': ({ sourceId, targetId }) => classesChanged(mergeClasses(db(), sourceId, targetId)),
+    'classes:delete': ({ id }) => {
+      const { deletion, change } = deleteClass(db(), id);
+      if (change.changed) bus.emit('labels:changed', change);
+      return classesChanged(deletion);
+    },
     'images:page': ({ offset, limit, filter, sort }) => pageImages(db(), offset, limit, filter, sort),
     'images:ids': ({ filter, sort }) => matchingImageIds(db(), filter, sort ?? 'added', MAX_LABEL_IDS),
     'labels:set': ({ imageIds, classId }) => announce(applyLabels(db(), imageIds, classId)),

@@ -35,6 +35,8 @@ export class JobTracker {
   jobs = $state<TrackedJob[]>([]);
   readonly running = $derived(this.jobs.filter((j) => j.status === 'running'));
   private readonly waiters = new Map<string, Array<(f: TrackedJob) => void>>();
+  /** Called when a job the tracker had not seen starts (App clears that kind's old errors). */
+  onStart: ((kind: JobKind) => void) | null = null;
 
   constructor(private readonly studio: StudioClient) {}
 
@@ -76,7 +78,11 @@ export class JobTracker {
     // A late progress event must not revive a job that has finished.
     if (i >= 0 && this.jobs[i]!.status !== 'running') return;
     if (i >= 0) this.jobs[i] = { ...this.jobs[i]!, ...job };
-    else this.jobs = [...this.jobs, job];
+    else {
+      // A new job of a kind: the failure of the previous one is no longer news.
+      this.jobs = [...this.jobs.filter((j) => !(j.kind === job.kind && j.status === 'failed')), job];
+      this.onStart?.(job.kind);
+    }
   }
 
   private finish(f: Finished): void {

@@ -3,6 +3,7 @@
 // model's result). A job's progress and end come from the job tracker; the run history from
 // the project store; only the training's own metrics are subscribed to here.
 import type { StudioClient } from '../../../electron/ipc/client';
+import { IntentKey } from '../lib/intent';
 import { runBackboneLabel } from '../lib/run-backbone';
 import { errorText } from '../lib/errors';
 import type { JobTracker, TrackedJob } from '../lib/jobs.svelte';
@@ -18,6 +19,7 @@ export type TrainConfigInput = NonNullable<RequestInput<'train:start'>['config']
 const BATCH_LOSSES = 500;
 
 export class TrainSession {
+  private readonly intent = new IntentKey();
   state = $state<TrainState>({ phase: 'idle' });
   /** One row per finished epoch of the shown run. */
   epochs = $state<EpochRow[]>([]);
@@ -77,11 +79,15 @@ export class TrainSession {
     if (!isFree(this.state)) return;
     this.dispatch({ type: 'start' });
     try {
-      const { jobId } = await this.studio.invoke('train:start', { config });
+      // One key per intent: should the request be sent twice, the studio answers with the same job.
+      const { jobId } = await this.studio.invoke('train:start', { config, clientKey: this.intent.current() });
       this.dispatch({ type: 'started', jobId });
     } catch (e) {
       this.error = errorText(e);
       this.dispatch({ type: 'start-failed' });
+    } finally {
+      // The session itself refuses a second start while one is in progress (isFree).
+      this.intent.release();
     }
   }
 

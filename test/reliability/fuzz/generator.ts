@@ -140,23 +140,21 @@ const WRONG_VALUES: unknown[] = ['x', '', 0, -1, 1.5, true, false, null, {}, [],
 const NUMBER_EDGES = [-1, 0, -0.5, 0.5, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE, 2 ** 31 + 1, 10_000_001, 1e21];
 const NON_FINITE = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
-/** Path forms the contract must refuse: relative, traversal, encoded, URL, NUL, overlong. */
+/**
+ * Path forms the contract must refuse: NUL bytes, overlong, empty or blank, another user's home.
+ * Relative forms (`etc/passwd`, `../x`, `~/…`) are no longer among them: the contract reads them
+ * relative to the home folder, as a person typing a path means them (issue 16).
+ */
 function escapingPaths(projectDir: string): string[] {
   return [
-    '../../../../etc/passwd',
-    'etc/passwd',
-    './project.sqlite',
-    '..\\..\\Windows\\win.ini',
-    '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
-    '..%2f..%2fetc%2fpasswd',
-    'file:///etc/passwd',
-    'http://127.0.0.1/etc/passwd',
-    '~/.ssh/id_rsa',
     `${projectDir}/images/a.jpg\u0000.png`,
     `/etc/passwd\u0000`,
+    `~/.ssh/id_rsa\u0000`,
     `/${'a/'.repeat(2100)}`,
     '',
-    'C:relative\\path',
+    '   ',
+    '~root/.ssh/id_rsa',
+    '~nobody',
   ];
 }
 
@@ -210,7 +208,9 @@ function attempt(channel: RequestChannel, kind: FuzzKind, ctx: { projectDir: str
     }
     case 'wrong-type': {
       const leaf = pick(random, all);
-      return withText(setAt(base, leaf.path, pick(random, WRONG_VALUES)));
+      // Any non-blank string is a path now (relative to the home folder), so not a wrong value there.
+      const wrong = /path|folder/i.test(leaf.name) ? WRONG_VALUES.filter((v) => typeof v !== 'string' || v === '') : WRONG_VALUES;
+      return withText(setAt(base, leaf.path, pick(random, wrong)));
     }
     case 'missing-field': {
       const required = inner.filter((l) => {
