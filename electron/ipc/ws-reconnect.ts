@@ -37,6 +37,12 @@ export function connectWithReconnect(url: string, Socket: SocketClass, options: 
   const subscribers = new Map<string, Set<(payload: unknown) => void>>();
   let status: ConnectionStatus = { state: 'connecting', since: Date.now(), generation: 0 };
   let current: WsTransport | null = null;
+  /**
+   * The connection whose subscriptions are in place. A page subscribes between the socket being
+   * ready and "connected" (the app:info round trip) too: such an event must be subscribed at once,
+   * or it would stay silent until the next reconnection.
+   */
+  let subscribed: WsTransport | null = null;
   /** Unsubscribe functions of the current connection, one per event. */
   let innerSubs = new Map<string, () => void>();
   let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -57,6 +63,7 @@ export function connectWithReconnect(url: string, Socket: SocketClass, options: 
     if (transport !== current) return;
     clearTimeout(watchdog);
     current = null;
+    subscribed = null;
     innerSubs = new Map();
     transport.close();
     if (stopped) return;
@@ -81,6 +88,7 @@ export function connectWithReconnect(url: string, Socket: SocketClass, options: 
       () => {
         if (transport !== current) return;
         for (const event of subscribers.keys()) innerSubs.set(event, transport.subscribe(event, forward(event)));
+        subscribed = transport;
         // Frames are handled in order: once a request sent after the subscriptions is answered,
         // they are in place, so "connected" means events are flowing again.
         void transport.invoke('app:info', {}).then(() => {
@@ -107,7 +115,7 @@ export function connectWithReconnect(url: string, Socket: SocketClass, options: 
       if (!set) {
         set = new Set();
         subscribers.set(event, set);
-        if (current && status.state === 'connected') innerSubs.set(event, current.subscribe(event, forward(event)));
+        if (current && subscribed === current) innerSubs.set(event, current.subscribe(event, forward(event)));
       }
       set.add(callback);
       return () => {

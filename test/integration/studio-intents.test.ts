@@ -232,6 +232,33 @@ describe('heartbeat and reconnection', () => {
     await running.close();
   });
 
+  it('delivers events to a listener added while the first connection is being confirmed', async () => {
+    // A page mounts its screens while the socket is open but "connected" (the app:info round
+    // trip) has not come yet: such a listener must hear events at once, not after a reconnection.
+    const running = await startServer({ rendererDir: tmp.dir, studio: server.studio });
+    let client: ReturnType<typeof createClient> | null = null;
+    const events: string[] = [];
+    let addedIn: string | null = null;
+    class Spy extends WebSocket {
+      override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+        (super.send as (...a: unknown[]) => void)(data, ...rest);
+        // The transport's own app:info goes out right after its subscriptions: the window.
+        if (!addedIn && String(data).includes('"app:info"')) {
+          addedIn = transport.status().state;
+          client!.on('project:changed', (e) => events.push(e.project?.name ?? 'none'));
+        }
+      }
+    }
+    const transport = connectWithReconnect(wsUrl(running.origin, running.token), Spy as unknown as typeof WebSocket, { retryMs: 100 });
+    client = createClient(transport);
+    await expect.poll(() => transport.status().state).toBe('connected');
+    expect(addedIn).toBe('connecting');
+    await invoke(server.studio, 'classes:create', { name: 'heard-after-mount' });
+    await expect.poll(() => events.length).toBeGreaterThan(0);
+    transport.close();
+    await running.close();
+  });
+
   it('treats a silent server as gone: the heartbeat stops, the page says so', async () => {
     // A socket server that accepts the upgrade and then never says anything (a frozen studio).
     const { WebSocketServer } = await import('ws');
