@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resizeBilinear } from '../../electron/engine/images/resample.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
 import { exportModel } from '../../electron/export/model/export-model.js';
 import { TM_FILES } from '../../electron/export/teachable/format.js';
@@ -56,9 +57,12 @@ describe.skipIf(skip)('Teachable Machine import', () => {
       expect(predictions.slice(0, 4).every((p) => p.probs!.length === 14 && Math.abs(p.probs!.reduce((a, b) => a + b, 0) - 1) < 1e-4)).toBe(true);
       expect(predictions[4]).toMatchObject({ probs: null, label: null, error: expect.stringMatching(/nope\.jpg|no such file|Input file is missing/i) });
 
-      // The same photo as Teachable Machine's library feeds it, computed here without our code.
+      // The same photo as Teachable Machine's library feeds it: its centre-crop arithmetic and a
+      // bilinear resize (resample.ts, byte for byte tf.image.resizeBilinear with half-pixel
+      // centres: test/unit/resize-spec.test.ts), then the plain model under x / 127 - 1.
       const model = await tfl.loadLayersModel(fromDisk(TM()));
-      const { data } = await sharp(files[0]!).rotate().resize(224, 224, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const full = await sharp(files[0]!).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const data = resizeBilinear({ data: full.data, width: full.info.width, height: full.info.height }, 224, 'center-crop');
       const expected = await (model.predict(tf.sub(tf.div(tf.tensor4d(Float32Array.from(data), [1, 224, 224, 3]), 127), 1)) as tf.Tensor).data();
       const got = predictions[0]!.probs!;
       expect(Math.max(...got.map((p, i) => Math.abs(p - expected[i]!)))).toBeLessThanOrEqual(1e-5);

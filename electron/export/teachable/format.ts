@@ -14,7 +14,10 @@ export const TM_FILES = { model: 'model.json', weights: 'weights.bin', metadata:
 /** Teachable Machine's library crops every image to this size, whatever the metadata says. */
 export const TM_IMAGE_SIZE = 224;
 
-export const TM_PREPROCESSING: Preprocessing = { inputSize: TM_IMAGE_SIZE, resizeMode: 'center-crop', scaling: 'teachable' };
+// Teachable Machine's library crops with its own arithmetic and resizes on a canvas (bilinear):
+// the studio's 'bilinear' spec reproduces exactly that, so an imported model predicts here as it
+// does in Teachable Machine (and a studio run of that spec, exported and imported, as it did).
+export const TM_PREPROCESSING: Preprocessing = { inputSize: TM_IMAGE_SIZE, resizeMode: 'center-crop', scaling: 'teachable', resampling: 'bilinear' };
 
 /** The keys of metadata.json, in Teachable Machine's order. */
 export const TM_METADATA_KEYS = ['tfjsVersion', 'tmVersion', 'packageVersion', 'packageName', 'timeStamp', 'userMetadata', 'modelName', 'labels', 'imageSize'] as const;
