@@ -42,9 +42,9 @@ describe.skipIf(skip)('CLI: export', () => {
     expect(again.stderr).toMatch(/already exists/);
     expect(fs.existsSync(path.join(out, 'model.onnx'))).toBe(false);
 
-    const bad = await cli(['export', projectDir, '1', 'keras', path.join(tmp.dir, 'k')]);
+    const bad = await cli(['export', projectDir, '1', 'coreml', path.join(tmp.dir, 'k')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/FORMAT must be one of tfjs, teachable, onnx, card/);
+    expect(bad.stderr).toMatch(/FORMAT must be one of tfjs, teachable, onnx, tflite, keras, bundle, card/);
 
     // The form: --format/--out, the short name tm, one JSON line with the parity result.
     const tm = path.join(tmp.dir, 'out', 'tm-form');

@@ -32,7 +32,9 @@ describe('imports over the contract', () => {
     expect(await errorOf('import:folder', { path: path.join(tmp.dir, 'nowhere') })).toBe('not_found');
     expect(await errorOf('import:folder', { path: path.join(source, 'a', 'img_00000.jpg') })).toBe('invalid_payload');
     expect(await errorOf('import:csv', { path: source })).toBe('invalid_payload');
-    expect(await errorOf('import:folder', { path: 'relative/path' })).toBe('invalid_payload');
+    // A relative path is read from the home folder (issue 16); one that is not there is not found.
+    expect(await errorOf('import:folder', { path: 'relative/path/nowhere-8f3c' })).toBe('not_found');
+    expect(await errorOf('import:folder', { path: 'bad\u0000path' })).toBe('invalid_payload');
     expect(await invoke(studio, 'import:list', {})).toEqual([]);
   });
 
