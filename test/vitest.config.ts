@@ -17,6 +17,9 @@ export default defineConfig({
       STUDIO_MODEL_CACHE: path.join(os.tmpdir(), `studio-test-model-cache-${process.pid}`),
     },
     hookTimeout: 120_000,
+    // expect.poll waits for a state to arrive (a count, a status); how long it may take is not
+    // what the tests assert. Vitest's 1 s default failed them on a machine busy with other work.
+    expect: { poll: { timeout: 15_000 } },
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

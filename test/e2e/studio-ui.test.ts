@@ -464,7 +464,7 @@ describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
     await page.keyboard.press('Home');
     await expect.poll(() => page.locator('[data-testid=card][data-index="0"]').getAttribute('data-id')).toBe('1');
     await page.keyboard.press('End');
-    expect(await focusedIndex()).toBe(99_999);
+    await expect.poll(focusedIndex).toBe(99_999);
     // The recent list has both projects, newest first.
     await page.getByRole('button', { name: 'Projects', exact: true }).click();
     await expect.poll(() => page.getByTestId('recent').locator('.name').allTextContents()).toEqual(noFixtures ? ['hundred thousand'] : ['hundred thousand', 'cancel project', 'bugs project']);
