@@ -25,6 +25,8 @@ export interface PredictionsExportRequest {
   onProgress?: (phase: string, done: number, total: number) => void;
   checkpoint?: () => void;
   beforeCommit?: (staging: string) => void | Promise<void>;
+  /** The export's row begun 'running' by the channel that started it: settled, not added. */
+  exportId?: number | undefined;
 }
 
 export interface PredictionsExportResult {
@@ -119,11 +121,11 @@ export async function exportPredictions(request: PredictionsExportRequest): Prom
       }
     });
     const summary: ExportSummary = { files: 1, rows: written.value, skipped: [], skippedTotal: 0, warnings: [] };
-    const exportId = recordExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: written.dir, status: 'done', options, summary });
+    const exportId = recordExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: written.dir, status: 'done', options, summary, id: request.exportId });
     return { exportId, runId, dir: written.dir, summary };
   } catch (error) {
     if (!(error instanceof StudioError && error.code === 'cancelled')) {
-      recordFailedExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: path.join(target.parentDir, target.name), options, error: error instanceof Error ? error.message : String(error) });
+      recordFailedExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: path.join(target.parentDir, target.name), options, error: error instanceof Error ? error.message : String(error), id: request.exportId });
     }
     throw error;
   }
