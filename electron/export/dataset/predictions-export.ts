@@ -7,6 +7,7 @@ import { StudioError } from '../../domain/result.js';
 import type { ExportSummary, PredictionFilter } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
+import { filteredPredictions } from '../../project/filtered-predictions.js';
 import { requireFinishedRun } from '../../project/predictions.js';
 import { readRunConfig } from '../../engine/training/run.js';
 import { resolveTarget, timestampedName, writeExportFolder, type ExportTarget } from '../folder.js';
@@ -36,42 +37,6 @@ export interface PredictionsExportResult {
   summary: ExportSummary;
 }
 
-interface PredictionDbRow {
-  imageId: number;
-  hash: string;
-  split: string;
-  path: string | null;
-  label: string | null;
-  classId: number | null;
-  confidence: number;
-  margin: number;
-  probs: Buffer;
-}
-
-function where(filter: PredictionFilter): { sql: string; params: unknown[] } {
-  const parts: string[] = ['p.run_id = ?'];
-  const params: unknown[] = [];
-  if (filter.split !== undefined) {
-    parts.push('i.split = ?');
-    params.push(filter.split);
-  }
-  if (filter.labelClassId !== undefined) {
-    parts.push('l.class_id = ?');
-    params.push(filter.labelClassId);
-  }
-  if (filter.predictedClassId !== undefined) {
-    parts.push('p.class_id = ?');
-    params.push(filter.predictedClassId);
-  }
-  if (filter.unlabeled) parts.push('l.image_id IS NULL');
-  if (filter.disagreements) parts.push('l.image_id IS NOT NULL AND l.class_id IS NOT p.class_id');
-  if (filter.maxConfidence !== undefined) {
-    parts.push('p.confidence <= ?');
-    params.push(filter.maxConfidence);
-  }
-  return { sql: parts.join(' AND '), params };
-}
-
 export async function exportPredictions(request: PredictionsExportRequest): Promise<PredictionsExportResult> {
   const { db, projectDir } = request;
   const filter = request.filter ?? {};
@@ -83,26 +48,16 @@ export async function exportPredictions(request: PredictionsExportRequest): Prom
   const checkpoint = request.checkpoint ?? (() => undefined);
   const target = resolveTarget(projectDir, request.target, timestampedName(`run-${runId}-predictions`));
   const options = { filter };
-  const clause = where(filter);
-  const args = [runId, ...clause.params];
-  const from = `FROM predictions p JOIN images i ON i.id = p.image_id LEFT JOIN labels l ON l.image_id = p.image_id LEFT JOIN classes c ON c.id = l.class_id WHERE ${clause.sql}`;
-  const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(...args) as number;
+  const { total, page } = filteredPredictions(db, runId, filter);
 
   try {
     const written = await writeExportFolder(target, async (staging) => {
       const header = ['path', 'label', 'split', 'predicted', 'confidence', 'margin', ...config.classNames.map((n) => `p_${n}`), 'hash', 'image_id'];
       const csv = new CsvFileWriter(path.join(staging, PREDICTIONS_CSV), header);
       try {
-        // Paged rather than iterated: an open iterator would keep the connection busy across
-        // the awaits, and the UI uses the same connection meanwhile.
-        const page = db.prepare(
-          `SELECT p.image_id AS imageId, i.hash, i.split, c.name AS label, p.class_id AS classId, p.confidence, p.margin, p.probs,
-                  (SELECT q.path FROM image_paths q WHERE q.image_id = i.id ORDER BY q.present DESC, q.id LIMIT 1) AS path
-           ${from} AND p.image_id > ? ORDER BY p.image_id LIMIT ${ROWS_PER_STEP}`,
-        );
         for (let after = 0; ; ) {
           checkpoint();
-          const rows = page.all(...args, after) as PredictionDbRow[];
+          const rows = page(after, ROWS_PER_STEP);
           if (rows.length === 0) break;
           for (const r of rows) {
             const probs = new Float32Array(r.probs.buffer.slice(r.probs.byteOffset, r.probs.byteOffset + r.probs.byteLength));
