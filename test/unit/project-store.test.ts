@@ -55,7 +55,7 @@ class FakeStudio implements StudioClient {
   }
 }
 
-const project: ProjectInfo = { path: '/projects/bees', name: 'Bees', schemaVersion: 8, imageCount: 40, classes: [{ id: 1, name: 'ants', color: '#f00', sortOrder: 0, shortcut: 1 }] as ProjectInfo['classes'] };
+const project: ProjectInfo = { path: '/projects/bees', name: 'Bees', schemaVersion: 8, imageCount: 40, classes: [{ id: 1, name: 'ants', color: '#f00', order: 0, shortcut: 1 }] };
 const summary = (labeled: number): LabelSummary => ({ total: 40, labeled, unlabeled: 40 - labeled, perClass: [{ classId: 1, count: labeled }], perSplit: [] });
 const run = (id: number, status: RunSummary['status']): RunSummary => ({
   id,
