@@ -1,9 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: path.resolve(import.meta.dirname, '..'),
+  // Renderer state lives in .svelte.ts modules whose runes ($state, $derived) only the Svelte
+  // compiler understands: unit tests of them (project-store.test.ts) import them through it.
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     // better-sqlite3 and sharp are native: forks isolate them better than threads.

@@ -4,6 +4,7 @@
 import type { HealthFinding, HealthGroup, HealthReport, Split } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { listClasses } from '../project/classes.js';
+import { copiedImagePaths, healthImageRows } from '../project/health-reports.js';
 import { pushTo } from './collections.js';
 import { classFindings } from './health-classes.js';
 import { findNearDuplicates, type NearDuplicateFinder } from './near-duplicates.js';
@@ -28,18 +29,6 @@ export const HEALTH_THRESHOLDS = {
   rareFormatMinImages: 20,
 };
 
-interface HealthRow {
-  id: number;
-  split: Split;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  grayscale: number | null;
-  entropy: number | null;
-  status: string;
-  classId: number | null;
-}
-
 const SPLITS: readonly Split[] = ['train', 'val', 'test', 'unassigned'];
 
 function finding(kind: HealthFinding['kind'], severity: HealthFinding['severity'], message: string, ids: readonly number[], groups?: HealthGroup[]): HealthFinding {
@@ -54,12 +43,7 @@ export interface HealthOptions {
 }
 
 export function runHealthCheck(db: Db, options: HealthOptions): HealthReport {
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.split, i.width, i.height, i.format, i.grayscale, i.entropy, i.status, l.class_id AS classId
-       FROM images i LEFT JOIN labels l ON l.image_id = i.id ORDER BY i.id`,
-    )
-    .all() as HealthRow[];
+  const rows = healthImageRows(db);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const classes = listClasses(db);
   const className = new Map(classes.map((c) => [c.id, c.name]));
@@ -104,13 +88,7 @@ export function runHealthCheck(db: Db, options: HealthOptions): HealthReport {
   }
 
   // ---- duplicates ----
-  const pathRows = db
-    .prepare(
-      `SELECT image_id AS imageId, path FROM image_paths WHERE present = 1 AND image_id IN
-         (SELECT image_id FROM image_paths WHERE present = 1 GROUP BY image_id HAVING count(*) > 1)
-       ORDER BY image_id, path`,
-    )
-    .all() as Array<{ imageId: number; path: string }>;
+  const pathRows = copiedImagePaths(db);
   const copies = new Map<number, string[]>();
   for (const { imageId, path } of pathRows) pushTo(copies, imageId, path);
   if (copies.size > 0) {
@@ -179,18 +157,4 @@ export function runHealthCheck(db: Db, options: HealthOptions): HealthReport {
   findings.push(...classFindings(rows, classes, finding));
 
   return { createdAt: Date.now(), imageCount: rows.length, nearDuplicateMethod: near.method, splits, findings };
-}
-
-const KEEP_REPORTS = 10;
-
-export function storeHealthReport(db: Db, report: HealthReport): void {
-  db.transaction(() => {
-    const id = Number(db.prepare('INSERT INTO health_reports (created_at, report) VALUES (?, ?)').run(report.createdAt, JSON.stringify(report)).lastInsertRowid);
-    db.prepare('DELETE FROM health_reports WHERE id <= ?').run(id - KEEP_REPORTS);
-  })();
-}
-
-export function latestHealthReport(db: Db): HealthReport | null {
-  const raw = db.prepare('SELECT report FROM health_reports ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
-  return raw ? (JSON.parse(raw) as HealthReport) : null;
 }

@@ -5,12 +5,13 @@
 // Hints from folders or CSV rows never override a human's label; an import label moves with
 // its file (a file moved to another class folder) unless another copy of the content still
 // sits in the old place, in which case the first one wins.
-import type { ImportCounts, Split } from '../domain/schemas.js';
-import { createClass, findClassByName, freeShortcut } from '../project/classes.js';
-import type { Db } from '../project/database.js';
+import type { ImportCounts } from '../domain/schemas.js';
+import { createClass, findClassByName } from '../project/classes.js';
+import { inTransaction, type Db } from '../project/database.js';
 import { insertImage } from '../project/images.js';
 import { applyLabels } from '../project/labels.js';
 import { hasOtherPresentPath, imageByHash, lookupPath, markPathsMissing, recordProblems, refreshStatus } from '../project/dataset-catalog.js';
+import { classExists, currentLabel, dropUnlabeledClasses, imageSplitSource, replaceImageContent, setHintedSplit, touchImagePath, writeImageFeatures } from '../project/imported-files.js';
 import type { Outcome } from './examine.js';
 import type { Candidate } from './import-plan.js';
 
@@ -29,7 +30,7 @@ export interface CommitState {
 export function prepareClasses(db: Db, candidates: readonly Candidate[]): { ids: Map<string, number>; created: number[] } {
   const ids = new Map<string, number>();
   const created: number[] = [];
-  db.transaction(() => {
+  inTransaction(db, () => {
     for (const c of candidates) {
       if (!c.className || ids.has(c.className)) continue;
       const existing = findClassByName(db, c.className);
@@ -37,7 +38,7 @@ export function prepareClasses(db: Db, candidates: readonly Candidate[]): { ids:
       if (!existing) created.push(row.id);
       ids.set(c.className, row.id);
     }
-  })();
+  });
   return { ids, created };
 }
 
@@ -47,30 +48,13 @@ export function prepareClasses(db: Db, candidates: readonly Candidate[]): { ids:
  */
 export function dropEmptyNewClasses(db: Db, created: readonly number[]): number {
   if (created.length === 0 || !db.open) return 0;
-  const drop = db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)');
-  return db.transaction(() => {
-    const kept = created.filter((id) => drop.run(id, id).changes === 0);
-    if (kept.length === created.length) return 0;
-    // The dropped ones took number keys first; the kept new classes get the lowest free keys, in order.
-    const clear = db.prepare('UPDATE classes SET shortcut = NULL WHERE id = ?');
-    for (const id of kept) clear.run(id);
-    const give = db.prepare('UPDATE classes SET shortcut = ? WHERE id = ?');
-    for (const id of kept) give.run(freeShortcut(db), id);
-    return created.length - kept.length;
-  })();
+  return dropUnlabeledClasses(db, created);
 }
 
 function writeFeatures(db: Db, imageId: number, outcome: Extract<Outcome, { kind: 'content' }>): void {
   if (!outcome.probe || !outcome.stats) return;
   const { probe, stats } = outcome;
-  db.prepare(
-    `UPDATE images SET width = ?, height = ?, format = ?, channels = ?, orientation = ?, dhash = ?, grayscale = ?, entropy = ? WHERE id = ?`,
-  ).run(probe.width, probe.height, probe.format, probe.channels, probe.orientation, stats.dhash, stats.grayscale ? 1 : 0, stats.entropy, imageId);
-}
-
-interface LabelRow {
-  class_id: number;
-  source: string;
+  writeImageFeatures(db, imageId, { ...probe, ...stats });
 }
 
 /** A label decided in this batch, written together at its end. */
@@ -82,7 +66,7 @@ interface PendingLabel {
 function hintClassId(state: CommitState, c: Candidate): number | null {
   if (c.classId !== undefined) {
     // The class was chosen by id when the frames were recorded; it may have been deleted since.
-    return state.db.prepare('SELECT 1 FROM classes WHERE id = ?').get(c.classId) === undefined ? null : c.classId;
+    return classExists(state.db, c.classId) ? c.classId : null;
   }
   return (c.className && state.classIds.get(c.className)) || null;
 }
@@ -98,7 +82,7 @@ function hintLabel(state: CommitState, imageId: number, c: Candidate, pending: R
   const source = c.hintSource === 'capture' ? 'capture' : 'import';
   const queued = pending.get(imageId);
   const current =
-    queued !== undefined ? { class_id: queued.classId, source: queued.source } : (state.db.prepare('SELECT class_id, source FROM labels WHERE image_id = ?').get(imageId) as LabelRow | undefined);
+    queued !== undefined ? { class_id: queued.classId, source: queued.source } : currentLabel(state.db, imageId);
   if (!current) return { classId, source };
   if (current.class_id === classId || current.source !== 'import') return null;
   return c.hintSource === 'csv' || c.hintSource === 'capture' || !hasOtherPresentPath(state.db, imageId, c.path) ? { classId, source } : null;
@@ -106,11 +90,11 @@ function hintLabel(state: CommitState, imageId: number, c: Candidate, pending: R
 
 function applySplitHint(state: CommitState, imageId: number, c: Candidate): void {
   if (!c.split || !c.hintSource) return;
-  const row = state.db.prepare('SELECT split, split_source FROM images WHERE id = ?').get(imageId) as { split: Split; split_source: string | null };
+  const row = imageSplitSource(state.db, imageId);
   if (row.split === c.split && row.split_source === c.hintSource) return;
   const free = row.split === 'unassigned' || row.split_source === null || row.split_source === 'auto';
   const movable = (row.split_source === 'folder' || row.split_source === 'csv') && (c.hintSource === 'csv' || !hasOtherPresentPath(state.db, imageId, c.path));
-  if (free || movable) state.db.prepare('UPDATE images SET split = ?, split_source = ? WHERE id = ?').run(c.split, c.hintSource, imageId);
+  if (free || movable) setHintedSplit(state.db, imageId, c.split, c.hintSource);
 }
 
 function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'content' }>): number {
@@ -121,7 +105,7 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
 
   if (known && known.hash === outcome.hash) {
     // Same content, new mtime (touched, or copied back in place).
-    db.prepare('UPDATE image_paths SET mtime_ms = ?, present = 1 WHERE path = ?').run(outcome.mtimeMs, file);
+    touchImagePath(db, file, outcome.mtimeMs);
     if (!known.present) counts.restored++;
     else counts.unchanged++;
     refreshStatus(db, known.imageId);
@@ -130,8 +114,8 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
 
   if (known && !sameHash && outcome.probe && !hasOtherPresentPath(db, known.imageId, file)) {
     // The file was edited: the image keeps its id, label and split; only its content changes.
-    db.prepare(`UPDATE images SET hash = ?, byte_size = ?, status = 'ok' WHERE id = ?`).run(outcome.hash, outcome.bytes, known.imageId);
-    db.prepare('UPDATE image_paths SET mtime_ms = ?, present = 1 WHERE path = ?').run(outcome.mtimeMs, file);
+    replaceImageContent(db, known.imageId, outcome.hash, outcome.bytes);
+    touchImagePath(db, file, outcome.mtimeMs);
     writeFeatures(db, known.imageId, outcome);
     counts.updated++;
     return known.imageId;
@@ -161,7 +145,7 @@ function commitContent(state: CommitState, outcome: Extract<Outcome, { kind: 'co
 /** Commits outcomes (in plan order) in one transaction. */
 export function commitOutcomes(state: CommitState, outcomes: readonly Outcome[]): void {
   const { db, counts } = state;
-  db.transaction(() => {
+  inTransaction(db, () => {
     const pending = new Map<number, PendingLabel>();
     const problems = [];
     for (const outcome of outcomes) {
@@ -200,5 +184,5 @@ export function commitOutcomes(state: CommitState, outcomes: readonly Outcome[])
       const description = label.source === 'capture' ? 'label camera frames' : 'labels from import';
       counts.labeled += applyLabels(db, imageIds, label.classId, { source: label.source, description }).changed;
     }
-  })();
+  });
 }

@@ -5,7 +5,8 @@
 // picture cannot train the model and then grade it.
 import { createHash } from 'node:crypto';
 import type { Split, SplitAssignment } from '../domain/schemas.js';
-import type { Db } from '../project/database.js';
+import { inTransaction, type Db } from '../project/database.js';
+import { hasUnassignedImages, imageSplitRows, splitCounts, unassignAutomaticTrainVal, writeAutomaticSplits, type ImageSplitRow } from '../project/image-splits.js';
 import { pushTo } from './collections.js';
 import { findNearDuplicates, type NearDuplicateFinder } from './near-duplicates.js';
 
@@ -19,13 +20,6 @@ export interface SplitFractions {
 type Assigned = Exclude<Split, 'unassigned'>;
 const ORDER: readonly Assigned[] = ['train', 'val', 'test'];
 
-interface ImageSplitRow {
-  id: number;
-  hash: string;
-  split: Split;
-  classId: number | null;
-}
-
 /** The split most of a group already has; ties go to the split that must not leak (test, then val). */
 function dominantSplit(members: readonly ImageSplitRow[]): Assigned | null {
   const counts = new Map<Assigned, number>();
@@ -37,10 +31,6 @@ function dominantSplit(members: readonly ImageSplitRow[]): Assigned | null {
   return best;
 }
 
-export function splitCounts(db: Db): SplitAssignment['perSplit'] {
-  return db.prepare('SELECT split, count(*) AS count FROM images GROUP BY split ORDER BY split').all() as SplitAssignment['perSplit'];
-}
-
 export function assignSplits(
   db: Db,
   plan: SplitFractions,
@@ -48,16 +38,12 @@ export function assignSplits(
 ): SplitAssignment {
   // Every training starts here: with nothing to assign, answer from an index rather than hold
   // the write lock while 100k rows are read (the main thread waits on that lock to label).
-  if (!options.reshuffle && db.prepare(`SELECT 1 FROM images WHERE split = 'unassigned' LIMIT 1`).get() === undefined) {
+  if (!options.reshuffle && !hasUnassignedImages(db)) {
     return { assigned: 0, perSplit: splitCounts(db) };
   }
-  return db.transaction((): SplitAssignment => {
-    if (options.reshuffle) {
-      db.prepare(`UPDATE images SET split = 'unassigned', split_source = NULL WHERE split_source = 'auto' AND split IN ('train', 'val')`).run();
-    }
-    const rows = db
-      .prepare(`SELECT i.id, i.hash, i.split, l.class_id AS classId FROM images i LEFT JOIN labels l ON l.image_id = i.id ORDER BY i.id`)
-      .all() as ImageSplitRow[];
+  return inTransaction(db, (): SplitAssignment => {
+    if (options.reshuffle) unassignAutomaticTrainVal(db);
+    const rows = imageSplitRows(db);
     const byId = new Map(rows.map((r) => [r.id, r]));
     if (!rows.some((r) => r.split === 'unassigned')) return { assigned: 0, perSplit: splitCounts(db) };
 
@@ -119,18 +105,7 @@ export function assignSplits(
         for (const m of unit) decided.set(m.id, best);
       }
     }
-    const update = db.prepare(`UPDATE images SET split = ?, split_source = 'auto' WHERE id = ?`);
-    for (const [id, split] of decided) update.run(split, id);
+    writeAutomaticSplits(db, decided);
     return { assigned: decided.size, perSplit: splitCounts(db) };
-  })();
-}
-
-/** The user's own choice, kept like a folder's: neither imports nor reshuffles move it. */
-export function setSplit(db: Db, imageIds: readonly number[], split: Split): number {
-  const update = db.prepare(`UPDATE images SET split = ?, split_source = ? WHERE id = ?`);
-  return db.transaction(() => {
-    let changed = 0;
-    for (const id of new Set(imageIds)) changed += update.run(split, split === 'unassigned' ? null : 'user', id).changes;
-    return changed;
-  })();
+  });
 }

@@ -555,6 +555,13 @@ export const ExportSummary = z.object({
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;
 
+/** 'running' from the start; 'interrupted' when the process that ran it died before it settled. */
+export const ExportStatus = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);
+export type ExportStatus = z.infer<typeof ExportStatus>;
+
+/** What an export channel answers at once: its job, and its row in export:list (status 'running'). */
+export const ExportStarted = z.object({ jobId: z.string(), exportId: Id });
+
 export const ExportRecord = z.object({
   id: Id,
   kind: ExportKind,
@@ -564,7 +571,7 @@ export const ExportRecord = z.object({
   createdAt: z.number(),
   /** Absolute. */
   path: z.string(),
-  status: z.enum(['done', 'failed']),
+  status: ExportStatus,
   /** Whether the folder is still where it was written. */
   exists: z.boolean(),
   bytes: Count.nullable(),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import type { Db } from './database.js';
 import { processAlive } from '../jobs/process-alive.js';
 
-export type JobTable = 'runs' | 'imports';
+export type JobTable = 'runs' | 'imports' | 'exports';
 
 export interface JobOwner {
   pid: number;

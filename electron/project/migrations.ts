@@ -280,6 +280,36 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX labels_class ON labels(class_id);
     `);
   },
+  // 7 → 8: an export is recorded when it starts ('running', answered to the channel that
+  // started it) and settled when it ends; one cut off by a kill reads as 'interrupted' on the
+  // next open, never as finished. finished_at is when it settled. The table is rebuilt for the
+  // CHECK; nothing references exports.
+  (db) => {
+    db.exec(`
+      CREATE TABLE exports_v8 (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('model','dataset','predictions')),
+        format       TEXT    NOT NULL,
+        run_id       INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        model_id     INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        created_at   INTEGER NOT NULL,
+        path         TEXT    NOT NULL,
+        status       TEXT    NOT NULL CHECK (status IN ('running','done','failed','cancelled','interrupted')),
+        options      TEXT,
+        parity       TEXT,
+        passed       INTEGER CHECK (passed IN (0,1)),
+        bytes        INTEGER,
+        summary      TEXT,
+        error        TEXT,
+        finished_at  INTEGER
+      );
+      INSERT INTO exports_v8 (id, kind, format, run_id, model_id, created_at, path, status, options, parity, passed, bytes, summary, error, finished_at)
+        SELECT id, kind, format, run_id, model_id, created_at, path, status, options, parity, passed, bytes, summary, error, created_at FROM exports;
+      DROP TABLE exports;
+      ALTER TABLE exports_v8 RENAME TO exports;
+      CREATE INDEX exports_run ON exports(run_id);
+    `);
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

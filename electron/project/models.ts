@@ -27,3 +27,15 @@ export function insertImportedModel(db: Db, model: { kind: string; preprocessing
 export function importedModel(db: Db, modelId: number): { kind: string; path: string; labels: string } | undefined {
   return db.prepare('SELECT backbone_id AS kind, path, labels FROM models WHERE id = ?').get(modelId) as { kind: string; path: string; labels: string } | undefined;
 }
+
+/** A trained run's model row; `path` relative to the project. Returns its id. */
+export function insertRunModel(
+  db: Db,
+  model: { runId: number; backboneId: string; preprocessing: unknown; labels: readonly string[]; path: string; metrics: unknown },
+): number {
+  return Number(
+    db
+      .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(model.runId, Date.now(), model.backboneId, JSON.stringify(model.preprocessing), JSON.stringify(model.labels), model.path, JSON.stringify(model.metrics)).lastInsertRowid,
+  );
+}

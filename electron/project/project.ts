@@ -8,6 +8,7 @@ import type { ProjectInfo } from '../domain/schemas.js';
 import { listClasses } from './classes.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { markInterruptedImports } from './dataset-catalog.js';
+import { markInterruptedExports } from './exports.js';
 import { countImages } from './images.js';
 import { refuseDamagedDatabase, refuseForeignDatabase } from './integrity.js';
 import { refuseSystemPath } from './system-paths.js';
@@ -96,6 +97,7 @@ export function openProject(dir: string, options: OpenProjectOptions = {}): Proj
   // Only jobs whose process is gone: another process may be training or importing right now.
   markInterruptedRuns(db);
   markInterruptedImports(db);
+  markInterruptedExports(db);
   sweepUnfinishedModels(db, resolved);
   return { dir: resolved, db, close: () => db.close() };
 }

@@ -145,3 +145,13 @@ export function runFacts(db: Db, runId: number): { finishedAt: number | null; ba
     | { finishedAt: number | null; backend: string | null; embedEngine: string | null; metrics: string | null }
     | undefined;
 }
+
+/** The run's config as stored (JSON), or undefined when there is no such run. */
+export function runConfigJson(db: Db, runId: number): string | undefined {
+  return db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
+}
+
+/** Which engine embedded the run's images (onnxruntime, tfjs), known once the embedder loaded. */
+export function setRunEmbedEngine(db: Db, runId: number, engine: string): void {
+  db.prepare('UPDATE runs SET embed_engine = ? WHERE id = ?').run(engine, runId);
+}

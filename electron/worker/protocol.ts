@@ -88,6 +88,7 @@ export interface EngineTasks {
       quantization?: WeightQuantization;
       sampleCount?: number;
       target?: { parentDir?: string; name?: string };
+      exportId?: number;
     };
     result: ModelExportResult;
   };

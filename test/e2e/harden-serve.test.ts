@@ -1,15 +1,15 @@
 // Issue 20 #12: serve mode checks the Host header on the WebSocket handshake too (DNS
 // rebinding), takes the token out of the address bar once the page has read it (a reload still
 // works), and sends Referrer-Policy: no-referrer.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { wsUrl } from '../../electron/ipc/ws-transport.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, startE2eStudio } from '../helpers/e2e-studio.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { upgradeStatus } from '../reliability/serve/run-serve.js';
@@ -23,17 +23,13 @@ describe.skipIf(skipReason !== null)('serve-mode hardening', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    server = await startServer({ studio: createStudio({ userDataDir: path.join(tmp.dir, 'user-data') }) });
+    ({ server, browser } = await startE2eStudio(createStudio({ userDataDir: path.join(tmp.dir, 'user-data') })));
     const images = path.join(tmp.dir, 'images');
     await writeSyntheticDataset(images, 4, ['ant', 'bee']);
     await runImport(server.studio.session.create(path.join(tmp.dir, 'project')), { kind: 'folder', root: images });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await server?.studio.close();
+    await closeE2eStudio({ browser, server });
     tmp.cleanup();
   });
 

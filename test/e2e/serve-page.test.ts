@@ -3,15 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, startE2eStudio } from '../helpers/e2e-studio.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skipReason = chromiumUnavailable();
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const OUTPUT = E2E_OUTPUT;
 
 describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () => {
   const tmp = tempDir();
@@ -19,17 +20,10 @@ describe.skipIf(skipReason !== null)('renderer in Chromium over WebSocket', () =
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
-    server = await startServer({ studio: createStudio({ userDataDir: path.join(tmp.dir, 'user-data') }) });
-    browser = await launchChromium();
+    ({ server, browser } = await startE2eStudio(createStudio({ userDataDir: path.join(tmp.dir, 'user-data') })));
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await server?.studio.close();
+    await closeE2eStudio({ browser, server });
     tmp.cleanup();
   });
 

@@ -12,16 +12,17 @@ import { DEFAULT_BACKBONE_ID, findBackbone } from '../../electron/engine/backbon
 import { importBackboneFolder } from '../../electron/engine/backbones/install.js';
 import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import { startServer, type RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, startE2eStudio } from '../helpers/e2e-studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skipReason = chromiumUnavailable() ?? fixturesUnavailable();
 if (skipReason) console.warn(`[e2e desktop] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const OUTPUT = E2E_OUTPUT;
 const FIGURES = path.join(OUTPUT, 'desktop-figures.json');
 const VIEWPORT = { width: 1400, height: 900 };
 const PER_CLASS = 12;
@@ -67,10 +68,6 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
     fs.rmSync(FIGURES, { force: true });
     await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
     studio = createStudio({ checkOutput: true, userDataDir: path.join(tmp.dir, 'user-data'), engine: new EngineHost({ modelCache: cache, preferBackend: 'wasm' }) });
@@ -79,24 +76,15 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
       const { kind, jobId } = payload as EventPayload<'job:finished'>;
       jobIds.set(kind, (jobIds.get(kind) ?? new Set()).add(jobId));
     });
-    server = await startServer({ studio });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      // Killing the server on purpose resets the thumbnails in flight and refuses the reconnections meanwhile.
-      if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|WebSocket connection/.test(m.text())) pageErrors.push(m.text());
-    });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(server.url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    const e2e = await startE2eStudio(studio);
+    ({ server, browser } = e2e);
+    // Killing the server on purpose resets the thumbnails in flight and refuses the reconnections meanwhile.
+    page = await openStudioPage(e2e, { viewport: VIEWPORT, pageErrors, colorScheme: 'light', expectedConsoleErrors: /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|WebSocket connection/ });
   });
 
   afterAll(async () => {
     if (Object.keys(figures).length) fs.writeFileSync(FIGURES, `${JSON.stringify(figures)}\n`);
-    await browser?.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ browser, server, studio });
     tmp.cleanup();
   });
 

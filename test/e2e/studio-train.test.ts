@@ -12,9 +12,10 @@ import { importBackboneFolder } from '../../electron/engine/backbones/install.js
 import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { RunSummary } from '../../electron/domain/schemas.js';
 import { readSettings } from '../../electron/project/settings.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, startE2eStudio } from '../helpers/e2e-studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { invoke } from '../helpers/studio-jobs.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,7 +23,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const skipReason = chromiumUnavailable() ?? fixturesUnavailable();
 if (skipReason) console.warn(`[e2e train] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const OUTPUT = E2E_OUTPUT;
 const VIEWPORT = { width: 1400, height: 900 };
 const DATASET = () => fixture('datasets', 'flower_photos_small');
 const TRAIN_TIMEOUT_MS = 240_000;
@@ -51,30 +52,17 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
     // The fixture's folder is not byte-identical to a catalogue download, so name its entry.
     await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
     studio = createStudio({ checkOutput: true, userDataDir: path.join(tmp.dir, 'user-data'), engine: new EngineHost({ modelCache: cache, preferBackend: 'wasm' }) });
-    server = await startServer({ studio });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(server.url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    const e2e = await startE2eStudio(studio);
+    ({ server, browser } = e2e);
+    page = await openStudioPage(e2e, { viewport: VIEWPORT, pageErrors, colorScheme: 'light' });
   });
 
   afterAll(async () => {
     if (Object.keys(figures).length) fs.writeFileSync(path.join(OUTPUT, 'train-figures.json'), `${JSON.stringify(figures)}\n`);
-    await browser?.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ browser, server, studio });
     tmp.cleanup();
   });
 

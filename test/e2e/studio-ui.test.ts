@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../electron/project/project.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, startE2eStudio } from '../helpers/e2e-studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { seedManyImages } from '../helpers/seed.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -18,7 +19,7 @@ const skipReason = chromiumUnavailable();
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
 const noFixtures = fixturesUnavailable();
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const OUTPUT = E2E_OUTPUT;
 const FIGURES = path.join(OUTPUT, 'ui-figures.json');
 const VIEWPORT = { width: 1400, height: 900 };
 /** Enough for several screens of cards, few enough to import in seconds. */
@@ -83,29 +84,17 @@ function writeImportSource(root: string): { photos: number } {
 
 describe.skipIf(skipReason !== null)('studio UI in Chromium', () => {
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
     fs.rmSync(FIGURES, { force: true });
     studio = createStudio({ checkOutput: true, userDataDir: path.join(tmp.dir, 'user-data') });
-    server = await startServer({ studio });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      // The 100,000 seeded rows have no thumbnails on disk: their 404s are expected.
-      if (m.type() === 'error' && !/status of 404/.test(m.text())) pageErrors.push(m.text());
-    });
-    await page.goto(server.url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    const e2e = await startE2eStudio(studio);
+    ({ server, browser } = e2e);
+    // The 100,000 seeded rows have no thumbnails on disk: their 404s are expected.
+    page = await openStudioPage(e2e, { viewport: VIEWPORT, pageErrors, expectedConsoleErrors: /status of 404/ });
   });
 
   afterAll(async () => {
     if (Object.keys(figures).length) fs.writeFileSync(FIGURES, `${JSON.stringify(figures)}\n`);
-    await browser?.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ browser, server, studio });
     tmp.cleanup();
   });
 

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../electron/dataset/import-job.js';
-import { assignSplits, setSplit } from '../../electron/dataset/splits.js';
+import { assignSplits } from '../../electron/dataset/splits.js';
+import { setSplit } from '../../electron/project/image-splits.js';
 import { createProject, type Project } from '../../electron/project/project.js';
 import { updateSettings } from '../../electron/project/settings.js';
 import { resaveJpeg, writeSyntheticDataset, writeSyntheticJpeg } from '../helpers/synthetic-images.js';

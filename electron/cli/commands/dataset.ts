@@ -1,7 +1,8 @@
 // import, label, health, splits: the dataset side, on the same modules the app runs.
 import path from 'node:path';
 import { getImport, importReport } from '../../project/dataset-catalog.js';
-import { runHealthCheck, storeHealthReport } from '../../dataset/health.js';
+import { runHealthCheck } from '../../dataset/health.js';
+import { storeHealthReport } from '../../project/health-reports.js';
 import { runImport, startImportRecord } from '../../dataset/import-job.js';
 import { requireSource, type ImportSource } from '../../dataset/import-plan.js';
 import { assignSplits } from '../../dataset/splits.js';

@@ -49,23 +49,29 @@ export const exportCommand: Command = {
     const sampleCount = intOption(options, 'samples', 1, 10_000);
     const folder = path.resolve(target);
     return withStudio(projectDir!, async (client) => {
+      let exportId: number | null = null;
       const end = await followJob(
         client,
-        () =>
-          client.invoke('export:model', {
+        async () => {
+          const started = await client.invoke('export:model', {
             ...(runId !== undefined ? { runId } : {}),
             format,
             ...(quantization ? { quantization: quantization.data } : {}),
             ...(sampleCount !== undefined ? { sampleCount } : {}),
             folder: path.dirname(folder),
             name: path.basename(folder),
-          }),
+          });
+          exportId = started.exportId;
+          return started;
+        },
         { progress: out.progress(), signal },
       );
       if (end.status !== 'done') {
         return out.failure(jobFailureCode(end.status, end.error), `Export ${end.status}${end.error ? `: ${end.error}` : ''}`);
       }
-      const [record] = await client.invoke('export:list', { limit: 1 });
+      // This export's own row: another client may have finished an export meanwhile.
+      const record = (await client.invoke('export:list', { limit: 50, finished: true })).find((r) => r.id === exportId);
+      if (!record) return out.failure(jobFailureCode('failed'), `Export #${exportId} is not recorded as finished.`);
       out.result(record, () => [
         `Exported ${format} to ${record!.path}`,
         record!.parity ? `Parity on ${record!.parity.examples} images: max |Δ${record!.parity.kind === "probabilities" ? "p" : ""}| ${record!.parity.maxAbs}, top-1 agreement ${record!.parity.top1Agreement}` : 'No parity check (not a model format).',

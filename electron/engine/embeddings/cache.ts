@@ -3,7 +3,8 @@
 // batch wide whatever the dataset size.
 import { createHash } from 'node:crypto';
 import type { Augmentation, Preprocessing } from '../../domain/schemas.js';
-import type { Db } from '../../project/database.js';
+import { inTransaction, type Db } from '../../project/database.js';
+import { embeddingStatements } from '../../project/embeddings-table.js';
 import { fromFloat16, toFloat16 } from './float16.js';
 import { planShards } from './shards.js';
 
@@ -43,16 +44,13 @@ export class EmbeddingCache {
     readonly dim: number,
     readonly dtype: EmbeddingDtype = 'float16',
   ) {
-    // raw(): rows as arrays, cheaper than objects on the training hot path (one read per vector).
-    this.getStmt = db.prepare('SELECT dtype, data FROM embeddings WHERE backbone_id = ? AND spec_hash = ? AND image_hash = ? AND view = ?').raw();
-    this.hasStmt = db.prepare('SELECT 1 FROM embeddings WHERE backbone_id = ? AND spec_hash = ? AND image_hash = ? AND view = ?').pluck();
-    this.putStmt = db.prepare(
-      'INSERT OR REPLACE INTO embeddings (backbone_id, spec_hash, image_hash, view, dtype, data) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const range = 'FROM embeddings WHERE backbone_id = ? AND spec_hash = ? AND image_hash BETWEEN ? AND ?';
-    this.countSpecStmt = db.prepare('SELECT count(*) FROM embeddings WHERE backbone_id = ? AND spec_hash = ?').pluck();
-    this.rangeStmt = db.prepare(`SELECT image_hash, view, dtype, data ${range}`).raw();
-    this.keysInRangeStmt = db.prepare(`SELECT image_hash, view ${range}`).raw();
+    const statements = embeddingStatements(db);
+    this.getStmt = statements.get;
+    this.hasStmt = statements.has;
+    this.putStmt = statements.put;
+    this.countSpecStmt = statements.countSpec;
+    this.rangeStmt = statements.range;
+    this.keysInRangeStmt = statements.keysInRange;
   }
 
   has(key: CacheKey): boolean {
@@ -62,13 +60,13 @@ export class EmbeddingCache {
   /** Writes many vectors in one transaction: `vectors` holds keys.length * dim values. */
   putMany(keys: readonly CacheKey[], vectors: Float32Array): void {
     this.specRows.clear();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       keys.forEach((key, i) => {
         const slice = vectors.subarray(i * this.dim, (i + 1) * this.dim);
         const typed = this.dtype === 'float16' ? toFloat16(slice) : Float32Array.from(slice);
         this.putStmt.run(this.backboneId, key.specHash, key.imageHash, key.view, this.dtype, Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength));
       });
-    })();
+    });
   }
 
   /** Copies one cached vector into `out` at `offset`; false when it is not cached. */

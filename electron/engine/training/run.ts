@@ -8,9 +8,10 @@ import { pushTo } from '../../dataset/collections.js';
 import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../domain/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../domain/schemas.js';
-import type { Db } from '../../project/database.js';
+import { inTransaction, type Db } from '../../project/database.js';
+import { insertRunModel } from '../../project/models.js';
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
-import { createRun, finishRun, recordEpoch } from '../../project/runs.js';
+import { createRun, finishRun, recordEpoch, runConfigJson, setRunEmbedEngine } from '../../project/runs.js';
 import type { BackendInfo } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
@@ -76,7 +77,7 @@ export interface RunRecordConfig extends TrainConfig {
 }
 
 export function readRunConfig(db: Db, runId: number): RunRecordConfig {
-  const raw = db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
+  const raw = runConfigJson(db, runId);
   if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
   return JSON.parse(raw) as RunRecordConfig;
 }
@@ -140,7 +141,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     views,
   };
   const runId = createRun(db, runConfig, input.backend.name);
-  db.prepare('UPDATE runs SET embed_engine = ? WHERE id = ?').run(embedder.engine, runId);
+  setRunEmbedEngine(db, runId, embedder.engine);
   hooks.started?.(runId);
 
   try {
@@ -253,19 +254,14 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const timings = { embedMs, trainMs, evaluateMs, predictMs, totalMs: Date.now() - started };
       // The model row and 'done' in one transaction: a kill between them would leave a model
       // listed for a run that then reads as interrupted.
-      const modelId = db.transaction(() => {
-        const id = Number(
-          db
-            .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(runId, Date.now(), backbone.id, JSON.stringify(preprocessing), JSON.stringify(classes.names), path.relative(input.projectDir, modelDir), JSON.stringify({ val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null }))
-            .lastInsertRowid,
-        );
+      const modelId = inTransaction(db, () => {
+        const id = insertRunModel(db, { runId, backboneId: backbone.id, preprocessing, labels: classes.names, path: path.relative(input.projectDir, modelDir), metrics: { val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null } });
         finishRun(db, runId, 'done', {
           metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
           timings,
         });
         return id;
-      })();
+      });
       const result: TrainResult = {
         runId,
         modelId,

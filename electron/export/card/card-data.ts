@@ -118,8 +118,8 @@ export function cardData(db: Db, input: CardInput): CardData {
   const test = metrics.test ?? null;
   const heldOutValidation = (val?.count ?? 0) > 0 && classes.every((c) => c.val === 0);
   const projectName = readMeta(db, 'name') ?? 'project';
-  const earlierChecks = listExports(db, input.projectDir, { limit: 50, runId: source.runId })
-    .filter((e) => e.status === 'done' && e.parity)
+  const earlierChecks = listExports(db, input.projectDir, { limit: 50, runId: source.runId, finished: true })
+    .filter((e) => e.parity)
     .map((e) => ({ format: e.format, createdAt: e.createdAt, parity: e.parity! }));
   const data: CardData = {
     title: `${projectName}: run ${source.runId} (${source.classNames.join(', ')})`,

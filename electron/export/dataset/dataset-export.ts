@@ -33,6 +33,8 @@ export interface DatasetExportRequest {
   onProgress?: (phase: string, done: number, total: number) => void;
   checkpoint?: () => void;
   beforeCommit?: (staging: string) => void | Promise<void>;
+  /** The export's row begun 'running' by the channel that started it: settled, not added. */
+  exportId?: number | undefined;
 }
 
 export interface DatasetExportResult {
@@ -177,7 +179,7 @@ export async function exportDataset(request: DatasetExportRequest): Promise<Data
       }
     });
     const summary: ExportSummary = { files: written.value.files, rows: written.value.rows, skipped, skippedTotal, warnings: [] };
-    const exportId = recordExport(db, projectDir, { kind: 'dataset', format: layout, runId: null, modelId: null, path: written.dir, status: 'done', options, summary });
+    const exportId = recordExport(db, projectDir, { kind: 'dataset', format: layout, runId: null, modelId: null, path: written.dir, status: 'done', options, summary, id: request.exportId });
     return { exportId, dir: written.dir, summary };
   } catch (error) {
     if (error instanceof StudioError && error.code === 'cancelled') throw error;
@@ -189,6 +191,7 @@ export async function exportDataset(request: DatasetExportRequest): Promise<Data
       path: path.join(target.parentDir, target.name),
       options,
       error: error instanceof Error ? error.message : String(error),
+      id: request.exportId,
     });
     throw error;
   }

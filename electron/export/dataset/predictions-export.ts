@@ -7,6 +7,7 @@ import { StudioError } from '../../domain/result.js';
 import type { ExportSummary, PredictionFilter } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { recordExport, recordFailedExport } from '../../project/exports.js';
+import { filteredPredictions } from '../../project/filtered-predictions.js';
 import { requireFinishedRun } from '../../project/predictions.js';
 import { readRunConfig } from '../../engine/training/run.js';
 import { resolveTarget, timestampedName, writeExportFolder, type ExportTarget } from '../folder.js';
@@ -25,6 +26,8 @@ export interface PredictionsExportRequest {
   onProgress?: (phase: string, done: number, total: number) => void;
   checkpoint?: () => void;
   beforeCommit?: (staging: string) => void | Promise<void>;
+  /** The export's row begun 'running' by the channel that started it: settled, not added. */
+  exportId?: number | undefined;
 }
 
 export interface PredictionsExportResult {
@@ -32,42 +35,6 @@ export interface PredictionsExportResult {
   runId: number;
   dir: string;
   summary: ExportSummary;
-}
-
-interface PredictionDbRow {
-  imageId: number;
-  hash: string;
-  split: string;
-  path: string | null;
-  label: string | null;
-  classId: number | null;
-  confidence: number;
-  margin: number;
-  probs: Buffer;
-}
-
-function where(filter: PredictionFilter): { sql: string; params: unknown[] } {
-  const parts: string[] = ['p.run_id = ?'];
-  const params: unknown[] = [];
-  if (filter.split !== undefined) {
-    parts.push('i.split = ?');
-    params.push(filter.split);
-  }
-  if (filter.labelClassId !== undefined) {
-    parts.push('l.class_id = ?');
-    params.push(filter.labelClassId);
-  }
-  if (filter.predictedClassId !== undefined) {
-    parts.push('p.class_id = ?');
-    params.push(filter.predictedClassId);
-  }
-  if (filter.unlabeled) parts.push('l.image_id IS NULL');
-  if (filter.disagreements) parts.push('l.image_id IS NOT NULL AND l.class_id IS NOT p.class_id');
-  if (filter.maxConfidence !== undefined) {
-    parts.push('p.confidence <= ?');
-    params.push(filter.maxConfidence);
-  }
-  return { sql: parts.join(' AND '), params };
 }
 
 export async function exportPredictions(request: PredictionsExportRequest): Promise<PredictionsExportResult> {
@@ -81,26 +48,16 @@ export async function exportPredictions(request: PredictionsExportRequest): Prom
   const checkpoint = request.checkpoint ?? (() => undefined);
   const target = resolveTarget(projectDir, request.target, timestampedName(`run-${runId}-predictions`));
   const options = { filter };
-  const clause = where(filter);
-  const args = [runId, ...clause.params];
-  const from = `FROM predictions p JOIN images i ON i.id = p.image_id LEFT JOIN labels l ON l.image_id = p.image_id LEFT JOIN classes c ON c.id = l.class_id WHERE ${clause.sql}`;
-  const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(...args) as number;
+  const { total, page } = filteredPredictions(db, runId, filter);
 
   try {
     const written = await writeExportFolder(target, async (staging) => {
       const header = ['path', 'label', 'split', 'predicted', 'confidence', 'margin', ...config.classNames.map((n) => `p_${n}`), 'hash', 'image_id'];
       const csv = new CsvFileWriter(path.join(staging, PREDICTIONS_CSV), header);
       try {
-        // Paged rather than iterated: an open iterator would keep the connection busy across
-        // the awaits, and the UI uses the same connection meanwhile.
-        const page = db.prepare(
-          `SELECT p.image_id AS imageId, i.hash, i.split, c.name AS label, p.class_id AS classId, p.confidence, p.margin, p.probs,
-                  (SELECT q.path FROM image_paths q WHERE q.image_id = i.id ORDER BY q.present DESC, q.id LIMIT 1) AS path
-           ${from} AND p.image_id > ? ORDER BY p.image_id LIMIT ${ROWS_PER_STEP}`,
-        );
         for (let after = 0; ; ) {
           checkpoint();
-          const rows = page.all(...args, after) as PredictionDbRow[];
+          const rows = page(after, ROWS_PER_STEP);
           if (rows.length === 0) break;
           for (const r of rows) {
             const probs = new Float32Array(r.probs.buffer.slice(r.probs.byteOffset, r.probs.byteOffset + r.probs.byteLength));
@@ -119,11 +76,11 @@ export async function exportPredictions(request: PredictionsExportRequest): Prom
       }
     });
     const summary: ExportSummary = { files: 1, rows: written.value, skipped: [], skippedTotal: 0, warnings: [] };
-    const exportId = recordExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: written.dir, status: 'done', options, summary });
+    const exportId = recordExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: written.dir, status: 'done', options, summary, id: request.exportId });
     return { exportId, runId, dir: written.dir, summary };
   } catch (error) {
     if (!(error instanceof StudioError && error.code === 'cancelled')) {
-      recordFailedExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: path.join(target.parentDir, target.name), options, error: error instanceof Error ? error.message : String(error) });
+      recordFailedExport(db, projectDir, { kind: 'predictions', format: 'csv', runId, modelId: null, path: path.join(target.parentDir, target.name), options, error: error instanceof Error ? error.message : String(error), id: request.exportId });
     }
     throw error;
   }

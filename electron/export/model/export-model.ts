@@ -49,6 +49,8 @@ export interface ModelExportRequest extends ModelRef {
   checkpoint?: () => void;
   /** Runs once every file is in the staging folder, just before it moves into place (tests fail it). */
   beforeCommit?: (staging: string) => void | Promise<void>;
+  /** The export's row begun 'running' by the channel that started it: settled, not added. */
+  exportId?: number | undefined;
 }
 
 export interface ModelExportResult {
@@ -148,7 +150,7 @@ export async function exportModel(request: ModelExportRequest): Promise<ModelExp
   const exportedAt = new Date();
   const sampleCount = request.sampleCount ?? DEFAULT_SAMPLE_COUNT;
   const options = { quantization, ...(writer ? { sampleCount } : {}) };
-  const record = { kind: 'model' as const, format, runId: source.runId, modelId: source.modelId, options };
+  const record = { kind: 'model' as const, format, runId: source.runId, modelId: source.modelId, options, id: request.exportId };
 
   let studio: StudioModel | null = null;
   try {

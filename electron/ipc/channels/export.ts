@@ -1,15 +1,16 @@
 // Channels of exports: a model in a format (checked for parity before it is called done), the
 // dataset, a run's predictions, the list of exports, and bringing a Teachable Machine model in.
-// Exports are jobs: the channel answers with the job id at once; progress comes as job:progress,
-// the finished export appears in export:list.
+// Exports are jobs: the channel answers at once with the job id and the export's id, whose row
+// in export:list reads 'running' until the job settles it; progress comes as job:progress.
 import { z } from 'zod';
-import { ImageInput, JobStarted, Prediction } from '../../domain/engine-schemas.js';
+import { ImageInput, Prediction } from '../../domain/engine-schemas.js';
 import {
   AbsolutePath,
   ClientKey,
   DatasetLayout,
   ExportName,
   ExportRecord,
+  ExportStarted,
   Id,
   ModelExportFormat,
   PredictionFilter,
@@ -38,7 +39,7 @@ export const exportChannels = {
       sampleCount: z.int().min(1).max(512).optional(),
       ...Destination,
     }),
-    JobStarted,
+    ExportStarted,
   ),
   /** The labeled images as class/ or split/class/ folders with dataset.csv, or the CSV alone. */
   'export:dataset': channel(
@@ -48,12 +49,12 @@ export const exportChannels = {
       includeUnlabeled: z.boolean().optional(),
       ...Destination,
     }),
-    JobStarted,
+    ExportStarted,
   ),
   /** A run's predictions (default: the newest run) as CSV, all or filtered. */
-  'export:predictions': channel(z.strictObject({ runId: Id.optional(), filter: PredictionFilter.optional(), ...Destination }), JobStarted),
-  /** Exports made (and failed), newest first. */
-  'export:list': channel(z.strictObject({ runId: Id.optional(), limit: z.int().min(1).max(500).optional() }), z.array(ExportRecord)),
+  'export:predictions': channel(z.strictObject({ runId: Id.optional(), filter: PredictionFilter.optional(), ...Destination }), ExportStarted),
+  /** Exports started (running, done, failed, cancelled, interrupted), newest first; `finished` keeps only the done ones. */
+  'export:list': channel(z.strictObject({ runId: Id.optional(), limit: z.int().min(1).max(500).optional(), finished: z.boolean().optional() }), z.array(ExportRecord)),
   /** A Teachable Machine image-model folder: its labels become classes, the model is kept in the project. */
   'import:teachable': channel(z.strictObject({ folder: AbsolutePath }), TeachableImport),
   /** Probabilities of images from an imported Teachable Machine model, in its label order. */

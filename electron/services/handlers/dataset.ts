@@ -1,9 +1,10 @@
 import type { datasetChannels } from '../../ipc/channels/dataset.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { importReport, listImports } from '../../project/dataset-catalog.js';
-import { latestHealthReport } from '../../dataset/health.js';
+import { latestHealthReport } from '../../project/health-reports.js';
 import { DatasetService } from '../../dataset/service.js';
-import { assignSplits, setSplit } from '../../dataset/splits.js';
+import { assignSplits } from '../../dataset/splits.js';
+import { setSplit } from '../../project/image-splits.js';
 import { readSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
 
