@@ -12,7 +12,9 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     // better-sqlite3 and sharp are native: forks isolate them better than threads.
     pool: 'forks',
-    testTimeout: 60_000,
+    // Generous: a test that seeds 100,000 rows or trains a model took minutes beside CPU burners.
+    // A timeout catches a hang; it is not a speed check (the bench:* scripts measure speed).
+    testTimeout: 240_000,
     // Studios made by tests keep their recent-projects list here, never in the user's own folder.
     // The same for the model cache: the shipped backbone installs on first use, and a test must
     // find the cache it expects (empty unless it installs one), never what another run left.
@@ -20,7 +22,7 @@ export default defineConfig({
       STUDIO_USER_DATA: path.join(os.tmpdir(), `studio-test-user-data-${process.pid}`),
       STUDIO_MODEL_CACHE: path.join(os.tmpdir(), `studio-test-model-cache-${process.pid}`),
     },
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
     // expect.poll waits for a state to arrive (a count, a status); how long it may take is not
     // what the tests assert. Vitest's 1 s default failed them on a machine busy with other work.
     expect: { poll: { timeout: 15_000 } },
