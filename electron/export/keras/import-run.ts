@@ -25,10 +25,9 @@ import { loadExamples, runClasses, type Example } from '../../project/examples.j
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
 import { finishRunWithModel, setRunEmbedEngine } from '../../project/run-models.js';
 import { createRun, finishRun } from '../../project/runs.js';
-import { checkClasses, KerasSideSpec, kerasRunHead, preprocessingOf } from './keras-run.js';
+import { checkClasses, kerasRunHead } from './keras-run.js';
+import { preprocessingOf, readKerasSideSpec, type KerasSideSpec } from './side-spec.js';
 import { readKeras, type ReadKeras } from './read-keras.js';
-
-export const KERAS_SIDE_SPEC = 'preprocessing.json';
 
 export interface KerasRunFile {
   file: string;
@@ -40,21 +39,12 @@ export interface KerasRunFile {
 /** The .keras file and the preprocessing.json beside it (train.py copies it into output/). */
 export async function readKerasRunFile(file: string): Promise<KerasRunFile> {
   const resolved = path.resolve(file);
+  const side = readKerasSideSpec(resolved);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(resolved);
   } catch (error) {
     throw new StudioError('not_found', `Cannot read ${resolved}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const sidePath = path.join(path.dirname(resolved), KERAS_SIDE_SPEC);
-  if (!fs.existsSync(sidePath)) {
-    throw new StudioError('invalid_payload', `${KERAS_SIDE_SPEC} is missing beside ${path.basename(resolved)}: it names the classes and the backbone (the studio's Keras export and train.py's output/ folder both hold it). Keep the folder together.`);
-  }
-  let side: KerasSideSpec;
-  try {
-    side = KerasSideSpec.parse(JSON.parse(fs.readFileSync(sidePath, 'utf8')));
-  } catch (error) {
-    throw new StudioError('invalid_payload', `${sidePath} is not the studio's preprocessing spec (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
   }
   let read: ReadKeras;
   try {

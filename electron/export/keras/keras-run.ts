@@ -6,29 +6,12 @@
 // fine-tuned cannot be carried and is refused with the layers it changed.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { z } from 'zod';
 import { StudioError } from '../../domain/result.js';
-import { Preprocessing, TrainConfig } from '../../domain/schemas.js';
+import { TrainConfig, type Preprocessing } from '../../domain/schemas.js';
 import { buildHead } from '../../engine/training/head.js';
 import { SCALING } from '../../onnx/input-scaling.js';
 import { functionalModel } from './functional.js';
 import type { ReadKeras } from './read-keras.js';
-
-/** preprocessing.json beside the model: the run's spec plus the backbone id and the labels. */
-export const KerasSideSpec = z.object({
-  inputSize: Preprocessing.shape.inputSize,
-  resizeMode: Preprocessing.shape.resizeMode,
-  scaling: Preprocessing.shape.scaling,
-  resampling: Preprocessing.shape.resampling,
-  backboneId: z.string().min(1),
-  labels: z.array(z.string()).min(2),
-});
-export type KerasSideSpec = z.infer<typeof KerasSideSpec>;
-
-export function preprocessingOf(side: KerasSideSpec): Preprocessing {
-  const { inputSize, resizeMode, scaling, resampling } = side;
-  return { inputSize, resizeMode, scaling, ...(resampling ? { resampling } : {}) };
-}
 
 type LayerEntry = ReadKeras['config']['config']['layers'][number];
 
