@@ -8,6 +8,7 @@ import { healthCommand, importCommand, labelCommand, splitsCommand } from './com
 import { classesCommand, infoCommand, initCommand } from './commands/project.js';
 import { checkCommand } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
+import { importKerasCommand } from './commands/import-keras.js';
 import { serveCommand } from './commands/serve.js';
 import { storageErrorCode, STORAGE_HINTS } from '../ipc/storage-errors.js';
 import { Output, errorLine, type CliIo } from './output.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   predictCommand,
   backbonesCommand,
   exportCommand,
+  importKerasCommand,
   engineCommand,
   serveCommand,
 ];

@@ -592,3 +592,13 @@ export const TeachableImport = z.object({
   classes: z.array(z.object({ id: Id, name: z.string(), created: z.boolean() })),
 });
 export type TeachableImport = z.infer<typeof TeachableImport>;
+
+/** A .keras model imported as a run of the project (the training bundle's output/model.keras). */
+export const KerasRunImport = z.object({
+  runId: Id,
+  modelId: Id,
+  classNames: z.array(z.string()),
+  valAccuracy: z.number().nullable(),
+  testAccuracy: z.number().nullable(),
+});
+export type KerasRunImport = z.infer<typeof KerasRunImport>;

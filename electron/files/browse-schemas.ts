@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** What a picker wants besides folders: nothing, supported images, or CSV files. */
-export const BrowseShow = z.enum(['folders', 'images', 'csv']);
+export const BrowseShow = z.enum(['folders', 'images', 'csv', 'keras']);
 export type BrowseShow = z.infer<typeof BrowseShow>;
 
 export const BrowseEntry = z.object({ name: z.string(), path: z.string(), kind: z.enum(['folder', 'file']) });

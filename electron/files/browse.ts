@@ -17,6 +17,7 @@ function shown(name: string, show: BrowseShow): boolean {
   const ext = path.extname(name).toLowerCase();
   if (show === 'images') return IMAGE_EXTENSIONS.has(ext);
   if (show === 'csv') return ext === '.csv';
+  if (show === 'keras') return ext === '.keras';
   return false;
 }
 

@@ -1,5 +1,6 @@
 // The models table: heads saved by training runs, and models imported whole (Teachable Machine).
 import type { Db } from './database.js';
+import { finishRun } from './runs.js';
 
 /** The run a model was trained by (null: imported); undefined for an unknown model. */
 export function modelRunId(db: Db, modelId: number): number | null | undefined {
@@ -38,4 +39,20 @@ export function insertRunModel(
       .prepare('INSERT INTO models (run_id, created_at, backbone_id, preprocessing, labels, path, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(model.runId, Date.now(), model.backboneId, JSON.stringify(model.preprocessing), JSON.stringify(model.labels), model.path, JSON.stringify(model.metrics)).lastInsertRowid,
   );
+}
+
+/**
+ * Stores the run's model and marks the run done in one transaction (a kill between them would
+ * list a model for a run that then reads as interrupted); returns the model id.
+ */
+export function finishRunWithModel(
+  db: Db,
+  model: Parameters<typeof insertRunModel>[1],
+  details: { metrics: unknown; timings: unknown },
+): number {
+  return db.transaction(() => {
+    const id = insertRunModel(db, model);
+    finishRun(db, model.runId, 'done', details);
+    return id;
+  })();
 }

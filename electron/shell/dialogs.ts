@@ -20,7 +20,9 @@ export function openFileOptions(request: OpenFileRequest): OpenDialogOptions {
   const filters =
     filter === 'csv'
       ? [{ name: 'CSV (path,label)', extensions: ['csv'] }]
-      : filter === 'images'
+      : filter === 'keras'
+        ? [{ name: 'Keras model (.keras)', extensions: ['keras'] }]
+        : filter === 'images'
         ? [{ name: 'Images', extensions: IMAGE_EXTENSIONS }]
         : [];
   return {

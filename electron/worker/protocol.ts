@@ -7,7 +7,7 @@ import { ErrorInfo } from '../domain/result.js';
 import type { Augmentation, Preprocessing, TrainConfig } from '../domain/schemas.js';
 import type { BackendCapabilities } from '../engine/backend.js';
 import type { ModelExportResult } from '../export/model/export-model.js';
-import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
+import type { KerasRunImport, ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
 import { InstallProgress, type ImportDetails, type ImportResult } from '../engine/backbones/install.js';
 
 /** The backend the worker chose, as the contract describes it. */
@@ -93,6 +93,7 @@ export interface EngineTasks {
     result: ModelExportResult;
   };
   importTeachable: { args: { projectDir: string; folder: string }; result: TeachableImport };
+  importKerasRun: { args: { projectDir: string; file: string }; result: KerasRunImport };
   predictTeachable: { args: { projectDir: string; modelId: number; images: ImageInput[] }; result: { labels: string[]; results: ImageProbabilities[] } };
 }
 export type TaskName = keyof EngineTasks;
@@ -134,6 +135,7 @@ export const TASK_NAMES = [
   'importBackbone',
   'exportModel',
   'importTeachable',
+  'importKerasRun',
   'predictTeachable',
 ] as const satisfies readonly TaskName[];
 type MissingTask = Exclude<TaskName, (typeof TASK_NAMES)[number]>;

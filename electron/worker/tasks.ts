@@ -1,6 +1,7 @@
 // The engine worker's task table: each entry turns typed arguments into a call of the engine's
 // plain functions (which also run without a worker, in tests and the CLI).
 import { exportModel } from '../export/model/export-model.js';
+import { importKerasRun, readKerasRunFile } from '../export/keras/import-run.js';
 import { importTeachable, teachableModelDir } from '../export/teachable/import.js';
 import { loadTeachableModel } from '../export/teachable/predict.js';
 import { StudioError } from '../domain/result.js';
@@ -11,6 +12,7 @@ import { capabilities, currentBackend } from '../engine/backend.js';
 import { DEFAULT_BACKBONE_ID, findBackbone } from '../engine/backbones/catalogue.js';
 import { downloadBackbone, importBackboneFolder } from '../engine/backbones/install.js';
 import { checkEmbedding } from '../engine/backbones/embedding-check.js';
+import { loadBackbone } from '../engine/backbones/load.js';
 import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { augmentPreview } from '../engine/images/augment-preview.js';
 import type { ImageSource } from '../engine/images/decode.js';
@@ -162,6 +164,36 @@ export const tasks: TaskTable = {
     ),
 
   importTeachable: ({ projectDir, folder }) => withProjectDb(projectDir, (db) => importTeachable({ db, projectDir, folder })),
+
+  importKerasRun: ({ projectDir, file }, ctx) =>
+    withProjectDb(projectDir, async (db) => {
+      ctx.progress({ phase: 'reading the model', done: 0, total: 1 });
+      const model = await readKerasRunFile(file);
+      const { spec, dir, sha256 } = installedBackbone(model.side.backboneId);
+      if (spec.format !== 'layers') throw new StudioError('conflict', `${spec.name} is a TF.js GraphModel; the studio writes and reads Keras models of layers backbones only.`);
+      ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
+      const { embedder } = await embedderFor(spec.id, async () => sampleImagePaths(db));
+      // The tfjs layers of the installed backbone, to compare the Keras model's backbone with (the embedder may be ONNX).
+      const layers = await loadBackbone(dir, spec);
+      try {
+        const r = await importKerasRun({
+          db,
+          projectDir,
+          model,
+          embedder,
+          backboneLayers: layers.layersModel!,
+          backbone: spec,
+          backboneSha256: sha256,
+          backend: backend(),
+          settings: readSettings(db),
+          progress: (phase, done, total) => ctx.progress({ phase, done, total }),
+          checkpoint: ctx.checkpoint,
+        });
+        return { runId: r.runId, modelId: r.modelId, classNames: r.classNames, valAccuracy: r.val?.accuracy ?? null, testAccuracy: r.test?.accuracy ?? null };
+      } finally {
+        layers.dispose();
+      }
+    }),
 
   predictTeachable: ({ projectDir, modelId, images }, ctx) =>
     withProjectDb(projectDir, async (db) => {

@@ -289,6 +289,36 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await expect.poll(() => page.getByTestId('run-title').textContent()).toBe(`Run ${run!.id}`);
   });
 
+  it('brings a Keras export back as a new run from the Export screen, and says why a file is refused', async () => {
+    await nav('Export').click();
+    await page.getByTestId('format-keras').click();
+    await page.getByTestId('export-model').click();
+    await expect.poll(() => attr('export-result', 'data-passed'), { timeout: 120_000, interval: 500 }).toBe('true');
+    const record = db().prepare("SELECT path FROM exports WHERE format = 'keras' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+    const file = path.join(path.resolve(studio.session.requireProject().dir, record), 'model.keras');
+    const before = (await invoke<RunSummary[]>(studio, 'runs:list', {})).length;
+
+    await page.getByTestId('import-keras-file').fill(path.join(tmp.dir, 'nowhere', 'model.keras'));
+    await page.getByTestId('import-keras-start').click();
+    await expect.poll(() => text('import-keras-failure')).toMatch(/no such file/);
+
+    await page.getByTestId('import-keras-file').fill(file);
+    await page.getByTestId('import-keras-start').click();
+    await expect.poll(() => attr('import-keras-result', 'data-run'), { timeout: 120_000, interval: 500 }).not.toBeNull();
+    const runs = await invoke<RunSummary[]>(studio, 'runs:list', {});
+    expect(runs.length).toBe(before + 1);
+    expect(await attr('import-keras-result', 'data-run')).toBe(String(runs[0]!.id));
+    expect(runs[0]!.valAccuracy).toBe(runs[1]!.valAccuracy);
+    expect(await text('import-keras-result')).toMatch(/validation accuracy \d/);
+    for (const width of [1024, 1920]) {
+      await page.setViewportSize({ width, height: 1400 });
+      await page.getByTestId('import-keras').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: path.join(OUTPUT, `export-import-keras-${width}.png`) });
+    }
+    await page.setViewportSize(VIEWPORT);
+  }, 300_000);
+
     it('left no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });

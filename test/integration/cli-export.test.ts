@@ -52,4 +52,20 @@ describe.skipIf(skip)('CLI: export', () => {
     expect(short.code, short.stderr).toBe(0);
     expect(JSON.parse(short.lines.at(-1)!)).toMatchObject({ format: 'teachable', path: tm, passed: true, parity: { examples: 4, top1Agreement: 1 } });
   });
+
+  it('import-keras brings a Keras export back as a new run, and refuses a model without its side spec', async () => {
+    const out = path.join(tmp.dir, 'out', 'keras');
+    expect((await cli(['export', projectDir, 'latest', 'keras', out, '--samples', '4'])).code).toBe(0);
+    const imported = await cli(['import-keras', projectDir, path.join(out, 'model.keras'), '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = JSON.parse(imported.lines.at(-1)!);
+    expect(result).toMatchObject({ classes: ['ants', 'bees'], backbone: 'mobilenet-v2-0.35-224' });
+    expect(result.run_id).toBeGreaterThan(1);
+    expect(result.val_acc).toBeGreaterThan(0);
+
+    fs.rmSync(path.join(out, 'preprocessing.json'));
+    const refused = await cli(['import-keras', projectDir, path.join(out, 'model.keras')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/preprocessing.json is missing beside model.keras/);
+  }, 300_000);
 });

@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../electron/engine/backend.js';
+import { loadBackbone } from '../../electron/engine/backbones/load.js';
+import { importKerasRun, readKerasRunFile } from '../../electron/export/keras/import-run.js';
 import { kerasToTfjs, readKeras } from '../../electron/export/keras/read-keras.js';
+import { readSettings } from '../../electron/project/settings.js';
 import { reloadKeras } from '../../electron/export/keras/format.js';
 import { exportModel } from '../../electron/export/model/export-model.js';
 import { sampleImages } from '../../electron/export/model/samples.js';
@@ -78,5 +82,23 @@ describe.skipIf(skip)('training bundle export', () => {
     await model.dispose();
     expect(probs.length).toBe(samples.count * 2);
     for (let i = 0; i < samples.count; i++) expect(probs[2 * i]! + probs[2 * i + 1]!).toBeCloseTo(1, 4);
+
+    // Fine-tuned backbone layers cannot ride on a run (it stores the head alone): the import says which changed.
+    const backbone = await loadBackbone(source.backboneDir, source.backbone);
+    try {
+      const importing = importKerasRun({
+        db: t.project.db,
+        projectDir: t.project.dir,
+        model: await readKerasRunFile(trained),
+        embedder: backbone,
+        backboneLayers: backbone.layersModel!,
+        backbone: source.backbone,
+        backend: await initBackend('wasm'),
+        settings: readSettings(t.project.db),
+      });
+      await expect(importing).rejects.toThrow(/backbone differs from .* in \d+ layers?: .*--fine-tune-epochs 0/);
+    } finally {
+      backbone.dispose();
+    }
   }, 900_000);
 });

@@ -80,6 +80,7 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'export:predictions': { filter: { split: 'val', disagreements: true, maxConfidence: 0.8 } },
   'export:list': { limit: 5 },
   'import:teachable': { folder: `${tmp.dir}/images` },
+  'import:keras': { file: `${tmp.dir}/output/model.keras` },
   'predict:teachable': { modelId: 1, images: [{ path: `${tmp.dir}/images/a.jpg` }] },
   // The start of a JPEG (FF D8 FF E0): enough for the frame check; not final, so nothing is imported.
   'capture:frames': { classId: 1, take: 'contract-take-1', frames: ['/9j/4AAQ'], final: false },
@@ -105,6 +106,7 @@ const NEEDS_A_TRAINED_PROJECT = {
   'export:model': 'not_found',
   'export:predictions': 'not_found',
   'import:teachable': 'invalid_payload',
+  'import:keras': 'not_found',
   'predict:teachable': 'not_found',
 } as const;
 

@@ -93,7 +93,7 @@ function keyFor(example: Example, view: number, preprocessing: Preprocessing, se
 }
 
 /** Where a run takes its validation set when the project has none: 15 % of train, per class. */
-function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
+export function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
   const byClass = new Map<number, Example[]>();
   for (const e of train) pushTo(byClass, e.label, e);
   const val: Example[] = [];

@@ -11,7 +11,9 @@ Continue training this model where there is more compute. The bundle holds:
 - \`train.py\`: two phases — the head with the backbone frozen, then the top \`--unfreeze\` backbone
   layers at a small learning rate (BatchNormalization stays frozen) — under \`tf.distribute\`.
 
-Requirements: Python 3.10+, \`pip install tensorflow\` (2.16 or later, Keras 3).
+Requirements: Python 3.10+, \`pip install tensorflow pillow\` (TensorFlow 2.16 or later, Keras 3). \`train.py\` decodes
+and resizes each photo exactly as the studio does (Pillow, EXIF orientation applied, the studio's resize from
+\`preprocessing.json\`; projects made before the 'bilinear' resampling get Pillow's Lanczos, close to the studio's, not equal).
 
 ## One machine (CPU or several GPUs)
 
@@ -39,8 +41,11 @@ Worker 0 is the chief: its \`output/\` holds the model. Use \`--data\` when the 
 
 ## Back into the studio
 
-\`output/model.keras\` has the layout the studio writes; it reads it back with the same reader that
-checked \`model.keras\` here (\`parity.json\`). TensorFlow decodes and resizes images differently from
-the studio (libvips, EXIF orientation applied), so accuracy figures can differ slightly.
+\`output/model.keras\` has the layout the studio writes. In the studio, Export → "Bring a trained model back"
+(or \`transfer-studio import-keras PROJECT output/model.keras\`) imports it as a new run, evaluated on the
+project's validation and test photos like a run trained there, and exportable again. Keep
+\`preprocessing.json\` beside it. A run stores the head alone on the studio's frozen backbone, so a model
+whose backbone layers were fine-tuned (\`--fine-tune-epochs\` > 0) is refused with the layers it changed:
+train with \`--fine-tune-epochs 0\` to bring the result back, or deploy the fine-tuned \`model.keras\` directly.
 `;
 }

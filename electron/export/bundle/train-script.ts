@@ -3,19 +3,46 @@
 // small learning rate (BatchNormalization layers stay frozen, as Keras's transfer-learning guide
 // advises) — under tf.distribute: MirroredStrategy over the GPUs of one machine, or
 // MultiWorkerMirroredStrategy across machines when TF_CONFIG is set. It writes output/model.keras
-// (same layout and layer names), labels.json, preprocessing.json and history.json.
+// (same layout and layer names), labels.json, preprocessing.json and history.json. Photos are
+// decoded and resized by the studio's own Python preprocessing (snippets.ts: Pillow with the EXIF
+// orientation, the spec's resize), so the model trains on the input the studio gives it.
 import type { Preprocessing } from '../../domain/schemas.js';
+import { resamplingOf } from '../../engine/images/decode.js';
+import { pythonPreprocessing } from '../model/snippets.js';
 
 export const TRAIN_SCRIPT = 'train.py';
 
-const RESIZE: Record<Preprocessing['resizeMode'], string> = {
-  squash: 'img = tf.image.resize(img, [SIZE, SIZE], method="bilinear")',
-  'center-crop': `shape = tf.cast(tf.shape(img)[:2], tf.float32)
-    scale = SIZE / tf.reduce_min(shape)
-    img = tf.image.resize(img, tf.cast(tf.math.ceil(shape * scale), tf.int32), method="bilinear")
-    img = tf.image.resize_with_crop_or_pad(img, SIZE, SIZE)`,
-  letterbox: 'img = tf.image.resize_with_pad(img, SIZE, SIZE, method="bilinear")',
-};
+/**
+ * Pillow's Lanczos over the same placement, for specs recorded before issue 22 ('lanczos3': the
+ * studio resized with sharp's Lanczos3, which no Python library reproduces exactly; close, not equal).
+ */
+const LANCZOS_RESIZE = `
+def resize_lanczos(img):
+    """Specs from before the 'bilinear' resampling: Pillow's Lanczos over the studio's placement (close to sharp's Lanczos3, not equal)."""
+    w, h = img.size
+    if MODE == "center-crop":
+        s = SIZE / min(w, h)
+        sw, sh = math.ceil(w * s), math.ceil(h * s)
+        left, top = (sw - SIZE) // 2, (sh - SIZE) // 2
+    elif MODE == "squash":
+        sw = sh = SIZE
+        left = top = 0
+    else:
+        s = SIZE / max(w, h)
+        sw, sh = min(SIZE, max(1, math.floor(w * s + 0.5))), min(SIZE, max(1, math.floor(h * s + 0.5)))
+        left, top = -((SIZE - sw) // 2), -((SIZE - sh) // 2)
+    canvas = Image.new("RGB", (SIZE, SIZE))
+    canvas.paste(img.resize((sw, sh), Image.LANCZOS), (-left, -top))
+    return np.asarray(canvas, dtype=np.float32)
+
+
+def load_lanczos(path):
+    img = ImageOps.exif_transpose(Image.open(path))
+    if img.mode in ("RGBA", "LA", "PA", "P"):
+        img = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", img.size, (255, 255, 255, 255)), img)
+    return resize_lanczos(img.convert("RGB"))
+`;
 
 export function trainScript(spec: Preprocessing): string {
   return `#!/usr/bin/env python3
@@ -24,13 +51,21 @@ export function trainScript(spec: Preprocessing): string {
 One machine, all its GPUs:   python train.py
 A cluster: on every worker   TF_CONFIG='{"cluster": {...}, "task": {"type": "worker", "index": N}}' python train.py
 """
-import argparse, csv, json, os, tempfile
+import argparse, csv, json, math, os, tempfile
 
+import numpy as np
 import tensorflow as tf
 import keras
 
+try:
+    from PIL import Image, ImageOps
+except ImportError:
+    raise SystemExit("train.py decodes photos as the studio does with Pillow: pip install pillow")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIZE = ${spec.inputSize}  # preprocessing.json: resize "${spec.resizeMode}"; the model scales raw 0..255 pixels itself
+# preprocessing.json: the model scales raw 0..255 pixels itself; the photos are decoded and resized
+# exactly as the studio does (EXIF orientation, transparency on white, "${resamplingOf(spec)}" resize).
+SIZE, MODE, RESAMPLING = ${spec.inputSize}, "${spec.resizeMode}", "${resamplingOf(spec)}"
 
 
 def arguments():
@@ -74,10 +109,16 @@ def rows(args, labels):
     return by_split
 
 
-def load(path, label):
-    img = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-    img = tf.cast(img, tf.float32)
-    ${RESIZE[spec.resizeMode]}
+${pythonPreprocessing()}${resamplingOf(spec) === 'lanczos3' ? LANCZOS_RESIZE : ''}
+
+def load_image(path):
+    """One photo as the model's input: SIZE x SIZE x 3 float32 values 0..255, as the studio makes it."""
+    path = path.decode("utf-8") if isinstance(path, bytes) else path
+    return ${resamplingOf(spec) === 'lanczos3' ? 'load_lanczos' : 'load'}(path).astype(np.float32)
+
+
+def load_example(path, label):
+    img = tf.numpy_function(load_image, [path], tf.float32)
     img.set_shape([SIZE, SIZE, 3])
     return img, label
 
@@ -88,7 +129,7 @@ def dataset(items, batch, shuffle):
     ds = tf.data.Dataset.from_tensor_slices((paths, ys))
     if shuffle:
         ds = ds.shuffle(len(items), seed=0, reshuffle_each_iteration=True)
-    return ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).batch(batch).prefetch(tf.data.AUTOTUNE)
+    return ds.map(load_example, num_parallel_calls=tf.data.AUTOTUNE).batch(batch).prefetch(tf.data.AUTOTUNE)
 
 
 def compile_model(model, lr):

@@ -15,6 +15,7 @@ import { layersCandidate } from '../tfjs/format.js';
 import { functionalModel, type FunctionalModel } from './functional.js';
 import { kerasFileBytes } from './keras-file.js';
 import { kerasReadme } from './readme.js';
+import { PYTHON_PREDICT, pythonPredictFor } from '../model/python-predict.js';
 import { kerasToTfjs, readKeras } from './read-keras.js';
 
 export const KERAS_MODEL_FILE = 'model.keras';
@@ -54,8 +55,10 @@ export const kerasFormat: ModelFormatWriter = {
     fs.writeFileSync(path.join(staging, 'labels.json'), JSON.stringify(source.classNames, null, 2));
     fs.writeFileSync(path.join(staging, 'preprocessing.json'), JSON.stringify(inputSpecFile(source.preprocessing, source.backbone, source.classNames, 'in-model'), null, 2));
     fs.writeFileSync(path.join(staging, 'README.md'), kerasReadme(modelName, source.classNames, source.preprocessing));
+    const predict = pythonPredictFor('keras', source.preprocessing);
+    if (predict) fs.writeFileSync(path.join(staging, PYTHON_PREDICT), predict);
     return {
-      files: [KERAS_MODEL_FILE, 'labels.json', 'preprocessing.json', 'README.md'],
+      files: [KERAS_MODEL_FILE, 'labels.json', 'preprocessing.json', 'README.md', ...(predict ? [PYTHON_PREDICT] : [])],
       weightBytes: bytes.length,
       float32WeightBytes: bytes.length,
       warnings: [],

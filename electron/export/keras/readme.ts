@@ -1,8 +1,10 @@
 // The README beside a Keras export: loading it, predicting, and continuing training.
 import type { Preprocessing } from '../../domain/schemas.js';
+import { pythonPredictFor, pythonPredictSection } from '../model/python-predict.js';
 
 export function kerasReadme(title: string, labels: string[], spec: Preprocessing): string {
   const n = spec.inputSize;
+  const predict = pythonPredictFor('keras', spec);
   return `# ${title}: Keras model
 
 \`model.keras\` (Keras 3 format) is the whole classifier as one functional model: input \`image\`
@@ -14,7 +16,7 @@ export function kerasReadme(title: string, labels: string[], spec: Preprocessing
 Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
 white, and it is resized by \`${spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
-\`\`\`python
+${predict ? pythonPredictSection(predict) : `\`\`\`python
 import json, numpy as np, keras
 from PIL import Image, ImageOps
 
@@ -24,7 +26,7 @@ img = ImageOps.fit(ImageOps.exif_transpose(Image.open("photo.jpg")).convert("RGB
 probs = model.predict(np.asarray(img, dtype="float32")[None])[0]
 print(sorted(zip(labels, probs), key=lambda p: -p[1]))
 \`\`\`
-
+`}
 To continue training, unfreeze the top of the backbone (\`layer.trainable = True\`), compile with
 a small learning rate and \`model.fit\`; the studio's "training bundle" export does this on one or
 several machines. When it was exported, \`model.keras\` was read back and checked against the

@@ -82,18 +82,13 @@ for (const file of process.argv.slice(2)) {
 `;
 }
 
-/** Python: Pillow decode, numpy resize, onnxruntime; prints JSON lines. */
-export function onnxPythonScript(size: number, mode: Mode): string {
-  return `# python predict.py photo.jpg [more.jpg ...]   (pip install onnxruntime pillow numpy)
-import json, math, os, sys
-import numpy as np, onnxruntime as ort
-from PIL import Image, ImageOps
-
-SIZE, MODE = ${size}, "${mode}"
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def load(path):
+/**
+ * Python: \`load(path)\` (Pillow decode, EXIF orientation, alpha on white) and \`resize(a)\` (the
+ * studio's resize in numpy), SIZE and MODE given by the script around it; the ONNX predict.py and
+ * the training bundle's train.py both use this text.
+ */
+export function pythonPreprocessing(): string {
+  return `def load(path):
     """Decoded as the studio decodes: EXIF orientation applied, transparency on white."""
     img = ImageOps.exif_transpose(Image.open(path))
     if img.mode in ("RGBA", "LA", "PA", "P"):
@@ -132,7 +127,21 @@ def resize(a):
     out = np.zeros((SIZE, SIZE, 3), np.float32)  # black where the image does not reach (letterbox)
     out[np.ix_(ry, rx)] = np.rint((t + (b - t) * fy).astype(np.float32))  # float32, half to even
     return out
+`;
+}
 
+/** Python: Pillow decode, numpy resize, onnxruntime; prints JSON lines. */
+export function onnxPythonScript(size: number, mode: Mode): string {
+  return `# python predict.py photo.jpg [more.jpg ...]   (pip install onnxruntime pillow numpy)
+import json, math, os, sys
+import numpy as np, onnxruntime as ort
+from PIL import Image, ImageOps
+
+SIZE, MODE = ${size}, "${mode}"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+${pythonPreprocessing()}
 
 session = ort.InferenceSession(os.path.join(HERE, "model.onnx"))
 labels = json.load(open(os.path.join(HERE, "labels.json")))

@@ -21,6 +21,7 @@ import { toInt8 } from './int8.js';
 import { toFloat16Weights } from './quantize.js';
 import { readTflite } from './read.js';
 import { tfliteReadme } from './readme.js';
+import { PYTHON_PREDICT, pythonPredictFor } from '../model/python-predict.js';
 import { writeTflite } from './write.js';
 
 export const TFLITE_MODEL_FILE = 'model.tflite';
@@ -88,8 +89,10 @@ export const tfliteFormat: ModelFormatWriter = {
     fs.writeFileSync(path.join(staging, 'labels.json'), JSON.stringify(source.classNames, null, 2));
     fs.writeFileSync(path.join(staging, 'preprocessing.json'), JSON.stringify(inputSpecFile(source.preprocessing, source.backbone, source.classNames, 'in-model'), null, 2));
     fs.writeFileSync(path.join(staging, 'README.md'), tfliteReadme(modelName, source.classNames, source.preprocessing, precision));
+    const predict = pythonPredictFor('tflite', source.preprocessing);
+    if (predict) fs.writeFileSync(path.join(staging, PYTHON_PREDICT), predict);
     return {
-      files: [TFLITE_MODEL_FILE, 'labels.txt', 'labels.json', 'preprocessing.json', 'README.md'],
+      files: [TFLITE_MODEL_FILE, 'labels.txt', 'labels.json', 'preprocessing.json', 'README.md', ...(predict ? [PYTHON_PREDICT] : [])],
       weightBytes: bytes.length,
       float32WeightBytes: float32Bytes,
       warnings,

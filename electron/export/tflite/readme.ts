@@ -1,9 +1,12 @@
 // The README beside a TFLite export: how to run it with TensorFlow Lite in Python and on Android.
 import type { Preprocessing } from '../../domain/schemas.js';
 import type { TfliteMetadata } from './metadata.js';
+import { pythonPredictFor, pythonPredictSection } from '../model/python-predict.js';
 
 export function tfliteReadme(title: string, labels: string[], spec: Preprocessing, precision: TfliteMetadata['precision']): string {
   const n = spec.inputSize;
+  // The exact script for float models of a 'bilinear' spec; int8 takes uint8 input, same pixels.
+  const predict = pythonPredictFor('tflite', spec);
   const input =
     precision === 'int8'
       ? `uint8 \`[1, ${n}, ${n}, 3]\`, RGB, raw values 0..255 (the input's quantization parameters carry the \`${spec.scaling}\` scaling); every op runs on int8, the output is float32`
@@ -17,7 +20,7 @@ The labels and the preprocessing spec are also inside the model (metadata entry 
 Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
 white, and it is resized by \`${spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
-## Python
+${predict ? pythonPredictSection(predict) : `## Python
 
 \`\`\`python
 import numpy as np, tensorflow as tf   # or: from ai_edge_litert.interpreter import Interpreter
@@ -35,7 +38,7 @@ print(sorted(zip(labels, probs), key=lambda p: -p[1]))
 \`\`\`
 
 (\`ImageOps.fit\` is a centre crop; use the resize \`preprocessing.json\` names.)
-
+`}
 ## Android / iOS / microcontrollers
 
 Load \`model.tflite\` with the TensorFlow Lite (LiteRT) interpreter of your platform; feed one

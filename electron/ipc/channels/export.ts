@@ -1,9 +1,10 @@
 // Channels of exports: a model in a format (checked for parity before it is called done), the
-// dataset, a run's predictions, the list of exports, and bringing a Teachable Machine model in.
+// dataset, a run's predictions, the list of exports, and bringing a Teachable Machine model or a
+// Keras model (as a run) in.
 // Exports are jobs: the channel answers at once with the job id and the export's id, whose row
 // in export:list reads 'running' until the job settles it; progress comes as job:progress.
 import { z } from 'zod';
-import { ImageInput, Prediction } from '../../domain/engine-schemas.js';
+import { ImageInput, JobStarted, Prediction } from '../../domain/engine-schemas.js';
 import {
   AbsolutePath,
   ClientKey,
@@ -57,6 +58,12 @@ export const exportChannels = {
   'export:list': channel(z.strictObject({ runId: Id.optional(), limit: z.int().min(1).max(500).optional(), finished: z.boolean().optional() }), z.array(ExportRecord)),
   /** A Teachable Machine image-model folder: its labels become classes, the model is kept in the project. */
   'import:teachable': channel(z.strictObject({ folder: AbsolutePath }), TeachableImport),
+  /**
+   * A .keras model (the training bundle's output/model.keras, with preprocessing.json beside it)
+   * as a new run: same classes in the same order and the same backbone weights, or refused; the
+   * run is evaluated on the val/test splits like a trained one. A job (kind "evaluate").
+   */
+  'import:keras': channel(z.strictObject({ file: AbsolutePath, clientKey: ClientKey.optional() }), JobStarted),
   /** Probabilities of images from an imported Teachable Machine model, in its label order. */
   'predict:teachable': channel(
     z.strictObject({ modelId: Id, images: z.array(ImageInput).min(1).max(16) }),

@@ -7,7 +7,7 @@ import { AbsolutePath } from '../../domain/schemas.js';
 import { channel } from './define.js';
 
 const Title = z.string().trim().min(1).max(200);
-export const FileFilter = z.enum(['images', 'csv', 'any']);
+export const FileFilter = z.enum(['images', 'csv', 'keras', 'any']);
 export type FileFilter = z.infer<typeof FileFilter>;
 
 const DialogBase = { title: Title.optional(), defaultPath: AbsolutePath.optional() };

@@ -8,6 +8,7 @@ import { exportPredictions } from '../../export/dataset/predictions-export.js';
 import { resolveTarget, type ExportTarget } from '../../export/folder.js';
 import { FORMATS } from '../../export/model/export-model.js';
 import { resolveModelSource } from '../../export/model/source.js';
+import { readKerasSideSpec } from '../../export/keras/side-spec.js';
 import { readTeachableFolder } from '../../export/teachable/format.js';
 import { teachableModelDir } from '../../export/teachable/import.js';
 import type { exportChannels } from '../../ipc/channels/export.js';
@@ -115,6 +116,16 @@ export function exportHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof exp
       if (session.project) bus.emit('project:changed', { project: projectInfo(session.project) });
       return imported;
     },
+
+    'import:keras': ({ file, clientKey }) => once('import:keras', clientKey, () => {
+      const { dir } = project();
+      // The side spec is read here so that a missing or wrong one fails before a job starts.
+      readKerasSideSpec(file);
+      const { jobId } = jobs.start('evaluate', (job) =>
+        engine.call('importKerasRun', { projectDir: dir, file }, { signal: job.signal, onProgress: (p) => job.progress(p.phase, p.done, p.total, p.message) }),
+      );
+      return { jobId };
+    }),
 
     'predict:teachable': async ({ modelId, images }) => {
       const { db, dir } = project();

@@ -3,7 +3,7 @@
 // modal. Either way the chosen path then goes through the ordinary channels, checked there.
 import type { StudioClient } from '../../../electron/ipc/client';
 
-export type PickKind = 'project' | 'folder' | 'csv' | 'files';
+export type PickKind = 'project' | 'folder' | 'csv' | 'keras' | 'files';
 
 export interface PathPicker {
   /** Whether a "Browse…" button can open a picker. */
@@ -25,7 +25,7 @@ export function dialogPicker(studio: StudioClient): PathPicker {
     async pick(kind) {
       if (kind === 'project') return nonNull((await studio.invoke('dialog:saveFolder', { title: 'Project folder', buttonLabel: 'Choose' })).path);
       if (kind === 'folder') return nonNull((await studio.invoke('dialog:openFolder', { title: 'Folder of images' })).path);
-      const { paths } = await studio.invoke('dialog:openFile', { filter: kind === 'csv' ? 'csv' : 'images', multiple: kind === 'files' });
+      const { paths } = await studio.invoke('dialog:openFile', { filter: kind === 'csv' || kind === 'keras' ? kind : 'images', multiple: kind === 'files' });
       return paths.length ? paths : null;
     },
   };
