@@ -5,7 +5,7 @@ import { StudioError } from '../domain/result.js';
 import { COMMON_OPTIONS, UsageError, parseCommandArgs, type Command } from './command.js';
 import { backbonesCommand, engineCommand, evalCommand, predictCommand, trainCommand } from './commands/engine.js';
 import { healthCommand, importCommand, labelCommand, splitsCommand } from './commands/dataset.js';
-import { classesCommand, infoCommand, initCommand } from './commands/project.js';
+import { classesCommand, infoCommand, initCommand, resamplingCommand } from './commands/project.js';
 import { checkCommand } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
 import { importKerasCommand } from './commands/import-keras.js';
@@ -21,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   labelCommand,
   infoCommand,
   classesCommand,
+  resamplingCommand,
   checkCommand,
   healthCommand,
   splitsCommand,

@@ -149,6 +149,7 @@ export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
  * reproduce (issue 22). 'lanczos3': sharp's default, what every spec without this field used.
  */
 export const Resampling = z.enum(['lanczos3', 'bilinear']);
+export type Resampling = z.infer<typeof Resampling>;
 
 /** Preprocessing is data: the same object drives training, prediction and every export. */
 export const Preprocessing = z.strictObject({

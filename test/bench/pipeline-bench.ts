@@ -6,7 +6,8 @@
 // pipeline: Teachable Machine's library in Chromium (predict(img), and predict() of the README's
 // studioCanvas), TF.js 4 in Chromium with the README's toInput, the ONNX export's predict.mjs in
 // Node (sharp) and predict.py (Pillow, where installed). Each against the studio's own answer
-// for the same file.
+// for the same file. predict(img) is also compared with the studio's model fed the modelled
+// Chromium software canvas (chromium-canvas.ts), to show where its difference comes from.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ import { loadStudioModel } from '../../electron/export/model/studio-model.js';
 import { TrainConfig, type Preprocessing } from '../../electron/domain/schemas.js';
 import { readSettings, updateSettings } from '../../electron/project/settings.js';
 import { teachableLibrary, teachableWithStudioResize, tfjsWithReadmeSnippet } from '../helpers/browser-pipelines.js';
+import { chromiumCanvasInput } from '../helpers/chromium-canvas.js';
 import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { deploymentPhotos } from '../helpers/deployment-photos.js';
 import { fixture } from '../helpers/fixtures.js';
@@ -76,7 +78,9 @@ export async function pipelineBench({ work, cache, spec, backboneDir, backend, l
   if (chromiumSkip) log(`browser pipelines skipped: ${chromiumSkip}`);
   if (!python) log('predict.py skipped: python3 with onnxruntime, pillow and numpy is not installed (pip install onnxruntime pillow numpy)');
   const browser = chromiumSkip ? null : await launchChromium();
-  const tally = { tm: new Agreement(), tmExact: new Agreement(), tfjs: new Agreement(), onnx: new Agreement(), python: new Agreement() };
+  let pixelsExact = 0;
+  let pixelsTotal = 0;
+  const tally = { tm: new Agreement(), tmCanvasModel: new Agreement(), tmExact: new Agreement(), tfjs: new Agreement(), onnx: new Agreement(), python: new Agreement() };
   const accuracy: Record<string, number> = {};
   const accuracyImages: Record<string, number> = {};
   let photoCount = 0;
@@ -110,10 +114,17 @@ export async function pipelineBench({ work, cache, spec, backboneDir, backend, l
       const source = resolveModelSource(p.db, p.dir, cache, {});
       const model = await loadStudioModel(source);
       const studio: Float32Array[] = [];
+      // The same model on the pixels Chromium's software canvas gives the library (chromium-canvas.ts).
+      const onCanvasModel: Float32Array[] = [];
+      const canvasModelPixels: Uint8Array[] = [];
       for (const file of files) {
         const x = new Float32Array(224 * 224 * 3);
         scalePixels((await decodeForModel(file, source.preprocessing)).pixels, source.preprocessing.scaling, x, 0);
         studio.push(await model.forward(x, 1));
+        const pixels = await chromiumCanvasInput(file, source.preprocessing.inputSize);
+        canvasModelPixels.push(pixels);
+        scalePixels(pixels, source.preprocessing.scaling, x, 0);
+        onCanvasModel.push(await model.forward(x, 1));
       }
       model.dispose();
       const request = { db: p.db, projectDir: p.dir, modelCacheDir: cache, sampleCount: 16 };
@@ -123,8 +134,13 @@ export async function pipelineBench({ work, cache, spec, backboneDir, backend, l
       for (const r of [tm, tfjs, onnx]) log(`${dataset} ${r.format} export check: pipeline ${r.parity?.pipeline?.pipeline}: max |Δp| ${r.parity?.pipeline?.maxAbs?.toExponential(2)}, top-1 ${r.parity?.pipeline?.top1Agreement}`);
 
       if (browser) {
-        const lib = await teachableLibrary(browser, tm.dir, files);
+        const lib = await teachableLibrary(browser, tm.dir, files, true);
         tally.tm.add(studio, lib.rows);
+        tally.tmCanvasModel.add(onCanvasModel, lib.rows);
+        lib.inputs!.forEach((canvas, i) => {
+          for (let k = 0; k < canvas.length; k++) if (canvas[k] === canvasModelPixels[i]![k]) pixelsExact++;
+          pixelsTotal += canvas.length;
+        });
         tally.tmExact.add(studio, (await teachableWithStudioResize(browser, tm.dir, files, source.preprocessing)).rows);
         const tf4 = await tfjsWithReadmeSnippet(browser, tfjs.dir, files, source.preprocessing);
         tally.tfjs.add(studio, tf4.rows);
@@ -149,14 +165,18 @@ export async function pipelineBench({ work, cache, spec, backboneDir, backend, l
   }
   const tmF = tally.tm.figures();
   const tmExactF = tally.tmExact.figures();
+  const canvasModelF = tally.tmCanvasModel.figures();
   const tfjsF = tally.tfjs.figures();
   const onnxF = tally.onnx.figures();
   const pyF = tally.python.figures();
-  log(`pipelines over ${photoCount} photos: TM predict(img) top-1 ${tmF.top1} max |Δp| ${tmF.maxDp}; TM predict(studioCanvas) ${tmExactF.top1} / ${tmExactF.maxDp}; TF.js browser ${tfjsF.top1} / ${tfjsF.maxDp}; ONNX predict.mjs ${onnxF.top1} / ${onnxF.maxDp}; predict.py ${pyF.top1} / ${pyF.maxDp}`);
+  log(`pipelines over ${photoCount} photos: TM predict(img) top-1 ${tmF.top1} max |Δp| ${tmF.maxDp}; TM predict(studioCanvas) ${tmExactF.top1} / ${tmExactF.maxDp}; TM predict(img) vs the studio's model on its modelled canvas ${canvasModelF.top1} / ${canvasModelF.maxDp} (${pixelsExact} of ${pixelsTotal} canvas values reproduced exactly); TF.js browser ${tfjsF.top1} / ${tfjsF.maxDp}; ONNX predict.mjs ${onnxF.top1} / ${onnxF.maxDp}; predict.py ${pyF.top1} / ${pyF.maxDp}`);
   return {
     pipeline_photos: photoCount,
     pipeline_tm_top1_agree: tmF.top1,
     pipeline_tm_max_dp: tmF.maxDp,
+    pipeline_tm_canvas_model_top1_agree: canvasModelF.top1,
+    pipeline_tm_canvas_model_max_dp: canvasModelF.maxDp,
+    pipeline_tm_canvas_model_pixels_exact: pixelsTotal ? Number((pixelsExact / pixelsTotal).toFixed(5)) : null,
     pipeline_tm_studio_resize_top1_agree: tmExactF.top1,
     pipeline_tm_studio_resize_max_dp: tmExactF.maxDp,
     pipeline_tfjs_browser_top1_agree: tfjsF.top1,

@@ -19,6 +19,8 @@ export interface BrowserPredictions {
   rows: number[][];
   labels: string[];
   version: string;
+  /** With captureInputs: the RGB pixels (size × size × 3) the library handed tf.browser.fromPixels. */
+  inputs?: Uint8Array[];
 }
 
 /** Serves the export, the photos and the scripts; runs `body` (page code) once per photo. */
@@ -37,18 +39,21 @@ async function runPage(browser: Browser, exportDir: string, photos: readonly str
     const urls = photos.map((p, i) => `/photo${i}/${encodeURIComponent(path.basename(p))}`);
     // Page code as a string: this project type-checks without the DOM library.
     const result = (await page.evaluate(`(async () => {
-      ${setup}
       const rows = [];
+      const inputs = [];
+      ${setup}
       for (const url of ${JSON.stringify(urls)}) {
         const img = new Image();
         img.src = url;
         await img.decode();
         ${perPhoto}
       }
-      return { rows, labels, version };
-    })()`)) as BrowserPredictions;
+      return { rows, labels, version, inputs };
+    })()`)) as Omit<BrowserPredictions, 'inputs'> & { inputs: string[] };
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-    return result;
+    const { inputs, ...rest } = result;
+    if (inputs.length && inputs.length !== photos.length) throw new Error(`expected one canvas read per photo, got ${inputs.length} for ${photos.length}`);
+    return inputs.length ? { ...rest, inputs: inputs.map((b) => rgbFromRgba(Buffer.from(b, 'base64'))) } : rest;
   } finally {
     await page.close();
     await server.close();
@@ -56,14 +61,38 @@ async function runPage(browser: Browser, exportDir: string, photos: readonly str
   }
 }
 
-/** Teachable Machine's library as its users call it: predict(img), its own crop and resize. */
-export function teachableLibrary(browser: Browser, exportDir: string, photos: readonly string[]): Promise<BrowserPredictions> {
+function rgbFromRgba(rgba: Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) out.set(rgba.subarray(i, i + 3), o);
+  return out;
+}
+
+/**
+ * Records the canvas the library's cropTo made, as its capture() reads it: tfjs 1.3's
+ * fromPixels reads a canvas with getImageData (cpu backend), so a wrapper sees those very
+ * pixels (tf.browser itself is a frozen namespace).
+ */
+const CAPTURE_INPUTS = `const getImageData = CanvasRenderingContext2D.prototype.getImageData;
+     CanvasRenderingContext2D.prototype.getImageData = function (...args) {
+       const image = getImageData.apply(this, args);
+       let s = '';
+       for (let i = 0; i < image.data.length; i += 0x8000) s += String.fromCharCode.apply(null, image.data.subarray(i, i + 0x8000));
+       inputs.push(btoa(s));
+       return image;
+     };`;
+
+/**
+ * Teachable Machine's library as its users call it: predict(img), its own crop and resize.
+ * captureInputs also returns the 224×224 pixels its canvas produced for each photo.
+ */
+export function teachableLibrary(browser: Browser, exportDir: string, photos: readonly string[], captureInputs = false): Promise<BrowserPredictions> {
   return runPage(
     browser,
     exportDir,
     photos,
     TM.map((s) => `/modules/${s}`),
-    `await tf.setBackend('cpu');
+    `${captureInputs ? CAPTURE_INPUTS : ''}
+     await tf.setBackend('cpu');
      const model = await tmImage.load('/model/model.json', '/model/metadata.json');
      const labels = model.getClassLabels();
      const version = 'tmImage ' + tmImage.version + ', tfjs ' + tf.version.tfjs;`,

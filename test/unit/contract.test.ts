@@ -43,6 +43,7 @@ const validExamples: { [K in RequestChannel]: RequestInput<K> } = {
   'labels:redo': {},
   'settings:get': {},
   'settings:update': { augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 5, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 1 } },
+  'settings:resampling': { resampling: 'bilinear', preview: true },
   'import:folder': { path: `${tmp.dir}/images` },
   'import:files': { paths: [`${tmp.dir}/images/a.jpg`, `${tmp.dir}/does-not-exist.png`] },
   'import:csv': { path: `${tmp.dir}/labels.csv` },

@@ -3,8 +3,9 @@ import { listImports } from '../../project/dataset-catalog.js';
 import { listClasses } from '../../project/classes.js';
 import { labelSummary } from '../../project/labels.js';
 import { createProject, projectInfo } from '../../project/project.js';
+import { previewBilinearSwitch, switchToBilinear } from '../../project/resampling.js';
 import { listRuns } from '../../project/runs.js';
-import type { Command } from '../command.js';
+import { UsageError, type Command } from '../command.js';
 import { table } from '../output.js';
 import { withProject } from '../project-access.js';
 
@@ -82,6 +83,38 @@ export const classesCommand: Command = {
       return listClasses(project.db).map((c) => ({ id: c.id, name: c.name, images: counts.get(c.id) ?? 0, shortcut: c.shortcut, color: c.color }));
     }, { readOnlyOk: true });
     out.result(rows, () => (rows.length ? table([['id', 'class', 'images', 'key'], ...rows.map((r) => [r.id, r.name, r.images, r.shortcut ?? ''])]) : 'No classes yet: import a class/image folder or a path,label CSV.'));
+    return 0;
+  },
+};
+
+export const resamplingCommand: Command = {
+  name: 'resampling',
+  usage: 'PROJECT bilinear [--yes]',
+  summary: "move a project made before issue 22 from sharp's Lanczos3 resize to bilinear",
+  details: [
+    "New projects resize with the studio's bilinear, which Teachable Machine, TF.js, ONNX and Python",
+    "pipelines reproduce; projects made earlier keep sharp's Lanczos3 until moved. Without --yes it",
+    'only says what would happen. The next train embeds every photo again (cached embeddings are',
+    'keyed by the spec); past runs keep the spec they recorded and their cached embeddings.',
+  ].join('\n'),
+  options: { yes: { type: 'boolean' } },
+  optionHelp: { yes: 'switch now (the confirmation)' },
+  positionals: { min: 2, max: 2, names: 'a project folder and the kernel (bilinear)' },
+  async run({ args, options, out }) {
+    if (args[1] !== 'bilinear') throw new UsageError(`resampling can only move a project to bilinear, not ${JSON.stringify(args[1])}.`);
+    const confirmed = options.yes === true;
+    const r = await withProject(args[0]!, (project) => (confirmed ? switchToBilinear(project.db) : { ...previewBilinearSwitch(project.db), settings: null }));
+    const done = confirmed && r.changed;
+    out.result({ ...r, switched: done }, () =>
+      !r.changed
+        ? 'The project already resizes with bilinear: nothing to do.'
+        : done
+          ? [`Switched from ${r.previous} to bilinear.`, `The next train embeds all ${r.imagesToEmbed} photos again; past runs keep their spec (${r.cachedVectorsKept} cached embeddings kept for them).`]
+          : [
+              `The project resizes with ${r.previous}. Switching to bilinear makes the next train embed all ${r.imagesToEmbed} photos again;`,
+              'past runs keep their spec. Nothing changed: run again with --yes to switch.',
+            ],
+    );
     return 0;
   },
 };

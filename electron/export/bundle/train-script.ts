@@ -51,20 +51,20 @@ export function trainScript(spec: Preprocessing): string {
 One machine, all its GPUs:   python train.py
 A cluster: on every worker   TF_CONFIG='{"cluster": {...}, "task": {"type": "worker", "index": N}}' python train.py
 """
-import argparse, csv, json, math, os, tempfile
+import argparse, csv, io, json, math, os, tempfile
 
 import numpy as np
 import tensorflow as tf
 import keras
 
 try:
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageCms, ImageOps
 except ImportError:
     raise SystemExit("train.py decodes photos as the studio does with Pillow: pip install pillow")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # preprocessing.json: the model scales raw 0..255 pixels itself; the photos are decoded and resized
-# exactly as the studio does (EXIF orientation, transparency on white, "${resamplingOf(spec)}" resize).
+# exactly as the studio does (EXIF orientation, colour profile to sRGB, transparency on white, "${resamplingOf(spec)}" resize).
 SIZE, MODE, RESAMPLING = ${spec.inputSize}, "${spec.resizeMode}", "${resamplingOf(spec)}"
 
 

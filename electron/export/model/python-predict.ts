@@ -1,5 +1,6 @@
 // predict.py beside the Keras and TFLite exports of a 'bilinear' spec: the studio's own Python
-// preprocessing (snippets.ts pythonPreprocessing: Pillow, EXIF orientation, the studio's resize)
+// preprocessing (snippets.ts pythonPreprocessing: Pillow, EXIF orientation, colour profile to sRGB, the studio's
+// resize)
 // feeding keras.models.load_model or tf.lite.Interpreter; the READMEs show it verbatim and the
 // tests run it on real photos against the studio. Prints JSON lines {file, labels, probabilities}
 // like the ONNX export's predict.py.
@@ -11,9 +12,9 @@ export const PYTHON_PREDICT = 'predict.py';
 
 function script(spec: Preprocessing, usage: string, imports: string, run: string): string {
   return `# python predict.py photo.jpg [more.jpg ...]   (${usage})
-import json, math, os, sys
+import io, json, math, os, sys
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 ${imports}
 SIZE, MODE = ${spec.inputSize}, "${spec.resizeMode}"
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -83,14 +83,20 @@ for (const file of process.argv.slice(2)) {
 }
 
 /**
- * Python: \`load(path)\` (Pillow decode, EXIF orientation, alpha on white) and \`resize(a)\` (the
+ * Python: \`load(path)\` (Pillow decode, EXIF orientation, colour profile to sRGB, alpha on white) and \`resize(a)\` (the
  * studio's resize in numpy), SIZE and MODE given by the script around it; the ONNX predict.py and
- * the training bundle's train.py both use this text.
+ * the training bundle's train.py both use this text; the script around it imports io, math, numpy
+ * as np and Image, ImageCms, ImageOps from PIL.
  */
 export function pythonPreprocessing(): string {
   return `def load(path):
-    """Decoded as the studio decodes: EXIF orientation applied, transparency on white."""
+    """Decoded as the studio decodes: EXIF orientation applied, embedded colour profile to sRGB,
+    transparency on white."""
     img = ImageOps.exif_transpose(Image.open(path))
+    icc = img.info.get("icc_profile")
+    if icc and img.mode in ("RGB", "RGBA", "CMYK"):  # Pillow keeps the raw values; the studio converts
+        out = "RGBA" if img.mode == "RGBA" else "RGB"
+        img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"), outputMode=out)
     if img.mode in ("RGBA", "LA", "PA", "P"):
         img = img.convert("RGBA")
         img = Image.alpha_composite(Image.new("RGBA", img.size, (255, 255, 255, 255)), img)
@@ -133,9 +139,9 @@ def resize(a):
 /** Python: Pillow decode, numpy resize, onnxruntime; prints JSON lines. */
 export function onnxPythonScript(size: number, mode: Mode): string {
   return `# python predict.py photo.jpg [more.jpg ...]   (pip install onnxruntime pillow numpy)
-import json, math, os, sys
+import io, json, math, os, sys
 import numpy as np, onnxruntime as ort
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 SIZE, MODE = ${size}, "${mode}"
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -10,11 +10,16 @@ function exactSection(spec: Preprocessing): string {
 ## The studio's exact answer
 
 \`model.predict(img)\` lets the browser's canvas resample the photo (Teachable Machine's \`cropTo\`).
-The studio resizes with the same crop arithmetic and plain bilinear interpolation, which a
-canvas approximates: on photos close to ${spec.inputSize} px the answers agree closely, on strongly shrunk
-or enlarged photos they can differ by a few hundredths. For the studio's answer, resize with the
-studio's own code and hand \`predict\` the ${spec.inputSize}x${spec.inputSize} canvas (its crop of such a canvas
-changes nothing):
+The studio resizes with the same crop arithmetic and plain bilinear interpolation; a canvas only
+approximates it, and differently in each browser. Measured in Chromium: its decode and EXIF
+orientation give the studio's pixels, but its software canvas draws with Skia's bilinear at
+4-bit sub-pixel precision, from a box-filtered half- or quarter-size copy when shrinking below
+half, and a GPU canvas, Firefox or Safari filter their own ways again, so no studio resize can
+equal \`predict(img)\` everywhere. On photos close to ${spec.inputSize} px the answers agree within about
+0.01; on strongly shrunk or enlarged photos they can differ by a few hundredths. For the studio's
+answer, resize with the studio's own code and hand \`predict\` the ${spec.inputSize}x${spec.inputSize} canvas (its crop of such
+a canvas changes nothing); photos with an embedded colour profile can still differ by one level
+per pixel (the browser's colour conversion rounds its own way), a few thousandths at most:
 
 \`\`\`html
 <script>

@@ -2,6 +2,7 @@ import type { projectChannels } from '../../ipc/channels/project.js';
 import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { labelSummary } from '../../project/labels.js';
 import { projectInfo } from '../../project/project.js';
+import { previewBilinearSwitch, switchToBilinear } from '../../project/resampling.js';
 import { readSettings, updateSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -34,6 +35,12 @@ export function projectHandlers({ session, bus, recent }: ServiceDeps): HandlerG
       const settings = updateSettings(db(), patch);
       bus.emit('settings:changed', settings);
       return settings;
+    },
+    'settings:resampling': ({ preview }) => {
+      if (preview) return { ...previewBilinearSwitch(db()), settings: readSettings(db()) };
+      const result = switchToBilinear(db());
+      if (result.changed) bus.emit('settings:changed', result.settings);
+      return result;
     },
   };
 }
