@@ -9,6 +9,7 @@ import type { BackendCapabilities } from '../engine/backend.js';
 import type { ModelExportResult } from '../export/model/export-model.js';
 import type { ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
 import { InstallProgress, type ImportDetails, type ImportResult } from '../engine/backbones/install.js';
+import type { EmbedAheadTasks } from './embed-tasks.js';
 
 /** The backend the worker chose, as the contract describes it. */
 export const BackendInfo = EngineInfoShape.shape.backend;
@@ -64,7 +65,7 @@ export interface AugmentedSample {
 export type ImageInput = { path: string } | { bytes: Uint8Array };
 
 /** Every task: its arguments, its result, and the progress/events it may send meanwhile. */
-export interface EngineTasks {
+export interface EngineTasks extends EmbedAheadTasks {
   info: { args: Record<string, never>; result: EngineInfo };
   train: { args: { projectDir: string; config: TrainConfig }; result: TrainOutcome };
   checkLabels: { args: { projectDir: string; runId: number }; result: { checked: number; ms: number } };
@@ -127,6 +128,8 @@ export const TASK_NAMES = [
   'info',
   'train',
   'checkLabels',
+  'embedPixels',
+  'embedMissing',
   'predict',
   'augmentPreview',
   'downloadBackbone',

@@ -17,6 +17,7 @@ import type { ImageSource } from '../engine/images/decode.js';
 import { checkLabels } from '../engine/training/check-labels.js';
 import { predictImages } from '../engine/training/predict-images.js';
 import { runTraining } from '../engine/training/run.js';
+import { embedAheadTasks } from './embed-tasks.js';
 import { embedderFor, installedBackbone } from './embedder-pool.js';
 import { withProjectDb } from '../project/open-project-db.js';
 import { cachedRunModel } from './run-model-cache.js';
@@ -39,6 +40,8 @@ function sampleImagePaths(db: Db): string[] {
 const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));
 
 export const tasks: TaskTable = {
+  ...embedAheadTasks,
+
   async info() {
     const info = backend();
     return { backend: info, capabilities: capabilities(info), modelCache: modelCacheDir() };

@@ -30,7 +30,8 @@ function open(source: ImageSource, animated = false) {
   return sharp(source, { limitInputPixels: PIXEL_LIMIT, failOn: 'error', animated, autoOrient: true });
 }
 
-async function toRawRgb(image: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
+/** Flattened (alpha on white), sRGB, 8-bit RGB pixels: what the model input is resized from. */
+export async function toRawRgb(image: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await image
     .flatten({ background: ALPHA_BACKGROUND })
     .toColourspace('srgb')

@@ -16,6 +16,9 @@ import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
 import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
+import { runPreprocessing } from '../embeddings/view-zero.js';
+// Moved beside the view-0 key (the import embeds ahead of training with it); kept importable here.
+export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { toDisk } from '../model-files.js';
@@ -79,12 +82,6 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   const raw = db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
   if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
   return JSON.parse(raw) as RunRecordConfig;
-}
-
-export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
-  const { resampling } = settings.preprocessing;
-  // Left out when absent, so a legacy spec (and its embedding cache key) stays byte-identical.
-  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling, ...(resampling ? { resampling } : {}) };
 }
 
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
