@@ -12,7 +12,7 @@ import type { EngineHost } from '../worker/engine-host.js';
 import { EmbedStage, type EmbedAhead, type EmbedSink } from '../dataset/embed-stage.js';
 import { StudioError } from '../domain/result.js';
 import type { Preprocessing } from '../domain/schemas.js';
-import type { JobHandle } from '../jobs/job-manager.js';
+import type { JobHandle, JobManager } from '../jobs/job-manager.js';
 import { readBackboneChoice } from '../project/backbone-choice.js';
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
@@ -99,4 +99,17 @@ export class ImportEmbedding implements EmbedAhead {
 export function importEmbeddingFor(project: Project, engine: EngineHost, job: JobHandle): ImportEmbedding | null {
   const model = projectModel(project, engine);
   return model && new ImportEmbedding(project, engine, model, job);
+}
+
+/**
+ * Re-embeds the project's images for its (newly chosen) backbone in the background, as an
+ * 'embed' job; null when that backbone is not installed (Train then says what to do).
+ */
+export function startEmbedJob(project: Project, engine: EngineHost, jobs: JobManager): { jobId: string; done: Promise<unknown> } | null {
+  const model = projectModel(project, engine);
+  if (!model) return null;
+  return jobs.start('embed', async (job) => {
+    job.progress('embedding', 0, 0);
+    return engine.call('embedMissing', { projectDir: project.dir, ...model }, { signal: job.signal, onProgress: (p) => job.progress('embedding', p.done, p.total) });
+  });
 }
