@@ -20,12 +20,14 @@ export async function thumbnailAndModelInput(
   dest: string,
   format: string,
   spec: Preprocessing,
-  options: { pixelLimit: number; complete: boolean | null },
+  options: { pixelLimit: number; complete: boolean | null; transparent?: boolean },
 ): Promise<DecodedOnce> {
-  if (resamplingOf(spec) !== 'bilinear') {
+  if (resamplingOf(spec) !== 'bilinear' || options.transparent) {
     // Specs recorded before issue 22 resize with sharp's Lanczos3 from the file: no shared
-    // decode to reuse, but the bytes are in memory already (no second read).
-    const stats = await makeThumbnail(input, dest, format, options);
+    // decode to reuse, but the bytes are in memory already (no second read). Transparent
+    // images keep their alpha in the thumbnail and its stats, which the model input (flattened
+    // on white) cannot give.
+    const stats = await makeThumbnail(input, dest, format, { pixelLimit: options.pixelLimit, complete: options.complete });
     const decoded = await decodeForModel(input, spec).catch(() => null);
     return { stats, modelInput: decoded ? decoded.pixels.slice() : null };
   }

@@ -98,7 +98,11 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   const probe = await probeImage(input, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
   const dest = thumbPath(ctx.projectDir, hash);
   if (ctx.model?.wants(hash)) {
-    const once = await thumbnailAndModelInput(input, dest, probe.format, ctx.model.preprocessing, { pixelLimit: ctx.pixelLimit, complete });
+    const once = await thumbnailAndModelInput(input, dest, probe.format, ctx.model.preprocessing, {
+      pixelLimit: ctx.pixelLimit,
+      complete,
+      transparent: probe.channels === 2 || probe.channels === 4,
+    });
     return { ...base, probe, stats: once.stats, ...(once.modelInput ? { modelInput: once.modelInput } : {}) };
   }
   const pixelStats = await makeThumbnail(input, dest, probe.format, { pixelLimit: ctx.pixelLimit, complete });

@@ -7,7 +7,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thumbnailAndModelInput } from '../../electron/dataset/decode-once.js';
+import { DHASH_MAX_DISTANCE } from '../../electron/dataset/near-duplicates.js';
+import { hammingDistance } from '../../electron/dataset/pixel-stats.js';
 import { PIXEL_LIMIT } from '../../electron/dataset/probe.js';
+import { makeThumbnail } from '../../electron/dataset/thumbnails.js';
 import { decodeForModel } from '../../electron/engine/images/decode.js';
 import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
@@ -63,6 +66,19 @@ describe('one decode for the thumbnail and the backbone', () => {
     const file = files[0]!;
     const once = await thumbnailAndModelInput(fs.readFileSync(file), path.join(tmp.dir, 'thumbs', 'legacy.webp'), 'jpeg', spec('center-crop'), { pixelLimit: PIXEL_LIMIT, complete: true });
     expect(Buffer.from(once.modelInput!).equals(Buffer.from((await decodeForModel(file, spec('center-crop'))).pixels))).toBe(true);
+  });
+
+  it('pixel stats agree with the import without a backbone (dHash within the near-duplicate distance, same grey verdict)', async () => {
+    for (const [i, file] of files.entries()) {
+      const legacy = await makeThumbnail(file, path.join(tmp.dir, 'thumbs', 'legacy', `${i}.webp`), 'image');
+      const { channels } = await sharp(file).metadata();
+      const transparent = channels === 2 || channels === 4;
+      const once = await thumbnailAndModelInput(file, path.join(tmp.dir, 'thumbs', 'once', `${i}.webp`), 'image', spec('center-crop', 'bilinear'), { pixelLimit: PIXEL_LIMIT, complete: true, transparent });
+      if (transparent) expect(once.modelInput && Buffer.from(once.modelInput).equals(Buffer.from((await decodeForModel(file, spec('center-crop', 'bilinear'))).pixels))).toBe(true);
+      expect(hammingDistance(legacy.dhash, once.stats.dhash), path.basename(file)).toBeLessThanOrEqual(DHASH_MAX_DISTANCE);
+      expect(once.stats.grayscale, path.basename(file)).toBe(legacy.grayscale);
+      expect(Math.abs(once.stats.entropy - legacy.entropy), path.basename(file)).toBeLessThan(0.25);
+    }
   });
 
   it('grey images stay grey in the pixel stats; a truncated file is a decode problem', async () => {
