@@ -1,0 +1,104 @@
+// "From a folder of photos to a trained model" end to end (issue 21), through the studio's own
+// import job and engine worker: today's import then a one-click Train (separate), against the
+// import that embeds as it decodes then the same Train (one pass). Used by bench:import.
+import fs from 'node:fs';
+import path from 'node:path';
+import { runImport } from '../../electron/dataset/import-job.js';
+import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { createStudio, type Studio } from '../../electron/services/studio.js';
+import { invoke, watchJobs } from '../helpers/studio-jobs.js';
+import { fixtureModelCache } from '../reliability/model-cache.js';
+
+export interface OnePassFigures {
+  images: number;
+  separate_import_s: number;
+  separate_train_s: number;
+  separate_s: number;
+  one_pass_import_s: number;
+  first_train_after_import_s: number;
+  one_pass_s: number;
+  one_pass_speedup: number;
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const JOB_MS = 3_600_000;
+
+export class OnePassBench {
+  private constructor(
+    private readonly studio: Studio,
+    private readonly jobs: ReturnType<typeof watchJobs>,
+    private readonly work: string,
+  ) {}
+
+  /** A studio on a private model cache with the fixture backbone; null without fixtures. */
+  static async open(work: string): Promise<OnePassBench | null> {
+    const cache = await fixtureModelCache(work);
+    if (!cache) return null;
+    const studio = createStudio({ engine: new EngineHost({ modelCache: cache }) });
+    return new OnePassBench(studio, watchJobs(studio), work);
+  }
+
+  private async train(): Promise<number> {
+    const started = performance.now();
+    const { jobId } = await invoke<{ jobId: string }>(this.studio, 'train:start', {});
+    const end = await this.jobs.finished(jobId, JOB_MS);
+    if (end.status !== 'done') throw new Error(`train ${end.status}: ${end.error}`);
+    return seconds(started);
+  }
+
+  /** Today's import (no embedding), then Train. */
+  async separate(root: string, name: string): Promise<{ importS: number; trainS: number; images: number }> {
+    const project = this.studio.session.create(path.join(this.work, `${name}-separate`), name);
+    let started = performance.now();
+    const summary = await runImport(project, { kind: 'folder', root });
+    const importS = seconds(started);
+    started = performance.now();
+    return { importS, trainS: await this.train(), images: summary.counts!.added };
+  }
+
+  /** The studio's import job (embedding as it decodes, ending when both are done), then Train. */
+  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number }> {
+    this.studio.session.create(path.join(this.work, `${name}-one-pass`), name);
+    const started = performance.now();
+    const { jobId } = await invoke<{ jobId: string }>(this.studio, 'import:folder', { path: root });
+    const end = await this.jobs.finished(jobId, JOB_MS);
+    if (end.status !== 'done') throw new Error(`import ${end.status}: ${end.error}`);
+    const importS = seconds(started);
+    return { importS, trainS: await this.train() };
+  }
+
+  async compare(root: string, name: string, log: (m: string) => void): Promise<OnePassFigures> {
+    const a = await this.separate(root, name);
+    log(`${name} separate: import ${a.importS.toFixed(1)} s + train ${a.trainS.toFixed(1)} s`);
+    const b = await this.onePass(root, name);
+    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s`);
+    const r = (n: number) => Math.round(n * 100) / 100;
+    const separate = a.importS + a.trainS;
+    const onePass = b.importS + b.trainS;
+    return {
+      images: a.images,
+      separate_import_s: r(a.importS),
+      separate_train_s: r(a.trainS),
+      separate_s: r(separate),
+      one_pass_import_s: r(b.importS),
+      first_train_after_import_s: r(b.trainS),
+      one_pass_s: r(onePass),
+      one_pass_speedup: r(separate / onePass),
+    };
+  }
+
+  /** Loads the backbone (and its ONNX conversion) once, so neither side pays for it. */
+  async warmUp(root: string): Promise<void> {
+    const dir = path.join(this.work, 'warm-photos');
+    for (const cls of fs.readdirSync(root).slice(0, 2)) {
+      fs.mkdirSync(path.join(dir, cls), { recursive: true });
+      for (const f of fs.readdirSync(path.join(root, cls)).slice(0, 6)) fs.copyFileSync(path.join(root, cls, f), path.join(dir, cls, f));
+    }
+    await this.onePass(dir, 'warm-up');
+  }
+
+  async close(): Promise<void> {
+    this.jobs.stop();
+    await this.studio.close();
+  }
+}
