@@ -110,6 +110,22 @@ describe.skipIf(skip)('an import with the backbone installed', () => {
     const before = viewZeroWrites(project.db).total;
     await train(studio, jobs);
     expect(viewZeroWrites(project.db).total).toBe(before);
+
+    // Photos that arrive later, in a watched folder, are embedded the same way.
+    const watched = path.join(tmp.dir, 'watched');
+    fs.mkdirSync(watched);
+    const more = fs.readdirSync(fixture('datasets', 'hymenoptera', 'val', 'bees')).sort().slice(0, 3);
+    fs.copyFileSync(fixture('datasets', 'hymenoptera', 'val', 'bees', more[0]!), path.join(watched, more[0]!));
+    const { reconcile } = await invoke<{ reconcile: { jobId: string } }>(studio, 'watch:add', { path: watched });
+    expect(await jobs.finished(reconcile.jobId, 240_000)).toMatchObject({ status: 'done' });
+    for (const f of more.slice(1)) fs.copyFileSync(fixture('datasets', 'hymenoptera', 'val', 'bees', f), path.join(watched, f));
+    const expected = images.length + more.length;
+    const until = Date.now() + 240_000;
+    while (presentImages(project.db).length < expected || !ahead.hasMany(presentImages(project.db).map((i) => viewZeroKey(model.preprocessing, i.hash))).every(Boolean)) {
+      if (Date.now() > until) throw new Error(`watched photos not embedded: ${JSON.stringify(viewZeroWrites(project.db))}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(viewZeroWrites(project.db)).toMatchObject({ distinct: expected, twice: 0 });
   });
 });
 
