@@ -127,6 +127,29 @@ describe.skipIf(skip)('an import with the backbone installed', () => {
     }
     expect(viewZeroWrites(project.db)).toMatchObject({ distinct: expected, twice: 0 });
   });
+
+  it('cancelling the import job stops the embedding too; importing again completes it, once each', { timeout: 600_000 }, async () => {
+    const project = studio.session.create(path.join(tmp.dir, 'cancelled'), 'cancelled');
+    recordEmbeddingWrites(project.db);
+    const folder = path.join(tmp.dir, 'photos-cancelled');
+    photoFolder(folder);
+    let jobId = '';
+    const stop = studio.bus.listen((event, payload) => {
+      const p = payload as { jobId: string; message?: string; phase: string };
+      if (event === 'job:progress' && p.jobId === jobId && (p.phase === 'embedding' || p.message?.startsWith('embedding'))) {
+        void studio.dispatch('jobs:cancel', { jobId }, { transport: 'in-process' });
+      }
+    });
+    ({ jobId } = await invoke<{ jobId: string }>(studio, 'import:folder', { path: folder }));
+    expect(await jobs.finished(jobId, 240_000)).toMatchObject({ status: 'cancelled' });
+    stop();
+    const partial = viewZeroWrites(project.db);
+    expect(partial.twice).toBe(0);
+    expect(partial.total).toBeLessThan(PER_CLASS * 2);
+
+    await importFolder(studio, jobs, folder);
+    expect(viewZeroWrites(project.db)).toEqual({ total: PER_CLASS * 2, distinct: PER_CLASS * 2, twice: 0 });
+  });
 });
 
 describe.skipIf(skip)('an import without a backbone', () => {
