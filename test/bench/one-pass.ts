@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runImport } from '../../electron/dataset/import-job.js';
-import { EngineHost } from '../../electron/engine/worker/engine-host.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { invoke, watchJobs } from '../helpers/studio-jobs.js';
 import { fixtureModelCache } from '../reliability/model-cache.js';

@@ -2,7 +2,7 @@
 // checkpoint, so every photo ends with exactly one view-0 embedding and none is computed twice.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presentImages } from '../../electron/engine/embeddings/embed-ahead.js';
+import { presentImageContents as presentImages } from '../../electron/project/images.js';
 import { createProject, openProject } from '../../electron/project/project.js';
 import { runTsChild } from '../helpers/child.js';
 import { recordEmbeddingWrites, viewZeroWrites } from '../helpers/embed-writes.js';

@@ -2,7 +2,7 @@
 // cancel, and a failing backbone that stops the stage without failing the import.
 import { describe, expect, it } from 'vitest';
 import { EmbedStage, type EmbedSink, type StageItem } from '../../electron/dataset/embed-stage.js';
-import type { Preprocessing } from '../../electron/ipc/schemas.js';
+import type { Preprocessing } from '../../electron/domain/schemas.js';
 
 const preprocessing: Preprocessing = { inputSize: 2, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' };
 const item = (i: number): StageItem => ({ hash: `h${i}`, pixels: new Uint8Array(12), path: `/p/${i}.jpg` });
