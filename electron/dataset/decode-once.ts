@@ -3,23 +3,48 @@
 // the backbone's input, so a photo is decoded once between the folder and its first model.
 import sharp from 'sharp';
 import type { Preprocessing } from '../domain/schemas.js';
-import { decodeForModel, resamplingOf, toRawRgb } from '../engine/images/decode.js';
-import { resizeBilinear } from '../engine/images/resample.js';
+import type { AugmentParams } from '../engine/images/augment.js';
+import { decodeForModel, resamplingOf, toRawRgb, type RawRgb } from '../engine/images/decode.js';
 import type { PixelStats } from './pixel-stats.js';
 import { decodeProblem } from './problems.js';
 import { makeThumbnail, makeThumbnailFromPixels } from './thumbnails.js';
 
-export interface DecodedOnce {
-  stats: PixelStats;
-  /** inputSize² × 3 RGB as decodeForModel(input, spec) gives it; null when that failed. */
-  modelInput: Uint8Array | null;
+/** One view of the photo as the backbone takes it (inputSize² × 3 RGB, decodeForModel's bytes). */
+export interface ModelInput {
+  view: number;
+  pixels: Uint8Array;
 }
 
-export async function thumbnailAndModelInput(
+export interface DecodedOnce {
+  stats: PixelStats;
+  /** The views asked for that could be made (a view that failed is left to Train). */
+  inputs: ModelInput[];
+}
+
+/** A view to make: its index and its augmentation (identity for view 0). */
+export interface ViewRequest {
+  view: number;
+  augment: AugmentParams;
+}
+
+async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb): Promise<ModelInput[]> {
+  const made = await Promise.all(
+    views.map(({ view, augment }) =>
+      decodeForModel(input, spec, augment, full).then(
+        (d): ModelInput => ({ view, pixels: d.pixels.slice() }),
+        (): ModelInput | null => null,
+      ),
+    ),
+  );
+  return made.filter((m): m is ModelInput => m !== null);
+}
+
+export async function thumbnailAndModelInputs(
   input: string | Buffer,
   dest: string,
   format: string,
   spec: Preprocessing,
+  views: readonly ViewRequest[],
   options: { pixelLimit: number; complete: boolean | null; transparent?: boolean },
 ): Promise<DecodedOnce> {
   if (resamplingOf(spec) !== 'bilinear' || options.transparent) {
@@ -28,16 +53,17 @@ export async function thumbnailAndModelInput(
     // images keep their alpha in the thumbnail and its stats, which the model input (flattened
     // on white) cannot give.
     const stats = await makeThumbnail(input, dest, format, { pixelLimit: options.pixelLimit, complete: options.complete });
-    const decoded = await decodeForModel(input, spec).catch(() => null);
-    return { stats, modelInput: decoded ? decoded.pixels.slice() : null };
+    return { stats, inputs: await modelInputs(input, spec, views) };
   }
-  let full: Awaited<ReturnType<typeof toRawRgb>>;
+  let full: RawRgb;
   try {
     // The options of decodeForModel's decode (failOn 'error', autoOrient) with the import's pixel limit.
     full = await toRawRgb(sharp(input, { limitInputPixels: options.pixelLimit, failOn: 'error', autoOrient: true }));
   } catch (error) {
     throw decodeProblem(error, format, options.complete);
   }
-  const stats = await makeThumbnailFromPixels({ ...full, channels: 3 }, dest);
-  return { stats, modelInput: resizeBilinear(full, spec.inputSize, spec.resizeMode) };
+  // The thumbnail and every view from the same pixels (augmented views of large photos shrink
+  // from the in-memory bytes, as training does).
+  const [stats, inputs] = await Promise.all([makeThumbnailFromPixels({ ...full, channels: 3 }, dest), modelInputs(input, spec, views, full)]);
+  return { stats, inputs };
 }

@@ -4,10 +4,12 @@
 // a failing backbone never fails the import: the stage stops taking work and the catch-up pass
 // (or Train, as before issue 21) embeds the rest from the files.
 import type { Preprocessing } from '../domain/schemas.js';
+import type { ModelInput, ViewRequest } from './decode-once.js';
 
 export interface StageItem {
   hash: string;
-  pixels: Uint8Array;
+  /** Training's views of this content (view 0 and the default augmented ones) not cached yet. */
+  inputs: ModelInput[];
   /** The file the pixels came from (the backbone's first load may check a conversion on it). */
   path: string;
 }
@@ -15,8 +17,8 @@ export interface StageItem {
 export interface EmbedSink {
   /** The spec the model inputs are made for (the project's backbone and recorded preprocessing). */
   readonly preprocessing: Preprocessing;
-  /** Whether this content's vector is cached already. */
-  cached(hash: string): boolean;
+  /** The views of this content a one-click Train embeds that are not cached yet. */
+  missing(hash: string): ViewRequest[];
   /** Embeds one batch into the cache; resolves once it is written. */
   embed(items: StageItem[]): Promise<void>;
 }
@@ -34,7 +36,7 @@ export interface EmbedAhead {
 
 export interface EmbedStageOptions {
   batchSize?: number;
-  /** Items waiting at most (each is inputSize² × 3 bytes: 64 × 150 KB at 224). */
+  /** Items waiting at most (each is (1 + K views) × inputSize² × 3 bytes: 150 KB per view at 224). */
   maxQueued?: number;
   signal?: AbortSignal;
   onProgress?: (embedded: number, accepted: number) => void;
@@ -75,9 +77,9 @@ export class EmbedStage {
     return this.failure !== null || this.options.signal?.aborted === true;
   }
 
-  /** Whether the import should make a model input for this content (not cached, not queued). */
-  wants(hash: string): boolean {
-    return !this.stopped && !this.seen.has(hash) && !this.sink.cached(hash);
+  /** The views the import should make for this content (none when cached, queued or stopped). */
+  wants(hash: string): ViewRequest[] {
+    return this.stopped || this.seen.has(hash) ? [] : this.sink.missing(hash);
   }
 
   /** Queues one model input; waits while the queue is full (the import's backpressure). */

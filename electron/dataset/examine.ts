@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Preprocessing } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { imageByHash, lookupPath, storedMtime } from '../project/dataset-catalog.js';
-import { thumbnailAndModelInput } from './decode-once.js';
+import { thumbnailAndModelInputs, type ModelInput, type ViewRequest } from './decode-once.js';
 import { hashFile } from './hash.js';
 import type { Candidate } from './import-plan.js';
 import type { PixelStats } from './pixel-stats.js';
@@ -28,8 +28,8 @@ export type Outcome =
       /** Null when the content was already known (with its thumbnail): nothing to decode. */
       probe: Probe | null;
       stats: PixelStats | null;
-      /** The backbone's input from the same decode, when the import embeds ahead (issue 21). */
-      modelInput?: Uint8Array;
+      /** The backbone's inputs (training's views) from the same decode, when the import embeds ahead (issue 21). */
+      modelInputs?: ModelInput[];
     }
   | { kind: 'problem'; candidate: Candidate; reason: FileProblem['reason']; message: string };
 
@@ -41,7 +41,7 @@ export interface ExamineContext {
   projectDir: string;
   pixelLimit: number;
   /** Set when the import embeds ahead of training: the spec, and which content still needs a vector. */
-  model?: { preprocessing: Preprocessing; wants(hash: string): boolean };
+  model?: { preprocessing: Preprocessing; wants(hash: string): ViewRequest[] };
 }
 
 async function reach(file: string): Promise<import('node:fs').Stats> {
@@ -97,13 +97,14 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   const input = identity.content ?? file;
   const probe = await probeImage(input, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
   const dest = thumbPath(ctx.projectDir, hash);
-  if (ctx.model?.wants(hash)) {
-    const once = await thumbnailAndModelInput(input, dest, probe.format, ctx.model.preprocessing, {
+  const views = ctx.model?.wants(hash) ?? [];
+  if (ctx.model && views.length > 0) {
+    const once = await thumbnailAndModelInputs(input, dest, probe.format, ctx.model.preprocessing, views, {
       pixelLimit: ctx.pixelLimit,
       complete,
       transparent: probe.channels === 2 || probe.channels === 4,
     });
-    return { ...base, probe, stats: once.stats, ...(once.modelInput ? { modelInput: once.modelInput } : {}) };
+    return { ...base, probe, stats: once.stats, ...(once.inputs.length ? { modelInputs: once.inputs } : {}) };
   }
   const pixelStats = await makeThumbnail(input, dest, probe.format, { pixelLimit: ctx.pixelLimit, complete });
   return { ...base, probe, stats: pixelStats };

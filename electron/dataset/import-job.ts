@@ -145,11 +145,11 @@ async function examineAndCommit(plan: ImportPlan, state: CommitState, ctx: Exami
         examined++;
         options.progress?.('importing', examined, total);
         // The commit never waits on the backbone; only a full embedding queue holds this worker.
-        if (outcome.kind === 'content' && outcome.modelInput) {
-          const { modelInput, ...rest } = outcome;
+        if (outcome.kind === 'content' && outcome.modelInputs) {
+          const { modelInputs, ...rest } = outcome;
           results[index] = rest;
           flush(false);
-          await options.embed?.push({ hash: outcome.hash, pixels: modelInput, path: outcome.candidate.path });
+          await options.embed?.push({ hash: outcome.hash, inputs: modelInputs, path: outcome.candidate.path });
         } else {
           results[index] = outcome;
           flush(false);

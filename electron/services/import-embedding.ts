@@ -7,11 +7,10 @@ import { DEFAULT_BACKBONE_ID } from '../engine/backbones/catalogue.js';
 import { readInstall } from '../engine/backbones/model-cache.js';
 import { ensureInstalled } from '../engine/backbones/shipped.js';
 import { EmbeddingCache } from '../engine/embeddings/cache.js';
-import { runPreprocessing, viewZeroKey } from '../engine/embeddings/view-zero.js';
+import { oneClickViews, runPreprocessing, viewAugment, viewKey, type TrainViews } from '../engine/embeddings/train-keys.js';
 import type { EngineHost } from '../worker/engine-host.js';
 import { EmbedStage, type EmbedAhead, type EmbedSink } from '../dataset/embed-stage.js';
 import { StudioError } from '../domain/result.js';
-import type { Preprocessing } from '../domain/schemas.js';
 import type { JobHandle, JobManager } from '../jobs/job-manager.js';
 import { readBackboneChoice } from '../project/backbone-choice.js';
 import type { Project } from '../project/project.js';
@@ -19,10 +18,11 @@ import { readSettings } from '../project/settings.js';
 
 export interface ProjectModel {
   backboneId: string;
-  preprocessing: Preprocessing;
+  /** The views a one-click Train embeds, with their spec. */
+  plan: TrainViews;
 }
 
-/** The project's backbone and view-0 spec, or null when that backbone is not on this machine. */
+/** The project's backbone and training views, or null when that backbone is not on this machine. */
 export function projectModel(project: Project, engine: EngineHost): ProjectModel | null {
   const backboneId = readBackboneChoice(project.db) ?? DEFAULT_BACKBONE_ID;
   try {
@@ -32,7 +32,9 @@ export function projectModel(project: Project, engine: EngineHost): ProjectModel
     return null;
   }
   const record = readInstall(backboneId, engine.modelCache);
-  return record ? { backboneId, preprocessing: runPreprocessing(record.spec, readSettings(project.db)) } : null;
+  if (!record) return null;
+  const settings = readSettings(project.db);
+  return { backboneId, plan: oneClickViews(runPreprocessing(record.spec, settings), settings) };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -46,15 +48,27 @@ export class ImportEmbedding implements EmbedAhead {
     private readonly model: ProjectModel,
     private readonly job: JobHandle,
   ) {
-    const { backboneId, preprocessing } = model;
+    const { backboneId, plan } = model;
     const cache = new EmbeddingCache(project.db, backboneId, 0);
+    const views = Array.from({ length: plan.views + 1 }, (_, view) => view);
     const sink: EmbedSink = {
-      preprocessing,
-      cached: (hash) => cache.has(viewZeroKey(preprocessing, hash)),
+      preprocessing: plan.preprocessing,
+      // Every view, although only the training split's augmented views are used: the split is
+      // drawn when the import ends, and the pixels are in memory only now.
+      missing: (hash) => {
+        const cached = cache.hasMany(views.map((view) => viewKey(plan, hash, view)));
+        return views.filter((_, i) => !cached[i]).map((view) => ({ view, augment: viewAugment(plan, hash, view) }));
+      },
       embed: async (items) => {
         await engine.call(
           'embedPixels',
-          { projectDir: project.dir, backboneId, preprocessing, items: items.map(({ hash, pixels }) => ({ hash, pixels })), samples: items.map((i) => i.path) },
+          {
+            projectDir: project.dir,
+            backboneId,
+            plan,
+            items: items.flatMap(({ hash, inputs }) => inputs.map(({ view, pixels }) => ({ hash, view, pixels }))),
+            samples: items.map((i) => i.path),
+          },
           { signal: job.signal },
         );
       },

@@ -10,7 +10,7 @@ import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache } from '../../electron/engine/embeddings/cache.js';
 import { embedMissing, embedPixels } from '../../electron/engine/embeddings/embed-ahead.js';
 import { presentImagePaths } from '../../electron/project/images.js';
-import { runPreprocessing, viewZeroKey } from '../../electron/engine/embeddings/view-zero.js';
+import { runPreprocessing, viewZeroKey } from '../../electron/engine/embeddings/train-keys.js';
 import { embedderFor } from '../../electron/worker/embedder-pool.js';
 import { EmbedStage } from '../../electron/dataset/embed-stage.js';
 import { runImport } from '../../electron/dataset/import-job.js';

@@ -11,7 +11,7 @@ import { importBackboneFolder } from '../../electron/engine/backbones/install.js
 import { EmbeddingCache } from '../../electron/engine/embeddings/cache.js';
 import { embedMissing } from '../../electron/engine/embeddings/embed-ahead.js';
 import { presentImageContents as presentImages } from '../../electron/project/images.js';
-import { viewZeroKey } from '../../electron/engine/embeddings/view-zero.js';
+import { viewZeroKey } from '../../electron/engine/embeddings/train-keys.js';
 import { embedderFor } from '../../electron/worker/embedder-pool.js';
 import { EngineHost } from '../../electron/worker/engine-host.js';
 import { DB_FILE, createProject } from '../../electron/project/project.js';

@@ -1,28 +1,31 @@
 // Embedding ahead of training (issue 21), in the engine worker: the import hands over model
-// inputs it decoded anyway (embedPixels), and a catch-up pass embeds from the files whatever
-// present image still lacks its view-0 vector (embedMissing) — after a kill, for content that
-// was known already, or for a newly chosen backbone. The cache is the checkpoint: a vector is
-// computed only when it is not there, so nothing is embedded twice and a re-run completes it.
-import type { Preprocessing } from '../../domain/schemas.js';
+// inputs it decoded anyway (embedPixels: view 0 and the one-click Train's augmented views), and
+// a catch-up pass embeds from the files whatever is still missing (embedMissing) — after a kill,
+// for content that was known already, or for a newly chosen backbone. The cache is the
+// checkpoint: a vector is computed only when it is not there, so nothing is embedded twice and a
+// re-run completes it.
 import type { Db } from '../../project/database.js';
+import { loadExamples, runClasses } from '../../project/examples.js';
 import { presentImageContents } from '../../project/images.js';
 import type { Embedder } from '../embedder.js';
 import { IDENTITY } from '../images/augment.js';
 import { scalePixels } from '../images/decode.js';
 import type { EmbeddingCache } from './cache.js';
 import { embedItems, type EmbedItem, type EmbedResult } from './pipeline.js';
-import { viewZeroKey } from './view-zero.js';
+import { viewAugment, viewKey, type TrainViews } from './train-keys.js';
 
 export interface PixelItem {
   hash: string;
-  /** inputSize x inputSize x 3 RGB, exactly what decodeForModel gives for this spec. */
+  view: number;
+  /** inputSize x inputSize x 3 RGB, exactly what decodeForModel gives for this view and spec. */
   pixels: Uint8Array;
 }
 
 /** Embeds the items not cached yet, in one batch; returns how many it computed. */
-export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, preprocessing: Preprocessing, items: readonly PixelItem[]): Promise<number> {
+export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, plan: TrainViews, items: readonly PixelItem[]): Promise<number> {
+  const { preprocessing } = plan;
   const size = preprocessing.inputSize * preprocessing.inputSize * 3;
-  const keys = items.map((item) => viewZeroKey(preprocessing, item.hash));
+  const keys = items.map((item) => viewKey(plan, item.hash, item.view));
   const cached = cache.hasMany(keys);
   const todo = items.flatMap((item, i) => (cached[i] ? [] : [{ item, key: keys[i]! }]));
   if (todo.length === 0) return 0;
@@ -39,19 +42,31 @@ export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, pre
   return todo.length;
 }
 
-/** Embeds (from the files) every present image whose view-0 vector is missing. */
+/**
+ * What a one-click Train would embed that is not cached, from the files: view 0 of every
+ * present image, and the augmented views of every labeled training image.
+ */
 export function embedMissing(
   db: Db,
   embedder: Embedder,
   cache: EmbeddingCache,
-  preprocessing: Preprocessing,
+  plan: TrainViews,
   options: { onProgress?: (done: number, total: number) => void; checkpoint?: () => void } = {},
 ): Promise<EmbedResult> {
-  const items: EmbedItem[] = presentImageContents(db).map((image) => ({ key: viewZeroKey(preprocessing, image.hash), paths: image.paths, augment: IDENTITY }));
+  const present = presentImageContents(db);
+  const pathsOf = new Map(present.map((image) => [image.hash, image.paths]));
+  const items: EmbedItem[] = present.map((image) => ({ key: viewKey(plan, image.hash, 0), paths: image.paths, augment: IDENTITY }));
+  if (plan.views > 0) {
+    for (const e of loadExamples(db, runClasses(db))) {
+      const paths = pathsOf.get(e.hash);
+      if (e.label < 0 || e.split !== 'train' || !paths) continue;
+      for (let view = 1; view <= plan.views; view++) items.push({ key: viewKey(plan, e.hash, view), paths, augment: viewAugment(plan, e.hash, view) });
+    }
+  }
   return embedItems(items, {
     embedder,
     cache,
-    preprocessing,
+    preprocessing: plan.preprocessing,
     ...(options.onProgress ? { onProgress: (p: { done: number; total: number }) => options.onProgress!(p.done, p.total) } : {}),
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
   });

@@ -16,7 +16,7 @@ import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
 import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
-import { runPreprocessing } from '../embeddings/view-zero.js';
+import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
 // Moved beside the view-0 key (the import embeds ahead of training with it); kept importable here.
 export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
@@ -85,7 +85,7 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
 }
 
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
-  return { imageHash: example.hash, view, specHash: specHash(preprocessing, view, settings.augmentation, seed) };
+  return trainKey(preprocessing, settings.augmentation, seed, example.hash, view);
 }
 
 /** Where a run takes its validation set when the project has none: 15 % of train, per class. */
