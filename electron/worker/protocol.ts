@@ -37,7 +37,7 @@ export interface TrainOutcome {
   };
   timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; totalMs: number };
   embedded: { computed: number; cached: number; failed: number };
-  /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped). */
+  /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped or deferred). */
   labelsChecked: number;
 }
 
@@ -67,7 +67,8 @@ export type ImageInput = { path: string } | { bytes: Uint8Array };
 /** Every task: its arguments, its result, and the progress/events it may send meanwhile. */
 export interface EngineTasks extends EmbedAheadTasks {
   info: { args: Record<string, never>; result: EngineInfo };
-  train: { args: { projectDir: string; config: TrainConfig }; result: TrainOutcome };
+  /** `deferLabelCheck`: the caller checks labels as its own follow-up job (the studio does). */
+  train: { args: { projectDir: string; config: TrainConfig; deferLabelCheck?: boolean }; result: TrainOutcome };
   checkLabels: { args: { projectDir: string; runId: number }; result: { checked: number; ms: number } };
   predict: { args: { projectDir: string; runId: number; images: ImageInput[] }; result: PredictOutcome };
   augmentPreview: {

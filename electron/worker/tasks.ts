@@ -47,7 +47,7 @@ export const tasks: TaskTable = {
     return { backend: info, capabilities: capabilities(info), modelCache: modelCacheDir() };
   },
 
-  train: ({ projectDir, config }, ctx) =>
+  train: ({ projectDir, config, deferLabelCheck }, ctx) =>
     withProjectDb(projectDir, async (db) => {
       const { fineTune, fineTuneReason } = capabilities(backend());
       if (config.fineTuneBlocks > 0 && !fineTune) throw new StudioError('conflict', `${fineTuneReason} Set fine-tune blocks to 0 to train.`);
@@ -78,7 +78,7 @@ export const tasks: TaskTable = {
       });
       // "Likely mislabeled" comes with every run; a cancel here keeps the finished run.
       let labelsChecked = 0;
-      if (config.outOfFoldK >= 2) {
+      if (config.outOfFoldK >= 2 && !deferLabelCheck) {
         try {
           labelsChecked = (
             await checkLabels(db, runId, {
