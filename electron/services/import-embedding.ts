@@ -7,7 +7,8 @@ import { DEFAULT_BACKBONE_ID } from '../engine/backbones/catalogue.js';
 import { readInstall } from '../engine/backbones/model-cache.js';
 import { ensureInstalled } from '../engine/backbones/shipped.js';
 import { EmbeddingCache } from '../engine/embeddings/cache.js';
-import { oneClickViews, runPreprocessing, viewAugment, viewKey, type TrainViews } from '../engine/embeddings/train-keys.js';
+import { missingViews } from '../engine/embeddings/embed-ahead.js';
+import { oneClickViews, runPreprocessing, type TrainViews } from '../engine/embeddings/train-keys.js';
 import type { EngineHost } from '../worker/engine-host.js';
 import { EmbedStage, type EmbedAhead, type EmbedSink } from '../dataset/embed-stage.js';
 import { StudioError } from '../domain/result.js';
@@ -50,15 +51,9 @@ export class ImportEmbedding implements EmbedAhead {
   ) {
     const { backboneId, plan } = model;
     const cache = new EmbeddingCache(project.db, backboneId, 0);
-    const views = Array.from({ length: plan.views + 1 }, (_, view) => view);
     const sink: EmbedSink = {
       preprocessing: plan.preprocessing,
-      // Every view, although only the training split's augmented views are used: the split is
-      // drawn when the import ends, and the pixels are in memory only now.
-      missing: (hash) => {
-        const cached = cache.hasMany(views.map((view) => viewKey(plan, hash, view)));
-        return views.filter((_, i) => !cached[i]).map((view) => ({ view, augment: viewAugment(plan, hash, view) }));
-      },
+      missing: (hash) => missingViews(cache, plan, hash),
       embed: async (items) => {
         await engine.call(
           'embedPixels',

@@ -20,3 +20,14 @@ export function viewZeroWrites(db: Db): { total: number; distinct: number; twice
     )
     .get() as { total: number; distinct: number; twice: number };
 }
+
+/** Writes per (backbone, spec, image, view) over every view. */
+export function allViewWrites(db: Db): { total: number; distinct: number; twice: number } {
+  return db
+    .prepare(
+      `SELECT count(*) AS total, count(DISTINCT backbone_id || spec_hash || image_hash || ':' || view) AS "distinct",
+              (SELECT count(*) FROM (SELECT 1 FROM test_embedding_writes GROUP BY backbone_id, spec_hash, image_hash, view HAVING count(*) > 1)) AS twice
+       FROM test_embedding_writes`,
+    )
+    .get() as { total: number; distinct: number; twice: number };
+}

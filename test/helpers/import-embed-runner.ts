@@ -8,9 +8,9 @@ import { DEFAULT_BACKBONE_ID } from '../../electron/engine/backbones/catalogue.j
 import { readInstall } from '../../electron/engine/backbones/model-cache.js';
 import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache } from '../../electron/engine/embeddings/cache.js';
-import { embedMissing, embedPixels } from '../../electron/engine/embeddings/embed-ahead.js';
+import { embedMissing, embedPixels, missingViews } from '../../electron/engine/embeddings/embed-ahead.js';
 import { presentImagePaths } from '../../electron/project/images.js';
-import { runPreprocessing, viewZeroKey } from '../../electron/engine/embeddings/train-keys.js';
+import { oneClickViews, runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
 import { embedderFor } from '../../electron/worker/embedder-pool.js';
 import { EmbedStage } from '../../electron/dataset/embed-stage.js';
 import { runImport } from '../../electron/dataset/import-job.js';
@@ -23,18 +23,24 @@ process.env.STUDIO_MODEL_CACHE = cacheDir;
 await initBackend('wasm');
 const project = openProject(dir);
 const backboneId = DEFAULT_BACKBONE_ID;
-const preprocessing = runPreprocessing(readInstall(backboneId)!.spec, readSettings(project.db));
+const settings = readSettings(project.db);
+const plan = oneClickViews(runPreprocessing(readInstall(backboneId)!.spec, settings), settings);
 let embedder: Promise<Embedder> | null = null;
 const load = (samples: string[]) => (embedder ??= embedderFor(backboneId, async () => samples).then((p) => p.embedder));
 const check = new EmbeddingCache(project.db, backboneId, 0);
 let written = 0;
 const stage = new EmbedStage(
   {
-    preprocessing,
-    cached: (hash) => check.has(viewZeroKey(preprocessing, hash)),
+    preprocessing: plan.preprocessing,
+    missing: (hash) => missingViews(check, plan, hash),
     embed: async (items) => {
       const e = await load(items.map((i) => i.path));
-      written += await embedPixels(e, new EmbeddingCache(project.db, backboneId, e.dim), preprocessing, items);
+      written += await embedPixels(
+        e,
+        new EmbeddingCache(project.db, backboneId, e.dim),
+        plan,
+        items.flatMap(({ hash, inputs }) => inputs.map(({ view, pixels }) => ({ hash, view, pixels }))),
+      );
       process.stdout.write(`embedded ${written}\n`);
     },
   },
@@ -45,7 +51,7 @@ await runImport(project, { kind: 'folder', root: source }, { batchSize: 8, embed
 await stage.finish();
 if (stage.error) throw stage.error;
 const e = await load(presentImagePaths(project.db, 16));
-const missing = await embedMissing(project.db, e, new EmbeddingCache(project.db, backboneId, e.dim), preprocessing);
+const missing = await embedMissing(project.db, e, new EmbeddingCache(project.db, backboneId, e.dim), plan);
 project.close();
 process.stdout.write(`done stage ${written} missing ${missing.embedded}\n`);
 process.exit(0);

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thumbnailAndModelInput } from '../../electron/dataset/decode-once.js';
+import { thumbnailAndModelInputs } from '../../electron/dataset/decode-once.js';
+import { DEFAULT_SETTINGS } from '../../electron/project/settings.js';
+import { IDENTITY, drawAugmentation } from '../../electron/engine/images/augment.js';
 import { DHASH_MAX_DISTANCE } from '../../electron/dataset/near-duplicates.js';
 import { hammingDistance } from '../../electron/dataset/pixel-stats.js';
 import { PIXEL_LIMIT } from '../../electron/dataset/probe.js';
@@ -44,6 +46,12 @@ const spec = (resizeMode: Preprocessing['resizeMode'], resampling?: 'bilinear'):
   scaling: 'minus1to1',
   ...(resampling ? { resampling } : {}),
 });
+
+/** View 0 alone, as the import without augmented views makes it. */
+async function thumbnailAndModelInput(...[input, dest, format, s, options]: [string | Buffer, string, string, Preprocessing, Parameters<typeof thumbnailAndModelInputs>[5]]) {
+  const once = await thumbnailAndModelInputs(input, dest, format, s, [{ view: 0, augment: IDENTITY }], options);
+  return { stats: once.stats, modelInput: once.inputs[0]?.pixels ?? null };
+}
 
 describe('one decode for the thumbnail and the backbone', () => {
   for (const mode of ['center-crop', 'squash', 'letterbox'] as const) {
@@ -88,5 +96,23 @@ describe('one decode for the thumbnail and the backbone', () => {
     await expect(
       thumbnailAndModelInput(bytes.subarray(0, bytes.length / 2), path.join(tmp.dir, 'thumbs', 't.webp'), 'jpeg', spec('center-crop', 'bilinear'), { pixelLimit: PIXEL_LIMIT, complete: false }),
     ).rejects.toMatchObject({ reason: expect.any(String) });
+  });
+
+  it("training's augmented views from the same decode equal decodeForModel's, byte for byte (what Train computes from the file)", async () => {
+    const strong = { ...DEFAULT_SETTINGS.augmentation, rotationDeg: 25, zoom: 0.3, brightness: 0.2, contrast: 0.2, saturation: 0.2, flipVertical: true };
+    for (const [i, file] of files.entries()) {
+      const { channels } = await sharp(file).metadata();
+      const transparent = channels === 2 || channels === 4;
+      const hash = `content-${i}`;
+      const views = [0, 1, 2, 3].map((view) => ({ view, augment: drawAugmentation(view === 3 ? strong : DEFAULT_SETTINGS.augmentation, hash, view, 42) }));
+      const input = i % 2 === 0 ? file : fs.readFileSync(file);
+      const once = await thumbnailAndModelInputs(input, path.join(tmp.dir, 'thumbs', 'views', `${i}.webp`), 'image', spec('center-crop', 'bilinear'), views, { pixelLimit: PIXEL_LIMIT, complete: true, transparent });
+      expect(once.inputs.map((m) => m.view)).toEqual([0, 1, 2, 3]);
+      for (const { view, augment } of views) {
+        const expected = await decodeForModel(file, spec('center-crop', 'bilinear'), augment);
+        const made = once.inputs.find((m) => m.view === view)!.pixels;
+        expect(Buffer.from(made).equals(Buffer.from(expected.pixels)), `${path.basename(file)} view ${view}`).toBe(true);
+      }
+    }
   });
 });

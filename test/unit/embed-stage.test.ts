@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { EmbedStage, type EmbedSink, type StageItem } from '../../electron/dataset/embed-stage.js';
 import type { Preprocessing } from '../../electron/domain/schemas.js';
+import { IDENTITY } from '../../electron/engine/images/augment.js';
 
 const preprocessing: Preprocessing = { inputSize: 2, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' };
-const item = (i: number): StageItem => ({ hash: `h${i}`, pixels: new Uint8Array(12), path: `/p/${i}.jpg` });
+const item = (i: number): StageItem => ({ hash: `h${i}`, inputs: [{ view: 0, pixels: new Uint8Array(12) }], path: `/p/${i}.jpg` });
 
 function sink(options: { gate?: () => Promise<void>; failAt?: number } = {}): EmbedSink & { batches: string[][]; cachedSet: Set<string> } {
   const batches: string[][] = [];
@@ -14,7 +15,7 @@ function sink(options: { gate?: () => Promise<void>; failAt?: number } = {}): Em
     batches,
     cachedSet,
     preprocessing,
-    cached: (hash) => cachedSet.has(hash),
+    missing: (hash) => (cachedSet.has(hash) ? [] : [{ view: 0, augment: IDENTITY }]),
     embed: async (items) => {
       await options.gate?.();
       if (options.failAt !== undefined && batches.length === options.failAt) throw new Error('backbone failed');
@@ -28,12 +29,12 @@ describe('EmbedStage', () => {
   it('embeds every item once, in full batches until finish', async () => {
     const s = sink();
     const stage = new EmbedStage(s, { batchSize: 4 });
-    for (let i = 0; i < 10; i++) if (stage.wants(`h${i}`)) await stage.push(item(i));
+    for (let i = 0; i < 10; i++) if (stage.wants(`h${i}`).length > 0) await stage.push(item(i));
     await stage.push(item(3));
     await stage.finish();
     expect(s.batches.map((b) => b.length)).toEqual([4, 4, 2]);
     expect(s.batches.flat()).toEqual(Array.from({ length: 10 }, (_, i) => `h${i}`));
-    expect(stage.wants('h3')).toBe(false);
+    expect(stage.wants('h3')).toEqual([]);
     expect({ embedded: stage.embedded, accepted: stage.accepted }).toEqual({ embedded: 10, accepted: 10 });
   });
 
@@ -75,7 +76,7 @@ describe('EmbedStage', () => {
     open();
     await stage.finish();
     expect(s.batches.flat().length).toBeLessThanOrEqual(2);
-    expect(stage.wants('h9')).toBe(false);
+    expect(stage.wants('h9')).toEqual([]);
   });
 
   it('a failing backbone stops the stage without throwing to the import', async () => {
@@ -85,6 +86,6 @@ describe('EmbedStage', () => {
     await stage.finish();
     expect((stage.error as Error).message).toBe('backbone failed');
     expect(s.batches).toEqual([['h0', 'h1']]);
-    expect(stage.wants('h7')).toBe(false);
+    expect(stage.wants('h7')).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { Db } from '../../project/database.js';
 import { loadExamples, runClasses } from '../../project/examples.js';
 import { presentImageContents } from '../../project/images.js';
 import type { Embedder } from '../embedder.js';
-import { IDENTITY } from '../images/augment.js';
+import { IDENTITY, type AugmentParams } from '../images/augment.js';
 import { scalePixels } from '../images/decode.js';
 import type { EmbeddingCache } from './cache.js';
 import { embedItems, type EmbedItem, type EmbedResult } from './pipeline.js';
@@ -19,6 +19,17 @@ export interface PixelItem {
   view: number;
   /** inputSize x inputSize x 3 RGB, exactly what decodeForModel gives for this view and spec. */
   pixels: Uint8Array;
+}
+
+/**
+ * The views of this content a one-click Train embeds that are not cached: every view, although
+ * Train uses the augmented ones of training images only — an import draws the split when it
+ * ends, and the decoded pixels are in memory only while it examines the photo.
+ */
+export function missingViews(cache: EmbeddingCache, plan: TrainViews, hash: string): Array<{ view: number; augment: AugmentParams }> {
+  const views = Array.from({ length: plan.views + 1 }, (_, view) => view);
+  const cached = cache.hasMany(views.map((view) => viewKey(plan, hash, view)));
+  return views.filter((_, i) => !cached[i]).map((view) => ({ view, augment: viewAugment(plan, hash, view) }));
 }
 
 /** Embeds the items not cached yet, in one batch; returns how many it computed. */
