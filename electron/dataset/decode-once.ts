@@ -27,10 +27,15 @@ export interface ViewRequest {
   augment: AugmentParams;
 }
 
-async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb): Promise<ModelInput[]> {
+/**
+ * `full`: the shared decode. View 0 always resizes from it; augmented views start from it only
+ * for JPEGs (8-bit): training augments a 16-bit PNG at 16 bits, so those decode again from the
+ * in-memory bytes to stay byte for byte what Train would compute.
+ */
+async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb, format?: string): Promise<ModelInput[]> {
   const made = await Promise.all(
     views.map(({ view, augment }) =>
-      decodeForModel(input, spec, augment, full).then(
+      decodeForModel(input, spec, augment, view === 0 || format === 'jpeg' ? full : undefined).then(
         (d): ModelInput => ({ view, pixels: d.pixels.slice() }),
         (): ModelInput | null => null,
       ),
@@ -64,6 +69,6 @@ export async function thumbnailAndModelInputs(
   }
   // The thumbnail and every view from the same pixels (augmented views of large photos shrink
   // from the in-memory bytes, as training does).
-  const [stats, inputs] = await Promise.all([makeThumbnailFromPixels({ ...full, channels: 3 }, dest), modelInputs(input, spec, views, full)]);
+  const [stats, inputs] = await Promise.all([makeThumbnailFromPixels({ ...full, channels: 3 }, dest), modelInputs(input, spec, views, full, format)]);
   return { stats, inputs };
 }

@@ -101,12 +101,12 @@ describe('one decode for the thumbnail and the backbone', () => {
   it("training's augmented views from the same decode equal decodeForModel's, byte for byte (what Train computes from the file)", async () => {
     const strong = { ...DEFAULT_SETTINGS.augmentation, rotationDeg: 25, zoom: 0.3, brightness: 0.2, contrast: 0.2, saturation: 0.2, flipVertical: true };
     for (const [i, file] of files.entries()) {
-      const { channels } = await sharp(file).metadata();
+      const { channels, format } = await sharp(file).metadata();
       const transparent = channels === 2 || channels === 4;
       const hash = `content-${i}`;
       const views = [0, 1, 2, 3].map((view) => ({ view, augment: drawAugmentation(view === 3 ? strong : DEFAULT_SETTINGS.augmentation, hash, view, 42) }));
       const input = i % 2 === 0 ? file : fs.readFileSync(file);
-      const once = await thumbnailAndModelInputs(input, path.join(tmp.dir, 'thumbs', 'views', `${i}.webp`), 'image', spec('center-crop', 'bilinear'), views, { pixelLimit: PIXEL_LIMIT, complete: true, transparent });
+      const once = await thumbnailAndModelInputs(input, path.join(tmp.dir, 'thumbs', 'views', `${i}.webp`), format!, spec('center-crop', 'bilinear'), views, { pixelLimit: PIXEL_LIMIT, complete: true, transparent });
       expect(once.inputs.map((m) => m.view)).toEqual([0, 1, 2, 3]);
       for (const { view, augment } of views) {
         const expected = await decodeForModel(file, spec('center-crop', 'bilinear'), augment);
