@@ -69,6 +69,8 @@ describe.skipIf(skip)('engine channels', () => {
     const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});
     expect(run).toMatchObject({ status: 'done', backend: 'wasm', embedEngine: 'onnxruntime', backboneId: DEFAULT_BACKBONE_ID });
     expect(run!.valAccuracy).toBeGreaterThan(0.75);
+    // "Likely mislabeled" follows the run as its own job (the Train click ends with the saved model).
+    expect(await jobs.finishedKind('evaluate', 120_000)).toMatchObject({ status: 'done' });
     const detail = await invoke<RunDetail>(studio, 'runs:get', { runId: run!.id });
     expect(detail.classNames).toEqual(['ants', 'bees']);
     expect(detail.history.length).toBeGreaterThan(0);
