@@ -38,6 +38,8 @@ export function projectModel(project: Project, engine: EngineHost): ProjectModel
   return { backboneId, plan: oneClickViews(runPreprocessing(record.spec, settings), settings) };
 }
 
+const AFTER_SPLIT = process.env.STUDIO_IMPORT_VIEWS === 'after-split';
+
 const count = (n: number) => n.toLocaleString('en-US');
 
 export class ImportEmbedding implements EmbedAhead {
@@ -53,7 +55,9 @@ export class ImportEmbedding implements EmbedAhead {
     const cache = new EmbeddingCache(project.db, backboneId, 0);
     const sink: EmbedSink = {
       preprocessing: plan.preprocessing,
-      missing: (hash) => missingViews(cache, plan, hash),
+      // STUDIO_IMPORT_VIEWS=after-split (a benchmark knob): the import embeds view 0 only, and
+      // the catch-up pass embeds the augmented views of the training split from the files.
+      missing: (hash) => missingViews(cache, AFTER_SPLIT ? { ...plan, views: 0 } : plan, hash),
       embed: async (items) => {
         await engine.call(
           'embedPixels',

@@ -14,10 +14,10 @@ import { createRun, finishRun, recordEpoch } from '../../project/runs.js';
 import type { BackendInfo } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
-import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
+import { EmbeddingCache, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
-// Moved beside the view-0 key (the import embeds ahead of training with it); kept importable here.
+// Moved beside training's cache keys (the import embeds ahead of training with them); kept importable here.
 export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
