@@ -50,7 +50,7 @@ describe.skipIf(skip)('engine channels', () => {
     expect(list.map((b) => b.id)).toEqual(expect.arrayContaining(['mobilenet-v2-1.0-224', 'mobilenet-v3-large-1.0-224', 'efficientnet-lite0-224']));
   });
 
-  it('imports a backbone folder, then trains in one click with live curves', async () => {
+  it('imports a backbone folder, then trains in one click with live curves', { timeout: 300_000 }, async () => {
     // The fixture's folder is not byte-identical to a catalogue download, so name its entry.
     await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
     const list = await invoke<BackboneEntry[]>(studio, 'backbones:list', {});
