@@ -7,7 +7,7 @@ import { DEFAULT_BACKBONE_ID } from '../engine/backbones/catalogue.js';
 import { readInstall } from '../engine/backbones/model-cache.js';
 import { ensureInstalled } from '../engine/backbones/shipped.js';
 import { EmbeddingCache } from '../engine/embeddings/cache.js';
-import { missingViews } from '../engine/embeddings/embed-ahead.js';
+import { importViews, missingViews } from '../engine/embeddings/embed-ahead.js';
 import { oneClickViews, runPreprocessing, type TrainViews } from '../engine/embeddings/train-keys.js';
 import type { EngineHost } from '../worker/engine-host.js';
 import { EmbedStage, type EmbedAhead, type EmbedSink } from '../dataset/embed-stage.js';
@@ -38,8 +38,6 @@ export function projectModel(project: Project, engine: EngineHost): ProjectModel
   return { backboneId, plan: oneClickViews(runPreprocessing(record.spec, settings), settings) };
 }
 
-const AFTER_SPLIT = process.env.STUDIO_IMPORT_VIEWS === 'after-split';
-
 const count = (n: number) => n.toLocaleString('en-US');
 
 export class ImportEmbedding implements EmbedAhead {
@@ -53,11 +51,10 @@ export class ImportEmbedding implements EmbedAhead {
   ) {
     const { backboneId, plan } = model;
     const cache = new EmbeddingCache(project.db, backboneId, 0);
+    const stageViews = importViews(plan);
     const sink: EmbedSink = {
       preprocessing: plan.preprocessing,
-      // STUDIO_IMPORT_VIEWS=after-split (a benchmark knob): the import embeds view 0 only, and
-      // the catch-up pass embeds the augmented views of the training split from the files.
-      missing: (hash) => missingViews(cache, AFTER_SPLIT ? { ...plan, views: 0 } : plan, hash),
+      missing: (hash) => missingViews(cache, stageViews, hash),
       embed: async (items) => {
         await engine.call(
           'embedPixels',

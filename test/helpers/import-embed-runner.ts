@@ -8,7 +8,7 @@ import { DEFAULT_BACKBONE_ID } from '../../electron/engine/backbones/catalogue.j
 import { readInstall } from '../../electron/engine/backbones/model-cache.js';
 import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache } from '../../electron/engine/embeddings/cache.js';
-import { embedMissing, embedPixels, missingViews } from '../../electron/engine/embeddings/embed-ahead.js';
+import { embedMissing, embedPixels, importViews, missingViews } from '../../electron/engine/embeddings/embed-ahead.js';
 import { presentImagePaths } from '../../electron/project/images.js';
 import { oneClickViews, runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
 import { embedderFor } from '../../electron/worker/embedder-pool.js';
@@ -32,7 +32,7 @@ let written = 0;
 const stage = new EmbedStage(
   {
     preprocessing: plan.preprocessing,
-    missing: (hash) => missingViews(check, plan, hash),
+    missing: (hash) => missingViews(check, importViews(plan), hash),
     embed: async (items) => {
       const e = await load(items.map((i) => i.path));
       written += await embedPixels(

@@ -32,6 +32,17 @@ export function missingViews(cache: EmbeddingCache, plan: TrainViews, hash: stri
   return views.filter((_, i) => !cached[i]).map((view) => ({ view, augment: viewAugment(plan, hash, view) }));
 }
 
+/**
+ * The views an import embeds from its own decode: view 0 only by default, the catch-up pass
+ * then embeds the augmented views of the training split from the files once the import has
+ * drawn the split. Embedding every view during the import (STUDIO_IMPORT_VIEWS=during-import)
+ * saves that second decode but embeds val and test photos' views no Train uses: measured slower
+ * end to end on both benchmark sets (bench:import, README).
+ */
+export function importViews(plan: TrainViews, mode = process.env.STUDIO_IMPORT_VIEWS): TrainViews {
+  return mode === 'during-import' ? plan : { ...plan, views: 0 };
+}
+
 /** Embeds the items not cached yet, in one batch; returns how many it computed. */
 export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, plan: TrainViews, items: readonly PixelItem[]): Promise<number> {
   const { preprocessing } = plan;
