@@ -4,8 +4,10 @@
 // file: every such file comes back as a problem with its reason.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Preprocessing } from '../domain/schemas.js';
 import type { Db } from '../project/database.js';
 import { imageByHash, lookupPath, storedMtime } from '../project/dataset-catalog.js';
+import { thumbnailAndModelInputs, type ModelInput, type ViewRequest } from './decode-once.js';
 import { hashFile } from './hash.js';
 import type { Candidate } from './import-plan.js';
 import type { PixelStats } from './pixel-stats.js';
@@ -26,6 +28,8 @@ export type Outcome =
       /** Null when the content was already known (with its thumbnail): nothing to decode. */
       probe: Probe | null;
       stats: PixelStats | null;
+      /** The backbone's inputs (training's views) from the same decode, when the import embeds ahead (issue 21). */
+      modelInputs?: ModelInput[];
     }
   | { kind: 'problem'; candidate: Candidate; reason: FileProblem['reason']; message: string };
 
@@ -36,6 +40,8 @@ export interface ExamineContext {
   db: Db;
   projectDir: string;
   pixelLimit: number;
+  /** Set when the import embeds ahead of training: the spec, and which content still needs a vector. */
+  model?: { preprocessing: Preprocessing; wants(hash: string): ViewRequest[] };
 }
 
 async function reach(file: string): Promise<import('node:fs').Stats> {
@@ -90,7 +96,17 @@ async function examineFile(candidate: Candidate, ctx: ExamineContext): Promise<O
   // The bytes already read for the hash, when the file was small enough to keep: no second read.
   const input = identity.content ?? file;
   const probe = await probeImage(input, { pixelLimit: ctx.pixelLimit, sniffed: format, complete });
-  const pixelStats = await makeThumbnail(input, thumbPath(ctx.projectDir, hash), probe.format, { pixelLimit: ctx.pixelLimit, complete });
+  const dest = thumbPath(ctx.projectDir, hash);
+  const views = ctx.model?.wants(hash) ?? [];
+  if (ctx.model && views.length > 0) {
+    const once = await thumbnailAndModelInputs(input, dest, probe.format, ctx.model.preprocessing, views, {
+      pixelLimit: ctx.pixelLimit,
+      complete,
+      transparent: probe.channels === 2 || probe.channels === 4,
+    });
+    return { ...base, probe, stats: once.stats, ...(once.inputs.length ? { modelInputs: once.inputs } : {}) };
+  }
+  const pixelStats = await makeThumbnail(input, dest, probe.format, { pixelLimit: ctx.pixelLimit, complete });
   return { ...base, probe, stats: pixelStats };
 }
 

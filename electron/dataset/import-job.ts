@@ -11,6 +11,7 @@ import { ZERO_COUNTS, beginImport, finishImport, getImport, markPathsMissing, pr
 import { examine, type ExamineContext, type Outcome } from './examine.js';
 import { commitOutcomes, dropEmptyNewClasses, prepareClasses, type CommitState } from './import-commit.js';
 import { describeSource, planImport, type ImportPlan, type ImportSource } from './import-plan.js';
+import type { EmbedStage } from './embed-stage.js';
 import type { NearDuplicateFinder } from './near-duplicates.js';
 import { PIXEL_LIMIT } from './probe.js';
 import { assignSplits } from './splits.js';
@@ -29,6 +30,8 @@ export interface ImportOptions {
   /** An import row created by the caller (the service returns its id before the work starts). */
   importId?: number;
   finders?: readonly NearDuplicateFinder[];
+  /** Embeds ahead of training from the import's own decode (issue 21); absent = no backbone. */
+  embed?: EmbedStage;
 }
 
 export const DEFAULT_CONCURRENCY = 6;
@@ -81,7 +84,8 @@ export async function runImport(project: Project, source: ImportSource, options:
     // a few thousand small files) are committed together. Interrupted, they stay on disk in
     // captured/<class>/ for the next import of that folder.
     const commitOptions = source.kind === 'files' && source.capture ? { ...options, batchSize: Number.POSITIVE_INFINITY } : options;
-    await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT }, commitOptions);
+    const model = options.embed && { preprocessing: options.embed.preprocessing, wants: (hash: string) => options.embed!.wants(hash) };
+    await examineAndCommit(plan, state, { db, projectDir: project.dir, pixelLimit: options.pixelLimit ?? PIXEL_LIMIT, ...(model ? { model } : {}) }, commitOptions);
     if (signal?.aborted) throw cancelled();
 
     progress('assigning splits', 0, 1);
@@ -137,10 +141,19 @@ async function examineAndCommit(plan: ImportPlan, state: CommitState, ctx: Exami
       const index = next++;
       if (index >= total) return;
       try {
-        results[index] = await examine(candidates[index]!, ctx);
+        const outcome = await examine(candidates[index]!, ctx);
         examined++;
         options.progress?.('importing', examined, total);
-        flush(false);
+        // The commit never waits on the backbone; only a full embedding queue holds this worker.
+        if (outcome.kind === 'content' && outcome.modelInputs) {
+          const { modelInputs, ...rest } = outcome;
+          results[index] = rest;
+          flush(false);
+          await options.embed?.push({ hash: outcome.hash, inputs: modelInputs, path: outcome.candidate.path });
+        } else {
+          results[index] = outcome;
+          flush(false);
+        }
       } catch (error) {
         fatal ??= { error };
       }

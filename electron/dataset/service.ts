@@ -6,7 +6,7 @@ import type { HealthReport, ImportSummary, WatchedFolder } from '../domain/schem
 import type { Project } from '../project/project.js';
 import { readSettings } from '../project/settings.js';
 import type { EventBus } from '../ipc/event-bus.js';
-import type { JobManager } from '../jobs/job-manager.js';
+import type { JobHandle, JobManager } from '../jobs/job-manager.js';
 import type { Session } from '../project/session.js';
 import { addWatchedFolder, listWatchedFolders, removeWatchedFolder } from '../project/watched-folders.js';
 import { markInterruptedImports } from '../project/dataset-catalog.js';
@@ -14,6 +14,7 @@ import { runHealthCheck } from './health.js';
 import { storeHealthReport } from '../project/health-reports.js';
 import { runImport, startImportRecord, type ImportOptions } from './import-job.js';
 import { requireCsvFile, requireSource, type ImportSource } from './import-plan.js';
+import type { EmbedAhead } from './embed-stage.js';
 import { FolderWatcher, type WatchBatch, type WatcherOptions } from './watcher.js';
 
 export interface StartedImport {
@@ -27,17 +28,23 @@ export interface DatasetDeps {
   session: Session;
   bus: EventBus;
   jobs: JobManager;
+  /**
+   * Embedding ahead of training for an import job (issue 21): null when the project's backbone
+   * is not on this machine (the import then runs as before). Absent: imports never embed.
+   */
+  embedAhead?: (project: Project, job: JobHandle) => EmbedAhead | null;
 }
 
 export class DatasetService {
   private queue: Promise<unknown> = Promise.resolve();
+  private embedding: Promise<unknown> = Promise.resolve();
   private readonly watchers = new Map<string, FolderWatcher>();
   private readonly watchErrors = new Map<string, string>();
   private readonly jobIds = new Set<string>();
 
   constructor(
     private readonly deps: DatasetDeps,
-    private readonly options: { import?: Omit<ImportOptions, 'signal' | 'progress' | 'importId'>; watch?: WatcherOptions } = {},
+    private readonly options: { import?: Omit<ImportOptions, 'signal' | 'progress' | 'importId' | 'embed'>; watch?: WatcherOptions; embedAhead?: boolean } = {},
   ) {
     deps.session.observe({ opened: (project) => this.opened(project), closing: () => this.closing() });
   }
@@ -52,9 +59,22 @@ export class DatasetService {
       job.progress('queued', 0, 0);
       // One import at a time: the next waits for the previous one, whatever its outcome.
       // Cancelled while queued, runImport still closes the import's record as cancelled.
-      const turn = this.queue.then(() => runImport(project, source, { ...this.options.import, signal: job.signal, progress: job.progress, importId }));
+      // The photos are embedded for the project's backbone as they are decoded (issue 21);
+      // the next import need not wait for the embedding tail, whose passes run one at a time.
+      const ahead = this.options.embedAhead === false ? null : (this.deps.embedAhead?.(project, job) ?? null);
+      const turn = this.queue.then(() =>
+        runImport(project, source, { ...this.options.import, signal: job.signal, progress: ahead?.progress ?? job.progress, importId, ...(ahead ? { embed: ahead.stage } : {}) }),
+      );
       this.queue = turn.catch(() => undefined);
-      return turn;
+      if (!ahead) return turn;
+      const previous = this.embedding;
+      const tail = turn.then(async (summary) => {
+        await previous;
+        await ahead.finish();
+        return summary;
+      });
+      this.embedding = tail.catch(() => undefined);
+      return tail;
     });
     this.jobIds.add(jobId);
     void done.finally(() => this.jobIds.delete(jobId)).catch(() => undefined);
@@ -106,6 +126,7 @@ export class DatasetService {
     for (;;) {
       await Promise.all([...this.watchers.values()].map((w) => w.idle()));
       await this.queue;
+      await this.embedding;
       if (this.jobIds.size === 0) return;
       await new Promise((r) => setTimeout(r, 20));
     }

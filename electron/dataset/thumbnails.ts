@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
-import { pixelStats, type PixelStats } from './pixel-stats.js';
+import { pixelStats, type PixelStats, type RawPixels } from './pixel-stats.js';
 import { decodeProblem } from './problems.js';
 import { PIXEL_LIMIT } from './probe.js';
 import { processAlive } from '../jobs/process-alive.js';
@@ -56,7 +56,26 @@ export async function makeThumbnail(file: string | Buffer, dest: string, format:
     throw decodeProblem(error, format, options.complete ?? null);
   }
   const { data, info } = decoded;
-  const stats = pixelStats({ data, width: info.width, height: info.height, channels: info.channels });
+  return writeThumbnail({ data, width: info.width, height: info.height, channels: info.channels }, dest, info.premultiplied);
+}
+
+/**
+ * The thumbnail of an image already decoded in full (the import's single decode, which also
+ * feeds the backbone): shrunk here, then written and measured like makeThumbnail's.
+ */
+export async function makeThumbnailFromPixels(full: RawPixels, dest: string): Promise<PixelStats> {
+  const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels as 1 | 2 | 3 | 4 } })
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return writeThumbnail({ data, width: info.width, height: info.height, channels: info.channels }, dest, false);
+}
+
+/** Measures the small raw image and writes it as WebP atomically. */
+async function writeThumbnail(small: RawPixels & { data: Buffer }, dest: string, premultiplied: boolean | undefined): Promise<PixelStats> {
+  const { data } = small;
+  const info = { width: small.width, height: small.height, channels: small.channels as 1 | 2 | 3 | 4, premultiplied };
+  const stats = pixelStats(small);
   const partialDir = path.join(path.dirname(path.dirname(dest)), PARTIAL_DIR);
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   await fs.promises.mkdir(partialDir, { recursive: true });

@@ -246,6 +246,21 @@ export function presentImagePaths(db: Db, limit: number): string[] {
   return db.prepare(`SELECT path FROM image_paths WHERE present = 1 ORDER BY image_id LIMIT ?`).pluck().all(limit) as string[];
 }
 
+/** Present, readable images, each with every present path of its content (embedding ahead of training). */
+export function presentImageContents(db: Db): Array<{ hash: string; paths: string[] }> {
+  const rows = db
+    .prepare(`SELECT i.hash, p.path FROM images i JOIN image_paths p ON p.image_id = i.id WHERE p.present = 1 AND i.status = 'ok' ORDER BY i.id, p.id`)
+    .raw()
+    .all() as Array<[string, string]>;
+  const byHash = new Map<string, string[]>();
+  for (const [hash, file] of rows) {
+    const paths = byHash.get(hash);
+    if (paths) paths.push(file);
+    else byHash.set(hash, [file]);
+  }
+  return [...byHash].map(([hash, paths]) => ({ hash, paths }));
+}
+
 /** Every image with a perceptual hash (near-duplicate search). */
 export function dhashedImages(db: Db): Array<{ id: number; dhash: string }> {
   return db.prepare('SELECT id, dhash FROM images WHERE dhash IS NOT NULL').all() as Array<{ id: number; dhash: string }>;

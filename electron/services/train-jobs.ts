@@ -8,6 +8,7 @@ import { TrainConfig, type TrainConfigInput } from '../domain/schemas.js';
 import { readBackboneChoice } from '../project/backbone-choice.js';
 import { labelSummary } from '../project/labels.js';
 import { finishRun, runStatus } from '../project/runs.js';
+import type { Project } from '../project/project.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Per-batch losses are for a live curve; more than ~10 points a second only costs the UI. */
@@ -51,7 +52,11 @@ export class TrainJobs {
 
     const { jobId, done } = jobs.start('train', async (job) => {
       try {
-        return await engine.call('train', { projectDir: project.dir, config }, { signal: job.signal, onEvent, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
+        // The label check (k more heads) is not part of the Train click: the run is done when its
+        // model is saved, and "likely mislabeled" arrives from a follow-up job moments later.
+        const outcome = await engine.call('train', { projectDir: project.dir, config, deferLabelCheck: true }, { signal: job.signal, onEvent, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
+        if (config.outOfFoldK >= 2) startLabelCheck(this.deps, project, outcome.runId);
+        return outcome;
       } catch (error) {
         if (runId !== null && session.project === project) {
           if (runStatus(project.db, runId) === 'running') finishRun(project.db, runId, 'failed', { error: error instanceof Error ? error.message : String(error) });
@@ -63,4 +68,12 @@ export class TrainJobs {
     void done.catch(() => undefined).finally(() => (this.active = null));
     return { jobId };
   }
+}
+
+/** "Likely mislabeled" for a finished run as an 'evaluate' job (after every Train, or on request). */
+export function startLabelCheck(deps: Pick<ServiceDeps, 'jobs' | 'engine'>, project: Project, runId: number): { jobId: string; done: Promise<unknown> } {
+  return deps.jobs.start('evaluate', (job) => {
+    job.progress('checking labels', 0, 0);
+    return deps.engine.call('checkLabels', { projectDir: project.dir, runId }, { signal: job.signal, onProgress: (p) => job.progress(p.phase, p.done, p.total) });
+  });
 }

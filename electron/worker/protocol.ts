@@ -9,6 +9,7 @@ import type { BackendCapabilities } from '../engine/backend.js';
 import type { ModelExportResult } from '../export/model/export-model.js';
 import type { KerasRunImport, ModelExportFormat, TeachableImport, WeightQuantization } from '../domain/schemas.js';
 import { InstallProgress, type ImportDetails, type ImportResult } from '../engine/backbones/install.js';
+import type { EmbedAheadTasks } from './embed-tasks.js';
 
 /** The backend the worker chose, as the contract describes it. */
 export const BackendInfo = EngineInfoShape.shape.backend;
@@ -36,7 +37,7 @@ export interface TrainOutcome {
   };
   timings: { embedMs: number; trainMs: number; evaluateMs: number; predictMs: number; totalMs: number };
   embedded: { computed: number; cached: number; failed: number };
-  /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped). */
+  /** Labeled images scored by out-of-fold heads for "likely mislabeled" (0 when skipped or deferred). */
   labelsChecked: number;
 }
 
@@ -64,9 +65,10 @@ export interface AugmentedSample {
 export type ImageInput = { path: string } | { bytes: Uint8Array };
 
 /** Every task: its arguments, its result, and the progress/events it may send meanwhile. */
-export interface EngineTasks {
+export interface EngineTasks extends EmbedAheadTasks {
   info: { args: Record<string, never>; result: EngineInfo };
-  train: { args: { projectDir: string; config: TrainConfig }; result: TrainOutcome };
+  /** `deferLabelCheck`: the caller checks labels as its own follow-up job (the studio does). */
+  train: { args: { projectDir: string; config: TrainConfig; deferLabelCheck?: boolean }; result: TrainOutcome };
   checkLabels: { args: { projectDir: string; runId: number }; result: { checked: number; ms: number } };
   predict: { args: { projectDir: string; runId: number; images: ImageInput[] }; result: PredictOutcome };
   augmentPreview: {
@@ -129,6 +131,8 @@ export const TASK_NAMES = [
   'info',
   'train',
   'checkLabels',
+  'embedPixels',
+  'embedMissing',
   'predict',
   'augmentPreview',
   'downloadBackbone',

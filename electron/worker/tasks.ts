@@ -19,6 +19,7 @@ import type { ImageSource } from '../engine/images/decode.js';
 import { checkLabels } from '../engine/training/check-labels.js';
 import { predictImages } from '../engine/training/predict-images.js';
 import { runTraining } from '../engine/training/run.js';
+import { embedAheadTasks } from './embed-tasks.js';
 import { embedderFor, installedBackbone } from './embedder-pool.js';
 import { withProjectDb } from '../project/open-project-db.js';
 import { cachedRunModel } from './run-model-cache.js';
@@ -41,12 +42,14 @@ function sampleImagePaths(db: Db): string[] {
 const source = (input: ImageInput): ImageSource => ('path' in input ? input.path : Buffer.from(input.bytes));
 
 export const tasks: TaskTable = {
+  ...embedAheadTasks,
+
   async info() {
     const info = backend();
     return { backend: info, capabilities: capabilities(info), modelCache: modelCacheDir() };
   },
 
-  train: ({ projectDir, config }, ctx) =>
+  train: ({ projectDir, config, deferLabelCheck }, ctx) =>
     withProjectDb(projectDir, async (db) => {
       const { fineTune, fineTuneReason } = capabilities(backend());
       if (config.fineTuneBlocks > 0 && !fineTune) throw new StudioError('conflict', `${fineTuneReason} Set fine-tune blocks to 0 to train.`);
@@ -77,7 +80,7 @@ export const tasks: TaskTable = {
       });
       // "Likely mislabeled" comes with every run; a cancel here keeps the finished run.
       let labelsChecked = 0;
-      if (config.outOfFoldK >= 2) {
+      if (config.outOfFoldK >= 2 && !deferLabelCheck) {
         try {
           labelsChecked = (
             await checkLabels(db, runId, {

@@ -5,8 +5,14 @@ import type { Studio } from '../../electron/services/studio.js';
 type Finished = EventPayload<'job:finished'>;
 
 /** Records job:finished events from now on; `finished(jobId)` resolves when that job ends. */
-export function watchJobs(studio: Studio): { finished(jobId: string, timeoutMs?: number): Promise<Finished>; stop(): void } {
+export function watchJobs(studio: Studio): {
+  finished(jobId: string, timeoutMs?: number): Promise<Finished>;
+  /** The first job of this kind that finished and was not taken yet (a follow-up job a channel did not name). */
+  finishedKind(kind: Finished['kind'], timeoutMs?: number): Promise<Finished>;
+  stop(): void;
+} {
   const seen = new Map<string, Finished>();
+  const taken = new Set<string>();
   const stop = studio.bus.listen((event, payload) => {
     if (event === 'job:finished') seen.set((payload as Finished).jobId, payload as Finished);
   });
@@ -18,6 +24,18 @@ export function watchJobs(studio: Studio): { finished(jobId: string, timeoutMs?:
         await new Promise((r) => setTimeout(r, 20));
       }
       return seen.get(jobId)!;
+    },
+    async finishedKind(kind, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = [...seen.values()].find((f) => f.kind === kind && !taken.has(f.jobId));
+        if (hit) {
+          taken.add(hit.jobId);
+          return hit;
+        }
+        if (Date.now() > until) throw new Error(`no ${kind} job finished within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     stop: () => void stop(),
   };

@@ -30,7 +30,15 @@ function open(source: ImageSource, animated = false) {
   return sharp(source, { limitInputPixels: PIXEL_LIMIT, failOn: 'error', animated, autoOrient: true });
 }
 
-async function toRawRgb(image: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
+/** An oriented, flattened, sRGB 8-bit RGB image in memory. */
+export interface RawRgb {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Flattened (alpha on white), sRGB, 8-bit RGB pixels: what the model input is resized from. */
+export async function toRawRgb(image: Sharp): Promise<RawRgb> {
   const { data, info } = await image
     .flatten({ background: ALPHA_BACKGROUND })
     .toColourspace('srgb')
@@ -47,7 +55,7 @@ async function toRawRgb(image: Sharp): Promise<{ data: Buffer; width: number; he
  */
 const WORKING_SCALE = 2;
 
-function raw(image: { data: Buffer; width: number; height: number }): Sharp {
+function raw(image: RawRgb): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
@@ -56,15 +64,19 @@ function raw(image: { data: Buffer; width: number; height: number }): Sharp {
  * WORKING_SCALE): rotate, crop the rotation's grey corners and the zoom in one extract, resize
  * by the spec, then flips and colour (pointwise, so cheaper on the small image).
  */
-async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing): Promise<Sharp> {
+async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing, decoded?: RawRgb): Promise<Sharp> {
   // Large photos are shrunk first (one extra pass); small ones go through in a single pipeline.
-  const meta = await open(source).metadata();
+  const meta = decoded ? null : await open(source).metadata();
+  const width = decoded?.width ?? meta?.autoOrient?.width ?? meta?.width ?? 0;
+  const height = decoded?.height ?? meta?.autoOrient?.height ?? meta?.height ?? 0;
   const side = spec.inputSize * WORKING_SCALE;
-  const big = Math.min(meta.autoOrient?.width ?? meta.width ?? 0, meta.autoOrient?.height ?? meta.height ?? 0) > side * 1.5;
+  const big = Math.min(width, height) > side * 1.5;
+  // The shrink decodes from the file (JPEG shrink-on-load), as it always did, so a view is the
+  // same whether or not the caller had the full decode at hand.
   const working = big ? await toRawRgb(open(source).resize(side, side, { fit: 'outside', withoutEnlargement: true })) : null;
-  const w0 = working?.width ?? (meta.autoOrient?.width ?? meta.width ?? 1);
-  const h0 = working?.height ?? (meta.autoOrient?.height ?? meta.height ?? 1);
-  let image = working ? raw(working) : open(source);
+  const w0 = working?.width ?? Math.max(1, width);
+  const h0 = working?.height ?? Math.max(1, height);
+  let image = working ? raw(working) : decoded ? raw(decoded) : open(source);
   // The box of the original aspect that stays free of rotation corners, centred.
   let box = { left: 0, top: 0, width: w0, height: h0 };
   if (p.rotationDeg !== 0) {
@@ -141,9 +153,16 @@ async function requireImage(source: ImageSource): Promise<void> {
   if (sniffed.kind !== 'image') throw new Error(describeNonImage(typeof source === 'string' ? source : 'image', sniffed).message);
 }
 
-export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY): Promise<DecodedImage> {
+/**
+ * `decoded`: the source's full decode as toRawRgb gives it, when the caller has it already (the
+ * import, which decodes every photo once for its thumbnail): used instead of decoding again,
+ * for 'bilinear' specs of opaque images only (where the result is the same byte for byte).
+ */
+export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY, decoded?: RawRgb): Promise<DecodedImage> {
   await requireImage(source);
-  const image = isIdentity(augment) ? await resizeBySpec(open(source), spec) : await augmented(source, augment, spec);
+  const full = decoded && resamplingOf(spec) === 'bilinear' ? decoded : undefined;
+  if (full && isIdentity(augment)) return { pixels: resizeBilinear(full, spec.inputSize, spec.resizeMode), size: spec.inputSize };
+  const image = isIdentity(augment) ? await resizeBySpec(open(source), spec) : await augmented(source, augment, spec, full);
   const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };

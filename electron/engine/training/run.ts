@@ -15,8 +15,11 @@ import { createRun, finishRun, recordEpoch, runConfigJson, setRunEmbedEngine } f
 import type { BackendInfo } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
-import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
+import { EmbeddingCache, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
+import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
+// Moved beside training's cache keys (the import embeds ahead of training with them); kept importable here.
+export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
 import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { toDisk } from '../model-files.js';
@@ -82,14 +85,8 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   return JSON.parse(raw) as RunRecordConfig;
 }
 
-export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
-  const { resampling } = settings.preprocessing;
-  // Left out when absent, so a legacy spec (and its embedding cache key) stays byte-identical.
-  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling, ...(resampling ? { resampling } : {}) };
-}
-
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
-  return { imageHash: example.hash, view, specHash: specHash(preprocessing, view, settings.augmentation, seed) };
+  return trainKey(preprocessing, settings.augmentation, seed, example.hash, view);
 }
 
 /** Where a run takes its validation set when the project has none: 15 % of train, per class. */

@@ -6,6 +6,7 @@ import type { HandlerGroup } from '../../ipc/dispatch.js';
 import { StudioError } from '../../domain/result.js';
 import { readBackboneChoice, writeBackboneChoice } from '../../project/backbone-choice.js';
 import type { ServiceDeps } from '../deps.js';
+import { startEmbedJob } from '../import-embedding.js';
 import { backboneEntries } from './engine.js';
 
 export function backboneHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof backboneChannels> {
@@ -34,7 +35,10 @@ export function backboneHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof b
       if (id !== null && !backboneEntries(engine.modelCache).some((b) => b.id === id)) {
         throw new StudioError('not_found', `There is no backbone "${id}" in the catalogue or the model cache.`);
       }
+      const changed = readBackboneChoice(db()) !== id;
       writeBackboneChoice(db(), id);
+      // The photos are embedded for the new backbone in the background, so Train finds them (issue 21).
+      if (changed) void startEmbedJob(session.requireProject(), engine, jobs)?.done.catch(() => undefined);
       return choice();
     },
     'backbones:remove': ({ id }) => {

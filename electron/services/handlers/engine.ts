@@ -13,7 +13,7 @@ import { confusionCellImages, mislabeledQueue, requireFinishedRun, uncertainQueu
 import { listRuns, runDetail } from '../../project/runs.js';
 import { readSettings } from '../../project/settings.js';
 import type { ServiceDeps } from '../deps.js';
-import { TrainJobs } from '../train-jobs.js';
+import { TrainJobs, startLabelCheck } from '../train-jobs.js';
 
 const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 
@@ -103,12 +103,8 @@ export function engineHandlers(deps: ServiceDeps): HandlerGroup<keyof typeof eng
     'runs:cellImages': ({ runId, split, trueClassId, predictedClassId, limit }) =>
       confusionCellImages(project().db, { runId: runOrLatest(runId), split, trueClassId, predictedClassId, limit: limit ?? 500 }),
     'runs:checkLabels': ({ runId }) => {
-      const { dir } = project();
       if (!runDetail(project().db, runId)) throw new StudioError('not_found', `There is no run ${runId}.`);
-      const { jobId } = jobs.start('evaluate', (job) =>
-        engine.call('checkLabels', { projectDir: dir, runId }, { signal: job.signal, onProgress: (p) => job.progress(p.phase, p.done, p.total) }),
-      );
-      return { jobId };
+      return { jobId: startLabelCheck(deps, project(), runId).jobId };
     },
 
     'augment:preview': async ({ imageId, count, augmentation, resizeMode, seed }) => {

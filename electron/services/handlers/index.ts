@@ -2,6 +2,7 @@
 import type { Handlers } from '../../ipc/dispatch.js';
 import type { ServiceDeps } from '../deps.js';
 import { DatasetService } from '../../dataset/service.js';
+import { importEmbeddingFor } from '../import-embedding.js';
 import { appHandlers } from './app.js';
 import { backboneHandlers } from './backbones.js';
 import { captureHandlers } from './capture.js';
@@ -15,7 +16,8 @@ import { sampleHandlers } from './sample.js';
 import { shellHandlers } from './shell.js';
 
 export function createHandlers(deps: ServiceDeps): Handlers {
-  const dataset = new DatasetService(deps);
+  // Imports embed ahead of training when the project's backbone is on this machine (issue 21).
+  const dataset = new DatasetService({ ...deps, embedAhead: (project, job) => importEmbeddingFor(project, deps.engine, job) });
   return {
     ...appHandlers(deps),
     ...projectHandlers(deps),

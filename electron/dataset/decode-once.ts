@@ -1,0 +1,74 @@
+// The import's single decode when it embeds ahead of training (issue 21): the full oriented RGB
+// pixels — what decodeForModel resizes from — give both the thumbnail (and its pixel stats) and
+// the backbone's input, so a photo is decoded once between the folder and its first model.
+import sharp from 'sharp';
+import type { Preprocessing } from '../domain/schemas.js';
+import type { AugmentParams } from '../engine/images/augment.js';
+import { decodeForModel, resamplingOf, toRawRgb, type RawRgb } from '../engine/images/decode.js';
+import type { PixelStats } from './pixel-stats.js';
+import { decodeProblem } from './problems.js';
+import { makeThumbnail, makeThumbnailFromPixels } from './thumbnails.js';
+
+/** One view of the photo as the backbone takes it (inputSize² × 3 RGB, decodeForModel's bytes). */
+export interface ModelInput {
+  view: number;
+  pixels: Uint8Array;
+}
+
+export interface DecodedOnce {
+  stats: PixelStats;
+  /** The views asked for that could be made (a view that failed is left to Train). */
+  inputs: ModelInput[];
+}
+
+/** A view to make: its index and its augmentation (identity for view 0). */
+export interface ViewRequest {
+  view: number;
+  augment: AugmentParams;
+}
+
+/**
+ * `full`: the shared decode. View 0 always resizes from it; augmented views start from it only
+ * for JPEGs (8-bit): training augments a 16-bit PNG at 16 bits, so those decode again from the
+ * in-memory bytes to stay byte for byte what Train would compute.
+ */
+async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb, format?: string): Promise<ModelInput[]> {
+  const made = await Promise.all(
+    views.map(({ view, augment }) =>
+      decodeForModel(input, spec, augment, view === 0 || format === 'jpeg' ? full : undefined).then(
+        (d): ModelInput => ({ view, pixels: d.pixels.slice() }),
+        (): ModelInput | null => null,
+      ),
+    ),
+  );
+  return made.filter((m): m is ModelInput => m !== null);
+}
+
+export async function thumbnailAndModelInputs(
+  input: string | Buffer,
+  dest: string,
+  format: string,
+  spec: Preprocessing,
+  views: readonly ViewRequest[],
+  options: { pixelLimit: number; complete: boolean | null; transparent?: boolean },
+): Promise<DecodedOnce> {
+  if (resamplingOf(spec) !== 'bilinear' || options.transparent) {
+    // Specs recorded before issue 22 resize with sharp's Lanczos3 from the file: no shared
+    // decode to reuse, but the bytes are in memory already (no second read). Transparent
+    // images keep their alpha in the thumbnail and its stats, which the model input (flattened
+    // on white) cannot give.
+    const stats = await makeThumbnail(input, dest, format, { pixelLimit: options.pixelLimit, complete: options.complete });
+    return { stats, inputs: await modelInputs(input, spec, views) };
+  }
+  let full: RawRgb;
+  try {
+    // The options of decodeForModel's decode (failOn 'error', autoOrient) with the import's pixel limit.
+    full = await toRawRgb(sharp(input, { limitInputPixels: options.pixelLimit, failOn: 'error', autoOrient: true }));
+  } catch (error) {
+    throw decodeProblem(error, format, options.complete);
+  }
+  // The thumbnail and every view from the same pixels (augmented views of large photos shrink
+  // from the in-memory bytes, as training does).
+  const [stats, inputs] = await Promise.all([makeThumbnailFromPixels({ ...full, channels: 3 }, dest), modelInputs(input, spec, views, full, format)]);
+  return { stats, inputs };
+}

@@ -1,0 +1,95 @@
+// Embedding ahead of training (issue 21), in the engine worker: the import hands over model
+// inputs it decoded anyway (embedPixels: view 0 and the one-click Train's augmented views), and
+// a catch-up pass embeds from the files whatever is still missing (embedMissing) — after a kill,
+// for content that was known already, or for a newly chosen backbone. The cache is the
+// checkpoint: a vector is computed only when it is not there, so nothing is embedded twice and a
+// re-run completes it.
+import type { Db } from '../../project/database.js';
+import { loadExamples, runClasses } from '../../project/examples.js';
+import { presentImageContents } from '../../project/images.js';
+import type { Embedder } from '../embedder.js';
+import { IDENTITY, type AugmentParams } from '../images/augment.js';
+import { scalePixels } from '../images/decode.js';
+import type { EmbeddingCache } from './cache.js';
+import { embedItems, type EmbedItem, type EmbedResult } from './pipeline.js';
+import { viewAugment, viewKey, type TrainViews } from './train-keys.js';
+
+export interface PixelItem {
+  hash: string;
+  view: number;
+  /** inputSize x inputSize x 3 RGB, exactly what decodeForModel gives for this view and spec. */
+  pixels: Uint8Array;
+}
+
+/**
+ * The views of this content a one-click Train embeds that are not cached: every view, although
+ * Train uses the augmented ones of training images only — an import draws the split when it
+ * ends, and the decoded pixels are in memory only while it examines the photo.
+ */
+export function missingViews(cache: EmbeddingCache, plan: TrainViews, hash: string): Array<{ view: number; augment: AugmentParams }> {
+  const views = Array.from({ length: plan.views + 1 }, (_, view) => view);
+  const cached = cache.hasMany(views.map((view) => viewKey(plan, hash, view)));
+  return views.filter((_, i) => !cached[i]).map((view) => ({ view, augment: viewAugment(plan, hash, view) }));
+}
+
+/**
+ * The views an import embeds from its own decode: view 0 only by default, the catch-up pass
+ * then embeds the augmented views of the training split from the files once the import has
+ * drawn the split. Embedding every view during the import (STUDIO_IMPORT_VIEWS=during-import)
+ * saves that second decode but embeds val and test photos' views no Train uses: measured slower
+ * end to end on both benchmark sets (bench:import, README).
+ */
+export function importViews(plan: TrainViews, mode = process.env.STUDIO_IMPORT_VIEWS): TrainViews {
+  return mode === 'during-import' ? plan : { ...plan, views: 0 };
+}
+
+/** Embeds the items not cached yet, in one batch; returns how many it computed. */
+export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, plan: TrainViews, items: readonly PixelItem[]): Promise<number> {
+  const { preprocessing } = plan;
+  const size = preprocessing.inputSize * preprocessing.inputSize * 3;
+  const keys = items.map((item) => viewKey(plan, item.hash, item.view));
+  const cached = cache.hasMany(keys);
+  const todo = items.flatMap((item, i) => (cached[i] ? [] : [{ item, key: keys[i]! }]));
+  if (todo.length === 0) return 0;
+  const batch = new Float32Array(todo.length * size);
+  todo.forEach(({ item }, i) => {
+    if (item.pixels.length !== size) throw new Error(`model input of ${item.hash.slice(0, 12)} has ${item.pixels.length} values, expected ${size}`);
+    scalePixels(item.pixels, preprocessing.scaling, batch, i * size);
+  });
+  const vectors = await embedder.embed(batch, todo.length);
+  cache.putMany(
+    todo.map((t) => t.key),
+    vectors,
+  );
+  return todo.length;
+}
+
+/**
+ * What a one-click Train would embed that is not cached, from the files: view 0 of every
+ * present image, and the augmented views of every labeled training image.
+ */
+export function embedMissing(
+  db: Db,
+  embedder: Embedder,
+  cache: EmbeddingCache,
+  plan: TrainViews,
+  options: { onProgress?: (done: number, total: number) => void; checkpoint?: () => void } = {},
+): Promise<EmbedResult> {
+  const present = presentImageContents(db);
+  const pathsOf = new Map(present.map((image) => [image.hash, image.paths]));
+  const items: EmbedItem[] = present.map((image) => ({ key: viewKey(plan, image.hash, 0), paths: image.paths, augment: IDENTITY }));
+  if (plan.views > 0) {
+    for (const e of loadExamples(db, runClasses(db))) {
+      const paths = pathsOf.get(e.hash);
+      if (e.label < 0 || e.split !== 'train' || !paths) continue;
+      for (let view = 1; view <= plan.views; view++) items.push({ key: viewKey(plan, e.hash, view), paths, augment: viewAugment(plan, e.hash, view) });
+    }
+  }
+  return embedItems(items, {
+    embedder,
+    cache,
+    preprocessing: plan.preprocessing,
+    ...(options.onProgress ? { onProgress: (p: { done: number; total: number }) => options.onProgress!(p.done, p.total) } : {}),
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+  });
+}

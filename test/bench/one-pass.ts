@@ -1,0 +1,129 @@
+// "From a folder of photos to a trained model" end to end (issue 21), through the studio's own
+// jobs and engine worker: today's import (runImport, which embeds nothing) then a one-click Train
+// and its label check (separate: what a Train was before this change, one job), against the
+// studio's import job that embeds as it decodes, then the same Train click (one pass; the label
+// check follows as its own job and is reported, not counted). Used by bench:import.
+import fs from 'node:fs';
+import path from 'node:path';
+import { runImport } from '../../electron/dataset/import-job.js';
+import { EngineHost } from '../../electron/worker/engine-host.js';
+import { createStudio, type Studio } from '../../electron/services/studio.js';
+import { invoke, watchJobs } from '../helpers/studio-jobs.js';
+import { fixtureModelCache } from '../reliability/model-cache.js';
+
+export interface OnePassFigures {
+  images: number;
+  separate_import_s: number;
+  /** The Train click until its run is done (the label check is a follow-up job now). */
+  separate_train_s: number;
+  separate_label_check_s: number;
+  /** Import + Train + label check: a one-click Train before this change ran the check in its job. */
+  separate_s: number;
+  /** The import job, embedding included (it ends when every view is cached). */
+  one_pass_import_s: number;
+  first_train_after_import_s: number;
+  /** The follow-up label check after the one-pass Train (results arrive after the run is done). */
+  one_pass_label_check_s: number;
+  one_pass_s: number;
+  one_pass_speedup: number;
+  /** separate_s without its label check, against one_pass_s: the import's share alone. */
+  one_pass_speedup_same_train: number;
+  /** Where the first Train after the fused import spent its time (ms, the run's own timings). */
+  first_train_timings: Record<string, number> | null;
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const JOB_MS = 3_600_000;
+
+export class OnePassBench {
+  private constructor(
+    private readonly studio: Studio,
+    private readonly jobs: ReturnType<typeof watchJobs>,
+    private readonly work: string,
+  ) {}
+
+  /** A studio on a private model cache with the fixture backbone; null without fixtures. */
+  static async open(work: string): Promise<OnePassBench | null> {
+    const cache = await fixtureModelCache(work);
+    if (!cache) return null;
+    const studio = createStudio({ engine: new EngineHost({ modelCache: cache }) });
+    return new OnePassBench(studio, watchJobs(studio), work);
+  }
+
+  /** The Train click until the run is done, then its follow-up label check. */
+  private async train(): Promise<{ trainS: number; checkS: number; timings: Record<string, number> | null }> {
+    let started = performance.now();
+    const { jobId } = await invoke<{ jobId: string }>(this.studio, 'train:start', {});
+    const end = await this.jobs.finished(jobId, JOB_MS);
+    if (end.status !== 'done') throw new Error(`train ${end.status}: ${end.error}`);
+    const trainS = seconds(started);
+    started = performance.now();
+    const check = await this.jobs.finishedKind('evaluate', JOB_MS);
+    if (check.status !== 'done') throw new Error(`label check ${check.status}: ${check.error}`);
+    const checkS = seconds(started);
+    const [run] = await invoke<Array<{ id: number }>>(this.studio, 'runs:list', { limit: 1 });
+    const detail = await invoke<{ timings: Record<string, number> | null }>(this.studio, 'runs:get', { runId: run!.id });
+    return { trainS, checkS, timings: detail.timings };
+  }
+
+  /** Today's import (no embedding), then Train and its label check. */
+  async separate(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; images: number }> {
+    const project = this.studio.session.create(path.join(this.work, `${name}-separate`), name);
+    const started = performance.now();
+    const summary = await runImport(project, { kind: 'folder', root });
+    const importS = seconds(started);
+    const train = await this.train();
+    return { importS, trainS: train.trainS, checkS: train.checkS, images: summary.counts!.added };
+  }
+
+  /** The studio's import job (embedding as it decodes, ending when both are done), then Train. */
+  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; timings: Record<string, number> | null }> {
+    this.studio.session.create(path.join(this.work, `${name}-one-pass`), name);
+    const started = performance.now();
+    const { jobId } = await invoke<{ jobId: string }>(this.studio, 'import:folder', { path: root });
+    const end = await this.jobs.finished(jobId, JOB_MS);
+    if (end.status !== 'done') throw new Error(`import ${end.status}: ${end.error}`);
+    const importS = seconds(started);
+    const train = await this.train();
+    return { importS, trainS: train.trainS, checkS: train.checkS, timings: train.timings };
+  }
+
+  async compare(root: string, name: string, log: (m: string) => void): Promise<OnePassFigures> {
+    const a = await this.separate(root, name);
+    log(`${name} separate: import ${a.importS.toFixed(1)} s + train ${a.trainS.toFixed(1)} s + label check ${a.checkS.toFixed(1)} s`);
+    const b = await this.onePass(root, name);
+    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s (label check after it: ${b.checkS.toFixed(1)} s); run timings ${JSON.stringify(b.timings)}`);
+    const r = (n: number) => Math.round(n * 100) / 100;
+    const separate = a.importS + a.trainS + a.checkS;
+    const onePass = b.importS + b.trainS;
+    return {
+      images: a.images,
+      separate_import_s: r(a.importS),
+      separate_train_s: r(a.trainS),
+      separate_label_check_s: r(a.checkS),
+      separate_s: r(separate),
+      one_pass_import_s: r(b.importS),
+      first_train_after_import_s: r(b.trainS),
+      one_pass_label_check_s: r(b.checkS),
+      one_pass_s: r(onePass),
+      one_pass_speedup: r(separate / onePass),
+      one_pass_speedup_same_train: r((a.importS + a.trainS) / onePass),
+      first_train_timings: b.timings,
+    };
+  }
+
+  /** Loads the backbone (and its ONNX conversion) once, so neither side pays for it. */
+  async warmUp(root: string): Promise<void> {
+    const dir = path.join(this.work, 'warm-photos');
+    for (const cls of fs.readdirSync(root).slice(0, 2)) {
+      fs.mkdirSync(path.join(dir, cls), { recursive: true });
+      for (const f of fs.readdirSync(path.join(root, cls)).slice(0, 6)) fs.copyFileSync(path.join(root, cls, f), path.join(dir, cls, f));
+    }
+    await this.onePass(dir, 'warm-up');
+  }
+
+  async close(): Promise<void> {
+    this.jobs.stop();
+    await this.studio.close();
+  }
+}
