@@ -175,7 +175,9 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     await page.waitForTimeout(500);
     expect(await page.getByTestId('train-error').count()).toBe(0);
     const trainJobs = jobsOf('train') - trainBefore;
-    await page.getByTestId('train-cancel').click();
+    // With the embeddings made by the import, this small training may already be over: cancel it
+    // if it still runs; either way one run exists.
+    await page.getByTestId('train-cancel').click({ timeout: 2_000 }).catch(() => undefined);
     await expect.poll(() => page.getByTestId('train-cancel').count(), { timeout: 60_000 }).toBe(0);
     expect(db().prepare('SELECT count(*) FROM runs').pluck().get()).toBeLessThanOrEqual(1);
     figures.double_click_jobs = (figures.double_click_jobs ?? 0) + exportJobs + trainJobs;
