@@ -1,26 +1,25 @@
 // One training run from start to finish: splits, embeddings (cached), the head, evaluation,
 // predictions for every image, out-of-fold label checks, and the saved model — each step
 // recorded in the project database so that a crash leaves a run marked, never a half truth.
-import { ExpectedEpochs } from './expected-epochs.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pushTo } from '../../dataset/collections.js';
 import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../domain/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../domain/schemas.js';
 import type { Db } from '../../project/database.js';
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
-import { createRun, finishRun, recordEpoch } from '../../project/runs.js';
+import { createRun, finishRun, latestHeadChoice, recordEpoch } from '../../project/runs.js';
 import type { BackendInfo } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
 import { EmbeddingCache, specHash, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import { drawAugmentation } from '../images/augment.js';
-import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
-import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
+import { planHead, trainFinalHead } from './final-head.js';
+import { predictCached, type EpochStats, type LabeledKey } from './head.js';
+import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
 
@@ -91,21 +90,6 @@ function keyFor(example: Example, view: number, preprocessing: Preprocessing, se
   return { imageHash: example.hash, view, specHash: specHash(preprocessing, view, settings.augmentation, seed) };
 }
 
-/** Where a run takes its validation set when the project has none: 15 % of train, per class. */
-function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
-  const byClass = new Map<number, Example[]>();
-  for (const e of train) pushTo(byClass, e.label, e);
-  const val: Example[] = [];
-  const rest: Example[] = [];
-  for (const [label, members] of byClass) {
-    shuffleInPlace(members, seededRandom(`${seed}:holdout:${label}`));
-    const n = members.length >= 3 ? Math.max(1, Math.round(members.length * 0.15)) : 0;
-    val.push(...members.slice(0, n));
-    rest.push(...members.slice(n));
-  }
-  return { train: rest, val };
-}
-
 export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const { db, embedder, backbone, config, settings } = input;
   const hooks = input.hooks ?? {};
@@ -118,10 +102,13 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   if (classes.ids.length < 2) throw new StudioError('conflict', 'Label images of at least two classes before training.');
   const examples = loadExamples(db, classes);
   const labeled = examples.filter((e) => e.label >= 0);
-  let train = labeled.filter((e) => e.split === 'train');
-  let val = labeled.filter((e) => e.split === 'val');
+  const train = labeled.filter((e) => e.split === 'train');
   const test = labeled.filter((e) => e.split === 'test');
-  if (val.length === 0) ({ train, val } = holdOutValidation(train, config.seed));
+  // Selection folds (the validation split, a hold-out or k folds), a refit on train + val, or a
+  // retrain's reuse of an earlier run's choice.
+  const plan = planHead(train, labeled.filter((e) => e.split === 'val'), config, latestHeadChoice(db, backbone.id, classes.ids));
+  // The photos scored as validation: the selection's held-out ones.
+  const val = plan.folds.flatMap((f) => f.val);
   const missing = classes.names.filter((_, c) => !train.some((e) => e.label === c));
   if (missing.length) throw new StudioError('conflict', `These classes have no training images: ${missing.join(', ')}. Label more images or move some into the train split.`);
 
@@ -154,8 +141,9 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       augment: drawAugmentation(settings.augmentation, e.hash, view, config.seed),
     });
 
-    // 1. Embeddings: every labeled image once, training images also in K augmented views.
-    const items = [...labeled.map((e) => item(e, 0)), ...train.flatMap((e) => Array.from({ length: views }, (_, v) => item(e, v + 1)))];
+    // 1. Embeddings: every labeled image once, the images a head trains on also in K augmented views.
+    const trainedOn = plan.refitOn ?? (plan.folds.length === 1 ? plan.folds[0]!.train : train);
+    const items = [...labeled.map((e) => item(e, 0)), ...trainedOn.flatMap((e) => Array.from({ length: views }, (_, v) => item(e, v + 1)))];
     hooks.progress?.('embedding', 0, items.length);
     const tEmbed = Date.now();
     const embedded = await embedItems(items, {
@@ -169,27 +157,24 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const failedHashes = new Set(embedded.failed.map((f) => `${f.key.imageHash}:${f.key.view}`));
     const usable = (e: Example, view: number) => !failedHashes.has(`${e.hash}:${view}`);
 
-    // 2. The head.
-    const trainKeys: LabeledKey[] = train.flatMap((e) =>
-      [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label })),
-    );
-    const valUsable = val.filter((e) => usable(e, 0));
+    // 2. The head: chosen by validation (or an earlier run's choice), refit on train + val.
+    const rows = (e: Example): LabeledKey[] => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label }));
+    const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
-    // Early stopping applies as trainHead decides it (no fixed epochs here, a patience, validation images).
-    const expected = new ExpectedEpochs(config.epochs, config.patience, config.patience > 0 && valUsable.length > 0);
-    hooks.progress?.('training', 0, config.epochs);
-    const head = await trainHead({
+    hooks.progress?.('training', 0, 1);
+    const { head, choice, heldOutProbs } = await trainFinalHead({
+      plan,
+      rows,
+      row0,
       dim: embedder.dim,
       nClasses: classes.ids.length,
       config,
-      train: trainKeys,
-      val: valUsable.map((e) => ({ key: key(e, 0), label: e.label })),
       cache,
       checkpoint,
+      onProgress: (done, total) => hooks.progress?.('training', done, total),
       onEpoch: (stats) => {
         recordEpoch(db, runId, stats);
         hooks.epoch?.(runId, stats);
-        hooks.progress?.('training', stats.epoch, expected.observe(stats.epoch, stats.valLoss));
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });
@@ -205,7 +190,13 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         const probs = await predictCached(head.model, cache, ok.map((e) => key(e, 0)), classes.ids.length);
         return splitMetrics(probs, ok.map((e) => e.label), ok.map((e) => e.imageId), classes);
       };
-      const valMetrics = await evaluate(val);
+      // After a refit the final head has seen the validation photos, so its own score on them
+      // would flatter: they are scored by the selection stage's held-out predictions instead.
+      const valOk = val.filter((e) => usable(e, 0));
+      const valMetrics = plan.refitOn === null ? await evaluate(val) : heldOutProbs && valOk.length ? splitMetrics(heldOutProbs, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
+      const headRecord: HeadRecord | null = plan.reused
+        ? { ...plan.reused.choice, valStage: 'none', refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage: plan.refitOn ? 'selection' : 'final', refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
@@ -261,7 +252,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
             .lastInsertRowid,
         );
         finishRun(db, runId, 'done', {
-          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
+          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100), ...(headRecord ? { head: headRecord } : {}) },
           timings,
         });
         return id;
