@@ -9,14 +9,12 @@ import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache, specHash, type CacheKey } from '../../electron/engine/embeddings/cache.js';
 import { seededRandom } from '../../electron/engine/images/random.js';
-import type { Example } from '../../electron/engine/training/examples.js';
+import type { Example } from '../../electron/project/examples.js';
 import { planHead } from '../../electron/engine/training/final-head.js';
-import { trainHeadGroup } from '../../electron/engine/training/head-group.js';
-import { selectHead, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
+import { headCandidates, selectHead, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
 import type { LabeledKey } from '../../electron/engine/training/head.js';
-import { holdOutValidation } from '../../electron/engine/training/holdout.js';
 import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
-import { TrainConfig } from '../../electron/ipc/schemas.js';
+import { TrainConfig } from '../../electron/domain/schemas.js';
 import { createClass } from '../../electron/project/classes.js';
 import { insertImage } from '../../electron/project/images.js';
 import { applyLabels } from '../../electron/project/labels.js';
@@ -65,24 +63,33 @@ const noise = (random: () => number, scale: number) => Array.from({ length: DIM 
 
 async function choose(data: { cache: EmbeddingCache; items: LabeledKey[] }) {
   const config = TrainConfig.parse({ seed: 3 });
-  const result = await selectHead({ dim: DIM, nClasses: 2, config, cache: data.cache, folds: [holdOutValidation(data.items, 3)], trainImages: data.items.length, method: 'hold-out', keepModel: false });
+  const result = await selectHead({
+    dim: DIM,
+    nClasses: 2,
+    config,
+    cache: data.cache,
+    candidates: headCandidates(config, true),
+    folds: stratifiedFolds(data.items, 5, 3),
+    method: 'k-fold',
+    keepModel: false,
+  });
   return result.choice;
 }
 
 describe('head selection', () => {
   it('picks softmax regression on linearly separable classes', async () => {
-    // Two classes apart along one direction (a margin of 1.2), strong noise in the other 15
-    // dimensions and few photos: a line separates them, extra capacity only fits the noise.
+    // Two classes apart along one direction, strong noise in the other dimensions and few
+    // photos: a line separates them, a hidden layer's extra capacity only fits the noise.
     const choice = await choose(
-      cached(160, (random, i) => {
+      cached(100, (random, i) => {
         const label = i % 2;
-        const v = noise(random, 4);
-        v[0] = (label ? 1 : -1) * (0.6 + random());
+        const v = noise(random, 6);
+        v[0] = (label ? 1 : -1) * (0.5 + random());
         return { v, label };
       }),
     );
+    expect(choice.scores.map((s) => s.candidate)).toEqual([{ kind: 'mlp', param: 128 }, { kind: 'linear', param: 1e-3 }, { kind: 'linear', param: 1e-4 }]);
     expect(choice.chosen.kind).toBe('linear');
-    expect(choice.scores).toHaveLength(5);
   }, 120_000);
 
   it('picks the MLP on XOR-like classes', async () => {
@@ -95,53 +102,56 @@ describe('head selection', () => {
         return { v: v.map((x) => x * 3), label: v[0]! * v[1]! > 0 ? 1 : 0 };
       }),
     );
-    expect(choice.chosen.kind).toBe('mlp');
+    expect(choice.chosen).toEqual({ kind: 'mlp', param: 128 });
     const best = (kind: string) => Math.min(...choice.scores.filter((s) => s.candidate.kind === kind).map((s) => s.valLoss));
     expect(best('mlp')).toBeLessThan(best('linear') - 0.1);
-  }, 120_000);
-
-  it('trains the same weights from the same seed', async () => {
-    const data = cached(200, (random, i) => ({ v: noise(random, 2).map((x, d) => x + (d === i % 2 ? 1 : 0)), label: i % 2 }));
-    const config = TrainConfig.parse({ seed: 5, epochs: 6 });
-    const members = [
-      { config: { ...config, hiddenUnits: 0, dropout: 0 }, l2: 1e-3 },
-      { config: { ...config, hiddenUnits: 8 }, l2: 0 },
-    ];
-    const weights = async () => {
-      const heads = await trainHeadGroup({ dim: DIM, nClasses: 2, config, members, train: data.items.slice(0, 150), val: data.items.slice(150), cache: data.cache });
-      const values = heads.map((h) => h.model.getWeights().map((w) => Array.from(w.dataSync())));
-      heads.forEach((h) => h.model.dispose());
-      return values;
-    };
-    expect(await weights()).toEqual(await weights());
   }, 120_000);
 });
 
 describe('the plan', () => {
   const example = (i: number, label: number, split: Example['split'] = 'train'): Example => ({ imageId: i, hash: fakeHash(i), paths: [], label, split });
   const config = TrainConfig.parse({});
+  const ids = (set: readonly Example[]) => set.map((e) => e.imageId).sort((a, b) => a - b);
 
-  it('scores on the validation split when the project has one, and does not refit', () => {
-    const train = Array.from({ length: 40 }, (_, i) => example(i, i % 2));
-    const val = Array.from({ length: 10 }, (_, i) => example(100 + i, i % 2, 'val'));
-    const plan = planHead(train, val, config);
-    expect(plan).toMatchObject({ method: 'validation split', refit: false });
+  it('scores on the validation split when the data is not small, then refits on train + val', () => {
+    const train = Array.from({ length: 200 }, (_, i) => example(i, i % 2));
+    const val = Array.from({ length: 30 }, (_, i) => example(1000 + i, i % 2, 'val'));
+    const plan = planHead(train, val, config, null);
+    expect(plan).toMatchObject({ method: 'validation split', reused: null });
     expect(plan.folds).toEqual([{ train, val }]);
+    expect(ids(plan.refitOn!)).toEqual(ids([...train, ...val]));
+    // Without a refit the head early-stopped on the validation split is kept.
+    expect(planHead(train, val, { ...config, refit: false }, null).refitOn).toBeNull();
   });
 
-  it('uses k folds under 50 photos per class, a hold-out above, and refits on every training photo', () => {
+  it('uses k folds of train + val under 50 photos per class, a hold-out above', () => {
     const small = Array.from({ length: 60 }, (_, i) => example(i, i % 2));
-    const k = planHead(small, [], config);
-    expect(k).toMatchObject({ method: 'k-fold', refit: true });
+    const k = planHead(small, [], config, null);
+    expect(k.method).toBe('k-fold');
     expect(k.folds).toHaveLength(5);
     // Each photo is held out exactly once, and each fold trains on the others.
-    expect(k.folds.flatMap((f) => f.val.map((e) => e.imageId)).sort((a, b) => a - b)).toEqual(small.map((e) => e.imageId));
+    expect(ids(k.folds.flatMap((f) => f.val))).toEqual(ids(small));
     for (const f of k.folds) expect(f.train.length + f.val.length).toBe(small.length);
+    expect(ids(k.refitOn!)).toEqual(ids(small));
     const large = Array.from({ length: 200 }, (_, i) => example(i, i % 2));
-    const h = planHead(large, [], config);
-    expect(h).toMatchObject({ method: 'hold-out', refit: true });
+    const h = planHead(large, [], config, null);
+    expect(h.method).toBe('hold-out');
     expect(h.folds[0]!.val.length).toBe(30);
-    expect(planHead(large, [], { ...config, refit: false }).refit).toBe(false);
+    expect(h.refitOn).toHaveLength(200);
+  });
+
+  it("reuses an earlier run's choice on a retrain unless told to select again", () => {
+    const train = Array.from({ length: 60 }, (_, i) => example(i, i % 2));
+    const previous = {
+      runId: 7,
+      choice: { method: 'k-fold' as const, folds: 5, chosen: { kind: 'linear' as const, param: 1e-3 }, epochs: 9, scores: [] },
+    };
+    const reused = planHead(train, [], config, previous);
+    expect(reused).toMatchObject({ folds: [], reused: previous });
+    expect(reused.refitOn).toHaveLength(60);
+    expect(planHead(train, [], { ...config, headSearch: 'always' }, previous).reused).toBeNull();
+    // The configured head alone: today's training, early-stopped on a hold-out, no refit.
+    expect(planHead(train, [], { ...config, headSearch: 'off' }, previous)).toMatchObject({ method: 'hold-out', refitOn: null, reused: null });
   });
 
   it('keeps the k folds stratified', () => {
@@ -150,7 +160,7 @@ describe('the plan', () => {
   });
 });
 
-describe('a run that refits', () => {
+describe('a run that selects and refits', () => {
   /** A project of `n` labeled images with cached view-0 vectors, splits set by `split`. */
   function syntheticProject(n: number, split: (i: number) => 'train' | 'test') {
     const project = newProject();
@@ -172,31 +182,53 @@ describe('a run that refits', () => {
     cache.putMany(keys, vectors);
     const embedder: Embedder = { spec, dim: DIM, engine: 'tfjs-wasm', embed: () => Promise.reject(new Error('served from the cache')), dispose: () => undefined };
     const train = (config: TrainConfig) => runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings });
-    return { project, train };
+    const headOf = (runId: number) =>
+      (
+        JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(runId) as string) as {
+          head?: { refitImages: number | null; valStage: string; method: string; epochs: number; reusedFrom: number | null; chosen: unknown };
+        }
+      ).head;
+    const valLosses = (runId: number) => project.db.prepare('SELECT val_loss FROM run_epochs WHERE run_id = ? ORDER BY epoch').pluck().all(runId) as Array<number | null>;
+    const probs = (runId: number) => (project.db.prepare('SELECT probs FROM predictions WHERE run_id = ? ORDER BY image_id').pluck().all(runId) as Buffer[]).map((b) => b.toString('hex'));
+    return { project, train, headOf, valLosses, probs };
   }
 
   it('refits the winner on every training image and leaves the test split alone', async () => {
-    const { project, train } = syntheticProject(300, (i) => (i % 5 === 0 ? 'test' : 'train'));
-    const headOf = (runId: number) =>
-      (JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(runId) as string) as { head: { refitImages: number | null; valStage: string; method: string; epochs: number } }).head;
-    const config = TrainConfig.parse({ augmentViews: 0, outOfFoldK: 0 });
+    const { project, train, headOf, valLosses } = syntheticProject(300, (i) => (i % 5 === 0 ? 'test' : 'train'));
+    const config = TrainConfig.parse({ augmentViews: 0, outOfFoldK: 0, headSearch: 'always' });
+    const testBefore = project.db.prepare("SELECT id FROM images WHERE split = 'test' ORDER BY id").pluck().all();
     const refit = await train(config);
     const held = await train({ ...config, refit: false });
-    // 240 training images, 60 test images (every fifth).
-    expect(headOf(refit.runId)).toMatchObject({ method: 'hold-out', valStage: 'selection', refitImages: 240 });
+    // 240 training images, 60 test images (every fifth); 120 per class: a 15 % hold-out.
+    expect(headOf(refit.runId)).toMatchObject({ method: 'hold-out', valStage: 'selection', refitImages: 240, reusedFrom: null });
     expect(headOf(held.runId)).toMatchObject({ method: 'hold-out', valStage: 'final', refitImages: null });
-    // The refit learned from all 240 (its epochs have no validation); the other from 204.
-    const epochs = (runId: number) => project.db.prepare('SELECT val_loss FROM run_epochs WHERE run_id = ?').pluck().all(runId) as Array<number | null>;
-    expect(epochs(refit.runId)).toHaveLength(headOf(refit.runId).epochs);
-    expect(epochs(refit.runId).every((v) => v === null)).toBe(true);
-    expect(epochs(held.runId).every((v) => v !== null)).toBe(true);
-    // Same 36 validation images scored at the selection stage, same 60 test images.
+    // The refit learned from all 240 for the chosen epochs (no validation left); the other from 204, early-stopped.
+    expect(valLosses(refit.runId)).toHaveLength(headOf(refit.runId)!.epochs);
+    expect(valLosses(refit.runId).every((v) => v === null)).toBe(true);
+    expect(valLosses(held.runId).every((v) => v !== null)).toBe(true);
+    // The same 36 validation images scored at the selection stage, the same 60 test images.
     expect(refit.val!.count).toBe(36);
     expect(held.val!.count).toBe(36);
-    const testIds = (r: typeof refit) => r.test!.perClass.map((c) => c.support);
     expect(refit.test!.count).toBe(60);
-    expect(testIds(refit)).toEqual(testIds(held));
-    const splits = project.db.prepare("SELECT count(*) FROM images WHERE split = 'test'").pluck().get();
-    expect(splits).toBe(60);
+    expect(refit.test!.perClass.map((c) => c.support)).toEqual(held.test!.perClass.map((c) => c.support));
+    expect(project.db.prepare("SELECT id FROM images WHERE split = 'test' ORDER BY id").pluck().all()).toEqual(testBefore);
   }, 180_000);
+
+  it("lets a retrain reuse the first run's choice, and gives the same weights for the same seed", async () => {
+    const { train, headOf, valLosses, probs } = syntheticProject(100, (i) => (i % 5 === 0 ? 'test' : 'train'));
+    const config = TrainConfig.parse({ augmentViews: 0, outOfFoldK: 0 });
+    const first = await train(config);
+    const retrain = await train(config);
+    expect(headOf(first.runId)).toMatchObject({ method: 'k-fold', valStage: 'selection', reusedFrom: null, refitImages: 80 });
+    // The retrain skips selection: the first run's winner, refit on all 80 (40 per class: k-fold) for its epochs.
+    expect(headOf(retrain.runId)).toMatchObject({ reusedFrom: first.runId, valStage: 'none', refitImages: 80, chosen: headOf(first.runId)!.chosen });
+    expect(retrain.val).toBeNull();
+    // Same seed, same data, same path (selection, then refit): identical weights, so identical probabilities.
+    const again = await train({ ...config, headSearch: 'always' });
+    expect(headOf(again.runId)).toEqual(headOf(first.runId));
+    expect(valLosses(again.runId)).toEqual(valLosses(first.runId));
+    expect(probs(again.runId)).toEqual(probs(first.runId));
+    // And a reused choice refits the same weights as the refit of the run that chose it.
+    expect(probs(retrain.runId)).toEqual(probs(first.runId));
+  }, 240_000);
 });

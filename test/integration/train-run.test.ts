@@ -12,6 +12,7 @@ import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { loadBackbone, type LoadedBackbone } from '../../electron/engine/backbones/load.js';
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
+import { LINEAR_L2 } from '../../electron/engine/training/head-selection.js';
 import { runTraining, type TrainPhase, type TrainResult } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
@@ -90,10 +91,12 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
       bestEpoch: number;
       head: { method: string; folds: number; valStage: string; refitImages: number; epochs: number; chosen: { kind: string }; scores: Array<{ candidate: { kind: string }; valLoss: number }> };
     };
-    expect(metrics.head).toMatchObject({ method: 'k-fold', folds: 5, valStage: 'selection', refitImages: 2 * PER_CLASS });
-    expect(metrics.head.scores.map((s) => s.candidate.kind)).toEqual(['linear', 'linear', 'linear', 'mlp', 'mlp']);
-    const winner = Math.min(...metrics.head.scores.map((s) => s.valLoss));
-    expect(metrics.head.scores.find((s) => s.valLoss === winner)!.candidate).toEqual(metrics.head.chosen);
+    expect(metrics.head).toMatchObject({ method: 'k-fold', folds: 5, valStage: 'selection', refitImages: 2 * PER_CLASS, reusedFrom: null });
+    // The configured MLP first (it keeps ties), then softmax regression.
+    expect(metrics.head.scores.map((s) => s.candidate)).toEqual([{ kind: 'mlp', param: 128 }, ...LINEAR_L2.map((l2) => ({ kind: 'linear', param: l2 }))]);
+    const chosen = metrics.head.scores.find((s) => JSON.stringify(s.candidate) === JSON.stringify(metrics.head.chosen))!;
+    // A challenger only wins with a lower held-out loss than the default's.
+    expect(chosen.valLoss).toBeLessThanOrEqual(metrics.head.scores[0]!.valLoss);
     expect(metrics.bestEpoch).toBe(metrics.head.epochs);
     expect(metrics.test.accuracy).toBe(run.test!.accuracy);
     expect(metrics.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2 * PER_CLASS);
@@ -164,8 +167,10 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
     }
   });
 
-  it('retrains from the cache alone and, with the same seed, gives the same model', async () => {
+  it('retrains from the cache alone, reusing the head chosen, and with the same seed gives the same model', async () => {
     const again = await train();
+    const head = (id: number) => (JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(id) as string) as { head: { reusedFrom: number | null; chosen: unknown } }).head;
+    expect(head(again.runId)).toMatchObject({ reusedFrom: run.runId, chosen: head(run.runId).chosen });
     expect(again.embedded).toEqual({ computed: 0, cached: run.embedded.computed, failed: 0 });
     expect(again.epochs).toBe(run.epochs);
     expect(again.test!.accuracy).toBe(run.test!.accuracy);
