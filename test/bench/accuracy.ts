@@ -93,14 +93,14 @@ async function benchDataset(name: string): Promise<DatasetFigures> {
     const config = TrainConfig.parse({ headSearch: 'always', ...ONE_CLICK, seed, outOfFoldK: 0 });
     const run = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings });
     const detail = JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(run.runId) as string) as {
-      head?: { chosen: { kind: string; param: number }; method: string; scores: Array<{ candidate: { kind: string; param: number }; valLoss: number }> };
+      head?: { chosen: { kind: string; param: number }; method: string; epochs: number; scores: Array<{ candidate: { kind: string; param: number }; valLoss: number; valAcc: number }> };
     };
     const head = detail.head ? `${detail.head.chosen.kind}(${detail.head.chosen.param})` : 'configured';
-    const scores = detail.head ? detail.head.scores.map((s) => `${s.candidate.kind}(${s.candidate.param}) ${round(s.valLoss, 3)}`).join(', ') : '';
+    const scores = detail.head ? detail.head.scores.map((s) => `${s.candidate.kind}(${s.candidate.param}) ${round(s.valLoss, 3)}/${round(s.valAcc, 3)}`).join(', ') : '';
     figures.oneclick.push(run.test!.accuracy);
     figures.oneclickTrainS.push(run.timings.trainMs / 1000);
     figures.heads.push(head);
-    log(`${name} seed ${seed}: one-click test acc ${round(run.test!.accuracy, 3)} (${head} by ${detail.head?.method ?? '-'}: ${scores}; embed ${run.timings.embedMs} ms, head ${run.timings.trainMs} ms)`);
+    log(`${name} seed ${seed}: one-click test acc ${round(run.test!.accuracy, 3)} (${head} by ${detail.head?.method ?? '-'}, ${detail.head?.epochs ?? run.epochs} epochs: ${scores}; embed ${run.timings.embedMs} ms, head ${run.timings.trainMs} ms)`);
   }
 
   // The same cached view-0 vectors for the baseline and softmax regression.
