@@ -11,7 +11,6 @@ import type { Example } from '../../project/examples.js';
 import { candidateConfig, candidateL2, headCandidates, selectHead, SELECTION_FOLDS, SMALL_CLASS, stratifiedFolds, type Fold, type HeadCandidate, type HeadChoice } from './head-selection.js';
 import { trainHead, type EpochStats, type LabeledKey, type TrainedHead } from './head.js';
 import { ExpectedEpochs } from './expected-epochs.js';
-import { mergeFoldHeads } from './fold-ensemble.js';
 import { holdOutValidation } from './holdout.js';
 
 /** An earlier run's choice a retrain may reuse. */
@@ -35,8 +34,6 @@ export interface HeadPlan {
  * longest (bench:engine's 10,000 cached embeddings).
  */
 export const LARGE_TRAIN = 5000;
-
-export const FOLD_ENSEMBLE = process.env.STUDIO_FOLD_ENSEMBLE === '1';
 
 function smallestClass(examples: readonly Example[]): number {
   const counts = new Map<number, number>();
@@ -130,7 +127,6 @@ export async function trainFinalHead(options: {
     folds,
     method: plan.method as HeadChoice['method'],
     keepModel: plan.refitOn === null,
-    keepFolds: FOLD_ENSEMBLE && plan.method === 'k-fold',
     onTrained: (done, total) => options.onProgress?.(done, total),
     ...hooks,
   });
@@ -138,13 +134,6 @@ export async function trainFinalHead(options: {
     // The winner's own epochs: the run's learning curve.
     for (const stats of selection.model.history) options.onEpoch?.(stats);
     return { head: selection.model, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
-  }
-  if (selection.foldModels.length > 1) {
-    const chosenConfig = candidateConfig(config, selection.choice.chosen);
-    const model = mergeFoldHeads(selection.foldModels, options.dim, options.nClasses, chosenConfig);
-    const first = selection.foldModels[0]!;
-    selection.foldModels.forEach((h) => h.model.dispose());
-    return { head: { model, history: [], bestEpoch: selection.choice.epochs, batchSize: first.batchSize, best: null }, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
   }
   const head = await refit(selection.choice.chosen, selection.choice.epochs);
   return { head, choice: selection.choice, heldOutProbs: selection.heldOutProbs };

@@ -132,8 +132,6 @@ export interface SelectionResult {
   heldOutProbs: Float32Array;
   /** The winner trained on the single fold, when asked to keep it; else null. */
   model: TrainedHead | null;
-  /** The winner's head of every fold, when asked to keep them (a fold ensemble); else empty. */
-  foldModels: TrainedHead[];
 }
 
 export async function selectHead(options: {
@@ -146,8 +144,6 @@ export async function selectHead(options: {
   method: HeadChoice['method'];
   /** Keep the winner's model (one fold only): it is the final head when there is no refit. */
   keepModel: boolean;
-  /** Keep every fold's heads, to merge the winner's (fold-ensemble.ts). */
-  keepFolds?: boolean;
   checkpoint?: () => void;
   /** After each candidate on each fold. */
   onTrained?: (done: number, total: number) => void;
@@ -159,7 +155,7 @@ export async function selectHead(options: {
   const sums = candidates.map(() => ({ epochs: 0 }));
   const probs: Float32Array[][] = candidates.map(() => []);
   const kept: Array<TrainedHead | null> = candidates.map(() => null);
-  const foldModels: TrainedHead[][] = candidates.map(() => []);
+
   try {
     let done = 0;
     for (const fold of folds) {
@@ -179,14 +175,12 @@ export async function selectHead(options: {
         probs[i]!.push(await predictCached(head.model, options.cache, valKeys, nClasses));
         sums[i]!.epochs += head.bestEpoch;
         if (keep) kept[i] = head;
-        else if (options.keepFolds) foldModels[i]!.push(head);
         else head.model.dispose();
         options.onTrained?.(++done, total);
       }
     }
   } catch (error) {
     kept.forEach((h) => h?.model.dispose());
-    foldModels.flat().forEach((h) => h.model.dispose());
     throw error;
   }
   const labels = folds.flatMap((f) => f.val.map((v) => v.label));
@@ -203,11 +197,9 @@ export async function selectHead(options: {
   });
   const best = chooseWinner(merged, labels, nClasses);
   kept.forEach((h, i) => i !== best && h?.model.dispose());
-  foldModels.forEach((heads, i) => i !== best && heads.forEach((h) => h.model.dispose()));
   return {
     choice: { method: options.method, folds: folds.length, chosen: candidates[best]!, epochs: Math.max(1, Math.round(scores[best]!.epochs)), scores },
     heldOutProbs: merged[best]!,
     model: kept[best] ?? null,
-    foldModels: foldModels[best]!,
   };
 }
