@@ -155,7 +155,6 @@ export async function selectHead(options: {
   const sums = candidates.map(() => ({ epochs: 0 }));
   const probs: Float32Array[][] = candidates.map(() => []);
   const kept: Array<TrainedHead | null> = candidates.map(() => null);
-
   try {
     let done = 0;
     for (const fold of folds) {
