@@ -142,7 +142,8 @@ describe.skipIf(skip)('engine worker', () => {
   });
 
   it('turns a crashed worker into an error for the call in flight, then starts a new one', async () => {
-    const config = TrainConfig.parse({ augmentViews: 0, epochs: 1000, patience: 0, outOfFoldK: 0 });
+    // One head (no selection): its epochs are reported live, and the crash comes after the first.
+    const config = TrainConfig.parse({ augmentViews: 0, epochs: 1000, patience: 0, outOfFoldK: 0, headSearch: 'off' });
     const training = host.call('train', { projectDir: project.dir, config }, {
       onEvent: (e) => {
         if (e.kind === 'epoch' && e.epoch === 1) void worker?.terminate();
