@@ -154,21 +154,20 @@ const sdOrNull = (xs: number[] | undefined) => (xs?.length ? round(sd(xs)) : nul
 const hym = results.get('hymenoptera');
 const flowers = results.get('flower_photos_small');
 const all = [...results.values()];
+/** One dataset's figures under its prefix, in the order the issue lists them. */
+const datasetFigures = (prefix: string, f: DatasetFigures | undefined) => ({
+  [`${prefix}_baseline_mean`]: meanOrNull(f?.baseline),
+  [`${prefix}_baseline_sd`]: sdOrNull(f?.baseline),
+  [`${prefix}_linear_mean`]: meanOrNull(f?.linear),
+  [`${prefix}_oneclick_mean`]: meanOrNull(f?.oneclick),
+  [`${prefix}_oneclick_sd`]: sdOrNull(f?.oneclick),
+  [`${prefix}_finetune_mean`]: meanOrNull(f?.finetune),
+});
 const figures = {
   backend: backend.name,
   seeds: SEEDS.length,
-  hym_baseline_mean: meanOrNull(hym?.baseline),
-  hym_baseline_sd: sdOrNull(hym?.baseline),
-  hym_linear_mean: meanOrNull(hym?.linear),
-  hym_oneclick_mean: meanOrNull(hym?.oneclick),
-  hym_oneclick_sd: sdOrNull(hym?.oneclick),
-  hym_finetune_mean: meanOrNull(hym?.finetune),
-  flowers_baseline_mean: meanOrNull(flowers?.baseline),
-  flowers_baseline_sd: sdOrNull(flowers?.baseline),
-  flowers_linear_mean: meanOrNull(flowers?.linear),
-  flowers_oneclick_mean: meanOrNull(flowers?.oneclick),
-  flowers_oneclick_sd: sdOrNull(flowers?.oneclick),
-  flowers_finetune_mean: meanOrNull(flowers?.finetune),
+  ...datasetFigures('hym', hym),
+  ...datasetFigures('flowers', flowers),
   oneclick_train_s: meanOrNull(all.flatMap((f) => f.oneclickTrainS), 2),
   baseline_fit_s: meanOrNull(all.flatMap((f) => f.baselineFitS), 2),
   finetune_train_s: meanOrNull(all.flatMap((f) => f.finetuneTrainS), 2),
