@@ -65,7 +65,7 @@ export const HeadChoice = z.object({
   /** Epochs the winner was (re)fit for. */
   epochs: z.int(),
   scores: z.array(z.object({ candidate: HeadCandidate, valLoss: z.number(), valAcc: z.number(), epochs: z.number() })),
-  /** 'selection': the validation figures are the selection stage's (the final head was refit on those photos); 'none': a retrain that reused a choice has none. */
+  /** 'selection': the validation figures are the selection stage's held-out training photos (the final head was refit on them); 'final': the final head's on the validation split (or the hold-out it kept); 'none': a reused choice refit on every training photo, no validation split. */
   valStage: z.enum(['selection', 'final', 'none']),
   refitImages: z.int().nullable(),
   /** The run whose selection a retrain reused (its scores are that run's), or null. */

@@ -272,7 +272,7 @@ export const TrainConfig = z.strictObject({
    * selects on every run; 'off' trains the configured head only.
    */
   headSearch: z.enum(['auto', 'always', 'off']).default('auto'),
-  /** After selection, retrain the chosen head on train + val (the validation figures are then the selection stage's). */
+  /** When validation was carved from the training photos (k folds or a hold-out): after selection, retrain the chosen head on all of them. */
   refit: z.boolean().default(true),
   /** Out-of-fold predictions for "likely mislabeled" (k folds; 0 = skip). */
   outOfFoldK: z.int().min(0).max(10).default(5),

@@ -113,18 +113,20 @@ describe('the plan', () => {
   const config = TrainConfig.parse({});
   const ids = (set: readonly Example[]) => set.map((e) => e.imageId).sort((a, b) => a - b);
 
-  it('scores on the validation split when the data is not small, then refits on train + val', () => {
+  it('scores on the validation split when the data is not small, and never trains on it', () => {
     const train = Array.from({ length: 200 }, (_, i) => example(i, i % 2));
     const val = Array.from({ length: 30 }, (_, i) => example(1000 + i, i % 2, 'val'));
-    const plan = planHead(train, val, config, null);
-    expect(plan).toMatchObject({ method: 'validation split', reused: null });
-    expect(plan.folds).toEqual([{ train, val }]);
-    expect(ids(plan.refitOn!)).toEqual(ids([...train, ...val]));
-    // Without a refit the head early-stopped on the validation split is kept.
-    expect(planHead(train, val, { ...config, refit: false }, null).refitOn).toBeNull();
+    // The winner trained on every training photo already: nothing to refit.
+    expect(planHead(train, val, config, null)).toEqual({ folds: [{ train, val }], method: 'validation split', refitOn: null, reused: null });
+    // Small data: k folds of the training split, refit on it; the validation split stays out of both.
+    const small = train.slice(0, 60);
+    const k = planHead(small, val, config, null);
+    expect(k.method).toBe('k-fold');
+    expect(ids(k.folds.flatMap((f) => [...f.train, ...f.val]))).not.toContain(1000);
+    expect(ids(k.refitOn!)).toEqual(ids(small));
   });
 
-  it('uses k folds of train + val under 50 photos per class, a hold-out above', () => {
+  it('uses k folds of train under 50 photos per class, a hold-out above, and refits on all of train', () => {
     const small = Array.from({ length: 60 }, (_, i) => example(i, i % 2));
     const k = planHead(small, [], config, null);
     expect(k.method).toBe('k-fold');

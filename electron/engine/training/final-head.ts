@@ -1,7 +1,9 @@
 // From the labeled photos to the head a run keeps. First train: choose the head
-// (head-selection.ts) on k folds of train + val when the data is small, else on the project's
-// validation split or a hold-out carved from train; then refit the winner on train + val for
-// the chosen number of epochs, so no label is left unused. A retrain with the same classes and
+// (head-selection.ts) on k folds of the training split when the data is small, else on the
+// project's validation split or a hold-out carved from train; when validation was carved from
+// the training photos, refit the winner on all of them for the chosen number of epochs, so no
+// label is left unused. The validation split is never trained on: it stays an honest check of
+// the final head (and Evaluate's confusion cells open its photos). A retrain with the same classes and
 // backbone reuses the head an earlier run chose and only refits it: selection costs several
 // trainings, a retrain after a few new labels should cost one. The test split never reaches
 // this module.
@@ -23,7 +25,7 @@ export interface HeadPlan {
   /** The photos selection scores on, fold by fold (view 0 only); empty when a choice is reused. */
   folds: Array<Fold<Example>>;
   method: HeadChoice['method'];
-  /** The photos the final head is refit on (train + val), or null: the selection head is kept. */
+  /** The photos the final head is refit on (the training split), or null: the selection head is kept. */
   refitOn: Example[] | null;
   reused: ReusableChoice | null;
 }
@@ -47,20 +49,21 @@ function singleFold(train: Example[], val: Example[], seed: number): { fold: Fol
 }
 
 export function planHead(train: Example[], val: Example[], config: TrainConfig, previous: ReusableChoice | null): HeadPlan {
-  const pool = [...train, ...val];
-  const refit = config.refit && config.headSearch !== 'off' && pool.length <= LARGE_TRAIN;
+  const refit = config.refit && config.headSearch !== 'off' && train.length <= LARGE_TRAIN;
   if (!refit) {
     const { fold, method } = singleFold(train, val, config.seed);
     return { folds: [fold], method, refitOn: null, reused: null };
   }
-  if (previous && config.headSearch === 'auto') return { folds: [], method: previous.choice.method, refitOn: pool, reused: previous };
-  const smallest = smallestClass(pool);
+  if (previous && config.headSearch === 'auto') return { folds: [], method: previous.choice.method, refitOn: train, reused: previous };
+  const smallest = smallestClass(train);
   if (smallest < SMALL_CLASS && smallest >= 2) {
-    return { folds: stratifiedFolds(pool, Math.min(SELECTION_FOLDS, smallest), config.seed), method: 'k-fold', refitOn: pool, reused: null };
+    return { folds: stratifiedFolds(train, Math.min(SELECTION_FOLDS, smallest), config.seed), method: 'k-fold', refitOn: train, reused: null };
   }
   const { fold, method } = singleFold(train, val, config.seed);
-  // Without held-out photos (classes of 1-2 photos) there is nothing to choose on: no refit either.
-  return fold.val.length > 0 ? { folds: [fold], method, refitOn: pool, reused: null } : { folds: [fold], method, refitOn: null, reused: null };
+  // Scored on the validation split, the winner already trained on every training photo; a
+  // hold-out of train is given back by the refit. Without held-out photos (classes of 1-2
+  // photos) there is nothing to choose on and nothing to refit.
+  return { folds: [fold], method, refitOn: method === 'hold-out' && fold.val.length > 0 ? train : null, reused: null };
 }
 
 export interface FinalHead {

@@ -106,9 +106,10 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const test = labeled.filter((e) => e.split === 'test');
   // Selection folds (the validation split, a hold-out or k folds), a refit on train + val, or a
   // retrain's reuse of an earlier run's choice.
-  const plan = planHead(train, labeled.filter((e) => e.split === 'val'), config, latestHeadChoice(db, backbone.id, classes.ids));
-  // The photos scored as validation: the selection's held-out ones.
-  const val = plan.folds.flatMap((f) => f.val);
+  const valSplit = labeled.filter((e) => e.split === 'val');
+  const plan = planHead(train, valSplit, config, latestHeadChoice(db, backbone.id, classes.ids));
+  // The photos scored as validation: the validation split, else the selection's held-out training photos.
+  const val = valSplit.length > 0 ? valSplit : plan.folds.flatMap((f) => f.val);
   const missing = classes.names.filter((_, c) => !train.some((e) => e.label === c));
   if (missing.length) throw new StudioError('conflict', `These classes have no training images: ${missing.join(', ')}. Label more images or move some into the train split.`);
 
@@ -190,13 +191,15 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         const probs = await predictCached(head.model, cache, ok.map((e) => key(e, 0)), classes.ids.length);
         return splitMetrics(probs, ok.map((e) => e.label), ok.map((e) => e.imageId), classes);
       };
-      // After a refit the final head has seen the validation photos, so its own score on them
-      // would flatter: they are scored by the selection stage's held-out predictions instead.
+      // Photos carved from train for validation were refit on: the final head's score on them
+      // would flatter, so they are scored by the selection stage's held-out predictions instead.
+      const valStage: HeadRecord['valStage'] = valSplit.length > 0 || plan.refitOn === null ? 'final' : heldOutProbs ? 'selection' : 'none';
       const valOk = val.filter((e) => usable(e, 0));
-      const valMetrics = plan.refitOn === null ? await evaluate(val) : heldOutProbs && valOk.length ? splitMetrics(heldOutProbs, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
+      const valMetrics =
+        valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
       const headRecord: HeadRecord | null = plan.reused
-        ? { ...plan.reused.choice, valStage: 'none', refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
-        : choice && { ...choice, valStage: plan.refitOn ? 'selection' : 'final', refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
+        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
