@@ -254,7 +254,7 @@ describe.skipIf(skip)('model exports of a run whose head is softmax regression (
   beforeAll(async () => {
     // The layers a selected linear head has: one dense softmax layer, no hidden layer or dropout.
     t = await trainedProject(tmp.dir, { perClass: 8, config: { hiddenUnits: 0, dropout: 0 } });
-  });
+    }, 300_000);
   afterAll(() => {
     t?.project.close();
     tmp.cleanup();
@@ -269,5 +269,5 @@ describe.skipIf(skip)('model exports of a run whose head is softmax regression (
       print(`${format} (linear head)`, r);
       expect(r.parity, format).toMatchObject({ judged: true, passed: true, top1Agreement: 1 });
     }
-  });
+    }, 300_000);
 });
