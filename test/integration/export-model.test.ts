@@ -254,7 +254,7 @@ describe.skipIf(skip)('model exports of a run whose head is softmax regression (
   beforeAll(async () => {
     // The layers a selected linear head has: one dense softmax layer, no hidden layer or dropout.
     t = await trainedProject(tmp.dir, { perClass: 8, config: { hiddenUnits: 0, dropout: 0 } });
-    }, 300_000);
+  }, 300_000);
   afterAll(() => {
     t?.project.close();
     tmp.cleanup();
