@@ -117,7 +117,7 @@ describe('the plan', () => {
     const train = Array.from({ length: 200 }, (_, i) => example(i, i % 2));
     const val = Array.from({ length: 30 }, (_, i) => example(1000 + i, i % 2, 'val'));
     // The winner trained on every training photo already: nothing to refit.
-    expect(planHead(train, val, config, null)).toEqual({ folds: [{ train, val }], method: 'validation split', refitOn: null, reused: null });
+    expect(planHead(train, val, config, null)).toEqual({ folds: [{ train, val }], method: 'validation split', refitOn: null, reused: null, search: true });
     // Small data: k folds of the training split, refit on it; the validation split stays out of both.
     const small = train.slice(0, 60);
     const k = planHead(small, val, config, null);
@@ -153,7 +153,10 @@ describe('the plan', () => {
     expect(reused.refitOn).toHaveLength(60);
     expect(planHead(train, [], { ...config, headSearch: 'always' }, previous).reused).toBeNull();
     // The configured head alone: today's training, early-stopped on a hold-out, no refit.
-    expect(planHead(train, [], { ...config, headSearch: 'off' }, previous)).toMatchObject({ method: 'hold-out', refitOn: null, reused: null });
+    expect(planHead(train, [], { ...config, headSearch: 'off' }, previous)).toMatchObject({ method: 'hold-out', refitOn: null, reused: null, search: false });
+    // Above 5,000 training photos: the configured head alone, as before selection.
+    const large = Array.from({ length: 5001 }, (_, i) => example(i, i % 2));
+    expect(planHead(large, [], config, null)).toMatchObject({ method: 'hold-out', refitOn: null, reused: null, search: false });
   });
 
   it('keeps the k folds stratified', () => {

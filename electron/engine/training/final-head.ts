@@ -28,12 +28,15 @@ export interface HeadPlan {
   /** The photos the final head is refit on (the training split), or null: the selection head is kept. */
   refitOn: Example[] | null;
   reused: ReusableChoice | null;
+  /** Compare candidates (else the configured head alone). */
+  search: boolean;
 }
 
 /**
- * Above this many training photos the winner is not refit and the 15 % hold-out stays carved:
- * it then costs little accuracy, and a refit would double the head's training time where it is
- * longest (bench:engine's 10,000 cached embeddings).
+ * Above this many training photos the configured head trains alone, early-stopped on the
+ * validation split or a 15 % hold-out, as before selection: the carved slice then costs little
+ * accuracy, linear heads win where photos per class are few, and selection measured 2.2x the
+ * head's time on bench:engine's 10,000 cached embeddings (the budget is 1.2x).
  */
 export const LARGE_TRAIN = 5000;
 
@@ -49,21 +52,21 @@ function singleFold(train: Example[], val: Example[], seed: number): { fold: Fol
 }
 
 export function planHead(train: Example[], val: Example[], config: TrainConfig, previous: ReusableChoice | null): HeadPlan {
-  const refit = config.refit && config.headSearch !== 'off' && train.length <= LARGE_TRAIN;
-  if (!refit) {
+  const search = config.headSearch !== 'off' && train.length <= LARGE_TRAIN;
+  if (!search || !config.refit) {
     const { fold, method } = singleFold(train, val, config.seed);
-    return { folds: [fold], method, refitOn: null, reused: null };
+    return { folds: [fold], method, refitOn: null, reused: null, search };
   }
-  if (previous && config.headSearch === 'auto') return { folds: [], method: previous.choice.method, refitOn: train, reused: previous };
+  if (previous && config.headSearch === 'auto') return { folds: [], method: previous.choice.method, refitOn: train, reused: previous, search };
   const smallest = smallestClass(train);
   if (smallest < SMALL_CLASS && smallest >= 2) {
-    return { folds: stratifiedFolds(train, Math.min(SELECTION_FOLDS, smallest), config.seed), method: 'k-fold', refitOn: train, reused: null };
+    return { folds: stratifiedFolds(train, Math.min(SELECTION_FOLDS, smallest), config.seed), method: 'k-fold', refitOn: train, reused: null, search };
   }
   const { fold, method } = singleFold(train, val, config.seed);
   // Scored on the validation split, the winner already trained on every training photo; a
   // hold-out of train is given back by the refit. Without held-out photos (classes of 1-2
   // photos) there is nothing to choose on and nothing to refit.
-  return { folds: [fold], method, refitOn: method === 'hold-out' && fold.val.length > 0 ? train : null, reused: null };
+  return { folds: [fold], method, refitOn: method === 'hold-out' && fold.val.length > 0 ? train : null, reused: null, search };
 }
 
 export interface FinalHead {
@@ -109,7 +112,7 @@ export async function trainFinalHead(options: {
     });
   if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
 
-  const candidates = headCandidates(config, config.headSearch !== 'off');
+  const candidates = headCandidates(config, plan.search);
   const folds = plan.folds.map((f) => ({ train: f.train.flatMap(options.rows), val: f.val.map(options.row0).filter((r) => r !== null) }));
   if (candidates.length === 1 && plan.refitOn === null) {
     // Nothing to choose and nothing to refit: one head early-stopped on the fold, its epochs live.
