@@ -55,6 +55,24 @@ export const EpochRow = z.object({
   durationMs: z.number().nullable(),
 });
 
+const HeadCandidate = z.object({ kind: z.enum(['linear', 'mlp']), param: z.number() });
+
+/** Which head a run kept and how the candidates scored (runs.metrics.head; null for older runs). */
+export const HeadChoice = z.object({
+  method: z.enum(['validation split', 'hold-out', 'k-fold']),
+  folds: z.int(),
+  chosen: HeadCandidate,
+  /** Epochs the winner was (re)fit for. */
+  epochs: z.int(),
+  scores: z.array(z.object({ candidate: HeadCandidate, valLoss: z.number(), valAcc: z.number(), epochs: z.number() })),
+  /** 'selection': the validation figures are the selection stage's held-out training photos (the final head was refit on them); 'final': the final head's on the validation split (or the hold-out it kept); 'none': a reused choice refit on every training photo, no validation split. */
+  valStage: z.enum(['selection', 'final', 'none']),
+  refitImages: z.int().nullable(),
+  /** The run whose selection a retrain reused (its scores are that run's), or null. */
+  reusedFrom: z.int().nullable(),
+});
+export type HeadChoice = z.infer<typeof HeadChoice>;
+
 export const RunDetail = RunSummary.extend({
   classNames: z.array(z.string()),
   /** The settings the run used (defaults filled in), plus what it derived from the project. */
@@ -62,6 +80,7 @@ export const RunDetail = RunSummary.extend({
   val: SplitMetrics.nullable(),
   test: SplitMetrics.nullable(),
   bestEpoch: z.int().nullable(),
+  head: HeadChoice.nullable(),
   history: z.array(EpochRow),
   timings: z.record(z.string(), z.number()).nullable(),
   labelsChecked: z.boolean(),

@@ -267,6 +267,14 @@ export const TrainConfig = z.strictObject({
   /** Augmented views per training image; absent = the project's augmentation setting. */
   augmentViews: z.int().min(0).max(16).optional(),
   fineTuneBlocks: z.int().min(0).max(20).default(0),
+  /**
+   * Head selection by validation: 'auto' compares the configured head with softmax regression on
+   * the first training and lets a retrain with the same classes reuse that choice; 'always'
+   * selects on every run; 'off' trains the configured head only.
+   */
+  headSearch: z.enum(['auto', 'always', 'off']).default('auto'),
+  /** When validation was carved from the training photos (k folds or a hold-out): after selection, retrain the chosen head on all of them. */
+  refit: z.boolean().default(true),
   /** Out-of-fold predictions for "likely mislabeled" (k folds; 0 = skip). */
   outOfFoldK: z.int().min(0).max(10).default(5),
 });

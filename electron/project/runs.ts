@@ -1,4 +1,5 @@
 // Training runs and their per-epoch metrics.
+import type { HeadChoice } from '../domain/engine-schemas.js';
 import { claimJob, markOrphanedJobs, releaseJob } from './job-owner.js';
 import type { Db } from './database.js';
 
@@ -123,10 +124,28 @@ export function runDetail(db: Db, runId: number) {
     val: metrics.val ?? null,
     test: metrics.test ?? null,
     bestEpoch: metrics.bestEpoch ?? null,
+    head: (metrics as { head?: HeadChoice }).head ?? null,
     history: runEpochs(db, runId),
     timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : null,
     labelsChecked: checked,
   };
+}
+
+/**
+ * The newest finished run's head selection on the same backbone and the same classes (ids in
+ * the same order), with the run that made it: what a retrain reuses instead of selecting again.
+ * Runs that reused a choice themselves point back to the run that made it.
+ */
+export function latestHeadChoice(db: Db, backboneId: string, classIds: readonly number[]): { runId: number; choice: HeadChoice } | null {
+  const rows = db.prepare(`SELECT id, config, metrics FROM runs WHERE status = 'done' AND metrics IS NOT NULL ORDER BY id DESC LIMIT 50`).all() as Array<{ id: number; config: string; metrics: string }>;
+  for (const row of rows) {
+    const config = JSON.parse(row.config) as { backboneId?: string; classIds?: number[] };
+    if (config.backboneId !== backboneId || JSON.stringify(config.classIds ?? []) !== JSON.stringify(classIds)) continue;
+    const head = (JSON.parse(row.metrics) as { head?: HeadChoice }).head;
+    if (!head || head.scores.length < 2) continue;
+    return { runId: head.reusedFrom ?? row.id, choice: head };
+  }
+  return null;
 }
 
 /** A run's status; undefined for an unknown run. */

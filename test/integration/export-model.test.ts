@@ -247,3 +247,27 @@ describe.skipIf(skip)('model exports of a graph-model (TF-Hub) backbone', () => 
     await expect(exportModel({ ...request, format: 'teachable' })).rejects.toThrow(/Teachable Machine models are LayersModels/);
   });
 });
+
+describe.skipIf(skip)('model exports of a run whose head is softmax regression (head selection can choose one)', () => {
+  const tmp = tempDir('studio-export-linear-');
+  let t: TrainedProject;
+  beforeAll(async () => {
+    // The layers a selected linear head has: one dense softmax layer, no hidden layer or dropout.
+    t = await trainedProject(tmp.dir, { perClass: 8, config: { hiddenUnits: 0, dropout: 0 } });
+  }, 300_000);
+  afterAll(() => {
+    t?.project.close();
+    tmp.cleanup();
+  });
+
+  it('exports TF.js, Teachable Machine and ONNX that predict as the studio', async () => {
+    const head = JSON.parse(fs.readFileSync(path.join(t.project.dir, 'models', `run-${t.run.runId}`, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: Array<{ class_name: string }> } } };
+    expect(head.modelTopology.config.layers.map((l) => l.class_name)).toEqual(['Dense']);
+    const request = { db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache };
+    for (const format of ['tfjs', 'teachable', 'onnx'] as const) {
+      const r = await exportModel({ ...request, format });
+      print(`${format} (linear head)`, r);
+      expect(r.parity, format).toMatchObject({ judged: true, passed: true, top1Agreement: 1 });
+    }
+    }, 300_000);
+});

@@ -12,6 +12,7 @@ import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { loadBackbone, type LoadedBackbone } from '../../electron/engine/backbones/load.js';
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
+import { LINEAR_L2 } from '../../electron/engine/training/head-selection.js';
 import { runTraining, type TrainPhase, type TrainResult } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
@@ -68,9 +69,11 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
     expect(run.test!.count).toBe(2 * PER_CLASS);
     // Chance is 0.5; 0.8 of 80 photos is more than 5 standard deviations above it.
     expect(run.test!.accuracy).toBeGreaterThanOrEqual(0.8);
-    // Every labeled photo once, and the training photos (not the 15 % held out for early stopping) in one augmented view.
-    expect(run.val!.count).toBe(2 * Math.round(PER_CLASS * 0.15));
-    expect(run.embedded).toEqual({ computed: 4 * PER_CLASS + (2 * PER_CLASS - run.val!.count), cached: 0, failed: 0 });
+    // Under 50 photos per class: the head is chosen by k-fold, so every training photo has a
+    // selection-stage (out-of-fold) score, and the winner is refit on all of them.
+    expect(run.val!.count).toBe(2 * PER_CLASS);
+    // Every labeled photo once, and every training photo (the refit uses them all) in one augmented view.
+    expect(run.embedded).toEqual({ computed: 4 * PER_CLASS + 2 * PER_CLASS, cached: 0, failed: 0 });
   });
 
   it('records metrics, the epoch history and the phases', () => {
@@ -82,7 +85,19 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
       error: string | null;
     };
     expect(row).toMatchObject({ status: 'done', backend: 'wasm', engine: 'tfjs-wasm', error: null });
-    const metrics = JSON.parse(row.metrics) as { val: { accuracy: number }; test: { accuracy: number; confusion: number[][] }; bestEpoch: number };
+    const metrics = JSON.parse(row.metrics) as {
+      val: { accuracy: number };
+      test: { accuracy: number; confusion: number[][] };
+      bestEpoch: number;
+      head: { method: string; folds: number; valStage: string; refitImages: number; epochs: number; chosen: { kind: string }; scores: Array<{ candidate: { kind: string }; valLoss: number }> };
+    };
+    expect(metrics.head).toMatchObject({ method: 'k-fold', folds: 5, valStage: 'selection', refitImages: 2 * PER_CLASS, reusedFrom: null });
+    // The configured MLP first (it keeps ties), then softmax regression.
+    expect(metrics.head.scores.map((s) => s.candidate)).toEqual([{ kind: 'mlp', param: 128 }, ...LINEAR_L2.map((l2) => ({ kind: 'linear', param: l2 }))]);
+    const chosen = metrics.head.scores.find((s) => JSON.stringify(s.candidate) === JSON.stringify(metrics.head.chosen))!;
+    // A challenger only wins with a lower held-out loss than the default's.
+    expect(chosen.valLoss).toBeLessThanOrEqual(metrics.head.scores[0]!.valLoss);
+    expect(metrics.bestEpoch).toBe(metrics.head.epochs);
     expect(metrics.test.accuracy).toBe(run.test!.accuracy);
     expect(metrics.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2 * PER_CLASS);
     expect(metrics.bestEpoch).toBeGreaterThanOrEqual(1);
@@ -95,12 +110,14 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
     const history = project.db.prepare('SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(run.runId) as Array<{
       epoch: number;
       trainLoss: number;
-      valLoss: number;
+      valLoss: number | null;
     }>;
     expect(history.map((h) => h.epoch)).toEqual(epochs);
     expect(history).toHaveLength(run.epochs);
     expect(run.bestEpoch).toBeLessThanOrEqual(run.epochs);
-    expect(history[0]!.trainLoss).toBeGreaterThan(history.at(-1)!.trainLoss);
+    // The refit's epochs: no validation loss (it trains on every training photo).
+    expect(history[0]!.trainLoss).toBeGreaterThanOrEqual(history.at(-1)!.trainLoss);
+    expect(history.every((h) => h.valLoss === null)).toBe(true);
     expect([...phases]).toEqual(expect.arrayContaining(['embedding', 'training', 'evaluating', 'saving']));
   });
 
@@ -150,12 +167,14 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
     }
   });
 
-  it('retrains from the cache alone and, with the same seed, gives the same model', async () => {
+  it('retrains from the cache alone, reusing the head chosen, and with the same seed gives the same model', async () => {
     const again = await train();
+    const head = (id: number) => (JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(id) as string) as { head: { reusedFrom: number | null; chosen: unknown } }).head;
+    expect(head(again.runId)).toMatchObject({ reusedFrom: run.runId, chosen: head(run.runId).chosen });
     expect(again.embedded).toEqual({ computed: 0, cached: run.embedded.computed, failed: 0 });
     expect(again.epochs).toBe(run.epochs);
     expect(again.test!.accuracy).toBe(run.test!.accuracy);
     const probs = (id: number) => (project.db.prepare('SELECT probs FROM predictions WHERE run_id = ? ORDER BY image_id').pluck().all(id) as Buffer[]).map((b) => b.toString('hex'));
     expect(probs(again.runId)).toEqual(probs(run.runId));
-  });
+  }, 240_000);
 });

@@ -29,8 +29,10 @@ export interface HeadTrainingOptions {
   train: readonly LabeledKey[];
   val: readonly LabeledKey[];
   cache: EmbeddingCache;
-  /** Fixed epoch count without early stopping (used by out-of-fold training). */
+  /** Fixed epoch count without early stopping (used by out-of-fold training and the refit). */
   fixedEpochs?: number;
+  /** L2 penalty on the kernels (sum of squares times this); 0 or absent: none. */
+  l2?: number;
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
   /** Called between batches; throws to cancel. */
@@ -42,6 +44,8 @@ export interface TrainedHead {
   history: EpochStats[];
   bestEpoch: number;
   batchSize: number;
+  /** Validation loss and accuracy of the weights kept (null without validation images). */
+  best: { valLoss: number; valAcc: number } | null;
 }
 
 const EPSILON = 1e-7;
@@ -158,7 +162,9 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
   const useEarlyStopping = options.fixedEpochs === undefined && config.patience > 0 && options.val.length > 0;
 
   const history: EpochStats[] = [];
-  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
+  let best: { loss: number; acc: number; epoch: number; weights: tf.Tensor[] } | null = null;
+  const l2 = options.l2 ?? 0;
+  const kernels = trainable.filter((v) => v.shape.length === 2);
   const valKeys = options.val.map((v) => v.key);
   const valLabels = options.val.map((v) => v.label);
 
@@ -180,7 +186,8 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
             () => {
               const logits = trainingLogits(model, config, x, dropoutSeed);
               predicted = tf.keep(tf.argMax(logits, 1));
-              return lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
+              const ce = lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
+              return l2 > 0 ? tf.add(ce, tf.mul(tf.addN(kernels.map((k) => tf.sum(tf.square(k)))), l2)) : ce;
             },
             true,
             trainable,
@@ -216,14 +223,16 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
       if (useEarlyStopping && valLoss !== null) {
         if (!best || valLoss < best.loss - 1e-4) {
           best?.weights.forEach((w) => w.dispose());
-          best = { loss: valLoss, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
+          best = { loss: valLoss, acc: valAcc!, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
         } else if (epoch - best.epoch >= adaptivePatience(config.patience, best.epoch)) {
           break;
         }
       }
     }
     if (best) model.setWeights(best.weights);
-    return { model, history, bestEpoch: best?.epoch ?? history.length, batchSize };
+    const last = history.at(-1);
+    const kept = best ? { valLoss: best.loss, valAcc: best.acc } : last?.valLoss != null ? { valLoss: last.valLoss, valAcc: last.valAcc! } : null;
+    return { model, history, bestEpoch: best?.epoch ?? history.length, batchSize, best: kept };
   } catch (error) {
     model.dispose();
     throw error;

@@ -1,17 +1,15 @@
 // One training run from start to finish: splits, embeddings (cached), the head, evaluation,
 // predictions for every image, out-of-fold label checks, and the saved model — each step
 // recorded in the project database so that a crash leaves a run marked, never a half truth.
-import { ExpectedEpochs } from './expected-epochs.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pushTo } from '../../dataset/collections.js';
 import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../domain/result.js';
 import type { Preprocessing, Settings, SplitMetrics, TrainConfig } from '../../domain/schemas.js';
 import { inTransaction, type Db } from '../../project/database.js';
 import { insertRunModel } from '../../project/models.js';
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
-import { createRun, finishRun, recordEpoch, runConfigJson, setRunEmbedEngine } from '../../project/runs.js';
+import { createRun, finishRun, latestHeadChoice, recordEpoch, runConfigJson, setRunEmbedEngine } from '../../project/runs.js';
 import type { BackendInfo } from '../backend.js';
 import type { BackboneSpec } from '../backbones/catalogue.js';
 import type { Embedder } from '../embedder.js';
@@ -21,10 +19,11 @@ import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
 // Moved beside training's cache keys (the import embeds ahead of training with them); kept importable here.
 export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
-import { seededRandom, shuffleInPlace } from '../images/random.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
-import { predictCached, trainHead, type EpochStats, type LabeledKey } from './head.js';
+import { planHead, trainFinalHead } from './final-head.js';
+import { predictCached, type EpochStats, type LabeledKey } from './head.js';
+import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
 
@@ -89,21 +88,6 @@ function keyFor(example: Example, view: number, preprocessing: Preprocessing, se
   return trainKey(preprocessing, settings.augmentation, seed, example.hash, view);
 }
 
-/** Where a run takes its validation set when the project has none: 15 % of train, per class. */
-export function holdOutValidation(train: Example[], seed: number): { train: Example[]; val: Example[] } {
-  const byClass = new Map<number, Example[]>();
-  for (const e of train) pushTo(byClass, e.label, e);
-  const val: Example[] = [];
-  const rest: Example[] = [];
-  for (const [label, members] of byClass) {
-    shuffleInPlace(members, seededRandom(`${seed}:holdout:${label}`));
-    const n = members.length >= 3 ? Math.max(1, Math.round(members.length * 0.15)) : 0;
-    val.push(...members.slice(0, n));
-    rest.push(...members.slice(n));
-  }
-  return { train: rest, val };
-}
-
 export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const { db, embedder, backbone, config, settings } = input;
   const hooks = input.hooks ?? {};
@@ -116,10 +100,14 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   if (classes.ids.length < 2) throw new StudioError('conflict', 'Label images of at least two classes before training.');
   const examples = loadExamples(db, classes);
   const labeled = examples.filter((e) => e.label >= 0);
-  let train = labeled.filter((e) => e.split === 'train');
-  let val = labeled.filter((e) => e.split === 'val');
+  const train = labeled.filter((e) => e.split === 'train');
   const test = labeled.filter((e) => e.split === 'test');
-  if (val.length === 0) ({ train, val } = holdOutValidation(train, config.seed));
+  // Selection folds (the validation split, a hold-out or k folds), a refit on train + val, or a
+  // retrain's reuse of an earlier run's choice.
+  const valSplit = labeled.filter((e) => e.split === 'val');
+  const plan = planHead(train, valSplit, config, latestHeadChoice(db, backbone.id, classes.ids));
+  // The photos scored as validation: the validation split, else the selection's held-out training photos.
+  const val = valSplit.length > 0 ? valSplit : plan.folds.flatMap((f) => f.val);
   const missing = classes.names.filter((_, c) => !train.some((e) => e.label === c));
   if (missing.length) throw new StudioError('conflict', `These classes have no training images: ${missing.join(', ')}. Label more images or move some into the train split.`);
 
@@ -152,8 +140,9 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       augment: drawAugmentation(settings.augmentation, e.hash, view, config.seed),
     });
 
-    // 1. Embeddings: every labeled image once, training images also in K augmented views.
-    const items = [...labeled.map((e) => item(e, 0)), ...train.flatMap((e) => Array.from({ length: views }, (_, v) => item(e, v + 1)))];
+    // 1. Embeddings: every labeled image once, the images a head trains on also in K augmented views.
+    const trainedOn = plan.refitOn ?? (plan.folds.length === 1 ? plan.folds[0]!.train : train);
+    const items = [...labeled.map((e) => item(e, 0)), ...trainedOn.flatMap((e) => Array.from({ length: views }, (_, v) => item(e, v + 1)))];
     hooks.progress?.('embedding', 0, items.length);
     const tEmbed = Date.now();
     const embedded = await embedItems(items, {
@@ -167,27 +156,24 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const failedHashes = new Set(embedded.failed.map((f) => `${f.key.imageHash}:${f.key.view}`));
     const usable = (e: Example, view: number) => !failedHashes.has(`${e.hash}:${view}`);
 
-    // 2. The head.
-    const trainKeys: LabeledKey[] = train.flatMap((e) =>
-      [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label })),
-    );
-    const valUsable = val.filter((e) => usable(e, 0));
+    // 2. The head: chosen by validation (or an earlier run's choice), refit on train + val.
+    const rows = (e: Example): LabeledKey[] => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label }));
+    const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
-    // Early stopping applies as trainHead decides it (no fixed epochs here, a patience, validation images).
-    const expected = new ExpectedEpochs(config.epochs, config.patience, config.patience > 0 && valUsable.length > 0);
-    hooks.progress?.('training', 0, config.epochs);
-    const head = await trainHead({
+    hooks.progress?.('training', 0, 1);
+    const { head, choice, heldOutProbs } = await trainFinalHead({
+      plan,
+      rows,
+      row0,
       dim: embedder.dim,
       nClasses: classes.ids.length,
       config,
-      train: trainKeys,
-      val: valUsable.map((e) => ({ key: key(e, 0), label: e.label })),
       cache,
       checkpoint,
+      onProgress: (done, total) => hooks.progress?.('training', done, total),
       onEpoch: (stats) => {
         recordEpoch(db, runId, stats);
         hooks.epoch?.(runId, stats);
-        hooks.progress?.('training', stats.epoch, expected.observe(stats.epoch, stats.valLoss));
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });
@@ -203,7 +189,15 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         const probs = await predictCached(head.model, cache, ok.map((e) => key(e, 0)), classes.ids.length);
         return splitMetrics(probs, ok.map((e) => e.label), ok.map((e) => e.imageId), classes);
       };
-      const valMetrics = await evaluate(val);
+      // Photos carved from train for validation were refit on: the final head's score on them
+      // would flatter, so they are scored by the selection stage's held-out predictions instead.
+      const valStage: HeadRecord['valStage'] = valSplit.length > 0 || plan.refitOn === null ? 'final' : heldOutProbs ? 'selection' : 'none';
+      const valOk = val.filter((e) => usable(e, 0));
+      const valMetrics =
+        valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
+      const headRecord: HeadRecord | null = plan.reused
+        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
@@ -254,7 +248,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const modelId = inTransaction(db, () => {
         const id = insertRunModel(db, { runId, backboneId: backbone.id, preprocessing, labels: classes.names, path: path.relative(input.projectDir, modelDir), metrics: { val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null } });
         finishRun(db, runId, 'done', {
-          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100) },
+          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100), ...(headRecord ? { head: headRecord } : {}) },
           timings,
         });
         return id;

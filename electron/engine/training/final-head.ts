@@ -1,0 +1,146 @@
+// From the labeled photos to the head a run keeps. First train: choose the head
+// (head-selection.ts) on k folds of the training split when the data is small, else on the
+// project's validation split or a hold-out carved from train; when validation was carved from
+// the training photos, refit the winner on all of them for the chosen number of epochs, so no
+// label is left unused. The validation split is never trained on: it stays an honest check of
+// the final head (and Evaluate's confusion cells open its photos). A retrain with the same classes and
+// backbone reuses the head an earlier run chose and only refits it: selection costs several
+// trainings, a retrain after a few new labels should cost one. The test split never reaches
+// this module.
+import type { TrainConfig } from '../../domain/schemas.js';
+import type { EmbeddingCache } from '../embeddings/cache.js';
+import type { Example } from '../../project/examples.js';
+import { candidateConfig, candidateL2, headCandidates, selectHead, SELECTION_FOLDS, SMALL_CLASS, stratifiedFolds, type Fold, type HeadCandidate, type HeadChoice } from './head-selection.js';
+import { trainHead, type EpochStats, type LabeledKey, type TrainedHead } from './head.js';
+import { ExpectedEpochs } from './expected-epochs.js';
+import { holdOutValidation } from './holdout.js';
+
+/** An earlier run's choice a retrain may reuse. */
+export interface ReusableChoice {
+  runId: number;
+  choice: HeadChoice;
+}
+
+export interface HeadPlan {
+  /** The photos selection scores on, fold by fold (view 0 only); empty when a choice is reused. */
+  folds: Array<Fold<Example>>;
+  method: HeadChoice['method'];
+  /** The photos the final head is refit on (the training split), or null: the selection head is kept. */
+  refitOn: Example[] | null;
+  reused: ReusableChoice | null;
+  /** Compare candidates (else the configured head alone). */
+  search: boolean;
+}
+
+/**
+ * Above this many training photos the configured head trains alone, early-stopped on the
+ * validation split or a 15 % hold-out, as before selection: the carved slice then costs little
+ * accuracy, linear heads win where photos per class are few, and selection measured 2.2x the
+ * head's time on bench:engine's 10,000 cached embeddings (the budget is 1.2x).
+ */
+export const LARGE_TRAIN = 5000;
+
+function smallestClass(examples: readonly Example[]): number {
+  const counts = new Map<number, number>();
+  for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  return Math.min(...counts.values());
+}
+
+/** The single fold of today's training: the validation split, else a seeded hold-out of train. */
+function singleFold(train: Example[], val: Example[], seed: number): { fold: Fold<Example>; method: HeadChoice['method'] } {
+  return val.length > 0 ? { fold: { train, val }, method: 'validation split' } : { fold: holdOutValidation(train, seed), method: 'hold-out' };
+}
+
+export function planHead(train: Example[], val: Example[], config: TrainConfig, previous: ReusableChoice | null): HeadPlan {
+  const search = config.headSearch !== 'off' && train.length <= LARGE_TRAIN;
+  if (!search || !config.refit) {
+    const { fold, method } = singleFold(train, val, config.seed);
+    return { folds: [fold], method, refitOn: null, reused: null, search };
+  }
+  if (previous && config.headSearch === 'auto') return { folds: [], method: previous.choice.method, refitOn: train, reused: previous, search };
+  const smallest = smallestClass(train);
+  if (smallest < SMALL_CLASS && smallest >= 2) {
+    return { folds: stratifiedFolds(train, Math.min(SELECTION_FOLDS, smallest), config.seed), method: 'k-fold', refitOn: train, reused: null, search };
+  }
+  const { fold, method } = singleFold(train, val, config.seed);
+  // Scored on the validation split, the winner already trained on every training photo; a
+  // hold-out of train is given back by the refit. Without held-out photos (classes of 1-2
+  // photos) there is nothing to choose on and nothing to refit.
+  return { folds: [fold], method, refitOn: method === 'hold-out' && fold.val.length > 0 ? train : null, reused: null, search };
+}
+
+export interface FinalHead {
+  head: TrainedHead;
+  /** The selection (null when an earlier run's choice was reused). */
+  choice: HeadChoice | null;
+  /** The winner's selection-stage probabilities on plan.folds' validation photos, in order. */
+  heldOutProbs: Float32Array | null;
+}
+
+export async function trainFinalHead(options: {
+  plan: HeadPlan;
+  /** The cached rows of one photo (view 0 plus its usable augmented views). */
+  rows: (e: Example) => LabeledKey[];
+  /** The cached view-0 row of one photo, or null when it failed to embed. */
+  row0: (e: Example) => LabeledKey | null;
+  dim: number;
+  nClasses: number;
+  config: TrainConfig;
+  cache: EmbeddingCache;
+  checkpoint?: () => void;
+  onProgress?: (done: number, total: number) => void;
+  onEpoch?: (stats: EpochStats) => void;
+  onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
+}): Promise<FinalHead> {
+  const { plan, config } = options;
+  const hooks = { ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.onBatch ? { onBatch: options.onBatch } : {}) };
+  const refit = (chosen: HeadCandidate, epochs: number) =>
+    trainHead({
+      dim: options.dim,
+      nClasses: options.nClasses,
+      config: candidateConfig(config, chosen),
+      l2: candidateL2(chosen),
+      train: plan.refitOn!.flatMap(options.rows),
+      val: [],
+      cache: options.cache,
+      fixedEpochs: epochs,
+      ...hooks,
+      onEpoch: (stats) => {
+        options.onEpoch?.(stats);
+        options.onProgress?.(stats.epoch, epochs);
+      },
+    });
+  if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
+
+  const candidates = headCandidates(config, plan.search);
+  const folds = plan.folds.map((f) => ({ train: f.train.flatMap(options.rows), val: f.val.map(options.row0).filter((r) => r !== null) }));
+  if (candidates.length === 1 && plan.refitOn === null) {
+    // Nothing to choose and nothing to refit: one head early-stopped on the fold, its epochs live.
+    const expected = new ExpectedEpochs(config.epochs, config.patience, config.patience > 0 && folds[0]!.val.length > 0);
+    const onEpoch = (stats: EpochStats) => {
+      options.onEpoch?.(stats);
+      options.onProgress?.(stats.epoch, expected.observe(stats.epoch, stats.valLoss));
+    };
+    const head = await trainHead({ dim: options.dim, nClasses: options.nClasses, config, train: folds[0]!.train, val: folds[0]!.val, cache: options.cache, ...hooks, onEpoch });
+    return { head, choice: null, heldOutProbs: null };
+  }
+  const selection = await selectHead({
+    dim: options.dim,
+    nClasses: options.nClasses,
+    config,
+    cache: options.cache,
+    candidates,
+    folds,
+    method: plan.method as HeadChoice['method'],
+    keepModel: plan.refitOn === null,
+    onTrained: (done, total) => options.onProgress?.(done, total),
+    ...hooks,
+  });
+  if (selection.model) {
+    // The winner's own epochs: the run's learning curve.
+    for (const stats of selection.model.history) options.onEpoch?.(stats);
+    return { head: selection.model, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
+  }
+  const head = await refit(selection.choice.chosen, selection.choice.epochs);
+  return { head, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
+}

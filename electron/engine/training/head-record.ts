@@ -1,0 +1,12 @@
+// What a run stores about its head (runs.metrics.head): the winner, every candidate's score,
+// whether the validation figures are the selection stage's (the final head was refit on those
+// photos) or the final head's own, and which earlier run's choice a retrain reused.
+import type { HeadChoice } from './head-selection.js';
+
+export interface HeadRecord extends HeadChoice {
+  valStage: 'selection' | 'final' | 'none';
+  /** Photos the winner was refit on (train + val), or null without a refit. */
+  refitImages: number | null;
+  /** The run whose selection this run reused (a retrain), or null when it selected itself. */
+  reusedFrom: number | null;
+}
