@@ -267,7 +267,7 @@ export const TrainConfig = z.strictObject({
   augmentViews: z.int().min(0).max(16).optional(),
   /** Top backbone blocks trained with the head (MobileNetV2: 1-3, from cached activations); 0 = frozen. */
   fineTuneBlocks: z.int().min(0).max(20).default(0),
-  fineTuneLearningRate: z.number().positive().max(0.1).default(0.0001),
+  fineTuneLearningRate: z.number().positive().max(0.1).default(0.001),
   /** Most fine-tuning epochs (stopped early on validation loss; the frozen model is kept if none is better). */
   fineTuneEpochs: z.int().min(1).max(100).default(8),
   /** Out-of-fold predictions for "likely mislabeled" (k folds; 0 = skip). */

@@ -114,7 +114,8 @@ export const tasks: TaskTable = {
       // Kept loaded between calls (the live preview predicts many frames a second).
       const model = await cachedRunModel(db, projectDir, runId);
       const sources = images.map(source);
-      const { embedder } = await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources]);
+      // A fine-tuned run predicts through its own blocks; others share the pooled embedder.
+      const embedder = model.backbone ?? (await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources])).embedder;
       const predictions = await predictImages(model, embedder, sources, ctx.checkpoint);
       return {
         runId,

@@ -15,7 +15,7 @@ import { topForward } from './top-forward.js';
 /** Cut activations are 49x wider than embeddings: batches stay small enough for memory. */
 const MAX_BATCH = 64;
 const EVAL_BATCH = 64;
-/** Epochs without a better validation loss before stopping (fine-tuning peaks early). */
+/** Epochs without a better validation loss before stopping (fine-tuning peaks early); config.patience caps it. */
 const PATIENCE = 3;
 
 export interface TopTrainingOptions {
@@ -90,7 +90,9 @@ export async function trainTop(options: TopTrainingOptions): Promise<TunedTop> {
   const batches = new ShuffledBatches(options.cache, options.train, batchSize);
   const history: EpochStats[] = [];
 
-  const before = await validate(options, variables);
+  // Patience 0 turns selection off as for the head: the last epoch's weights are kept.
+  const selecting = config.patience > 0 && options.val.length > 0;
+  const before = selecting ? await validate(options, variables) : null;
   let best: { loss: number; epoch: number; top: FoldedTop; head: tf.Tensor[] } | null = before
     ? { loss: before.loss, epoch: 0, top: cloneTop(variables), head: head.getWeights().map((w) => tf.clone(w)) }
     : null;
@@ -144,11 +146,11 @@ export async function trainTop(options: TopTrainingOptions): Promise<TunedTop> {
       };
       history.push(stats);
       options.onEpoch?.(stats);
-      if (val) {
+      if (val && selecting) {
         if (!best || val.loss < best.loss - 1e-4) {
           disposeBest();
           best = { loss: val.loss, epoch, top: cloneTop(variables), head: head.getWeights().map((w) => tf.clone(w)) };
-        } else if (epoch - best.epoch >= PATIENCE) {
+        } else if (epoch - best.epoch >= Math.min(PATIENCE, config.patience)) {
           break;
         }
       }
