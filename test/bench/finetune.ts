@@ -4,7 +4,7 @@
 // final evaluation), a few seeds each, the MobileNetV2 0.35 fixture. Per seed the frozen run
 // goes first (it fills the embedding cache), then the fine-tuned run on the same project (its
 // extra cost: the cut activations, the fine-tuning epochs, the tuned embeddings).
-// Env: FT_SEEDS (default 1,2,3), FT_BLOCKS (default 1), FT_LR, FT_EPOCHS, STUDIO_BACKEND.
+// Env: FT_SEEDS (default 1,2,3), FT_BLOCKS (default 1), FT_LR, FT_EPOCHS, FT_DATASETS, STUDIO_BACKEND.
 // Ends with one JSON line (hym_/flowers_ frozen and fine-tuned means, times) for bench:accuracy.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,8 +96,11 @@ async function dataset(name: string): Promise<Figures> {
   return out;
 }
 
-const hym = await dataset('hymenoptera');
-const flowers = await dataset('flower_photos_small');
+// FT_DATASETS=flower_photos_small (say) runs one dataset; its figures for the other stay empty.
+const wanted = (process.env.FT_DATASETS ?? 'hymenoptera,flower_photos_small').split(',');
+const none: Figures = { frozen: [], tuned: [], frozenS: [], tunedS: [], fineTuneS: [], kept: [] };
+const hym = wanted.includes('hymenoptera') ? await dataset('hymenoptera') : none;
+const flowers = wanted.includes('flower_photos_small') ? await dataset('flower_photos_small') : none;
 fs.rmSync(work, { recursive: true, force: true });
 const figures = {
   bench: 'finetune',

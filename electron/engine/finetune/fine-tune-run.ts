@@ -13,7 +13,7 @@ import { loadBackbone } from '../backbones/load.js';
 import { EmbeddingCache } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import type { EpochStats } from '../training/head.js';
-import { cutBackbone } from './cut-backbone.js';
+import { openCutBackbone } from './cut-backbone.js';
 import { disposeTop, foldTop, planTop, type FoldedTop, type TopPlan } from './mobilenet-top.js';
 import { embedFromCut, trainTop } from './train-top.js';
 
@@ -80,13 +80,18 @@ export async function fineTuneTop(input: FineTuneInput): Promise<FineTuneResult>
       return seen.has(id) ? false : (seen.add(id), true);
     });
     hooks.progress?.('caching activations', 0, unique.length);
-    await embedItems(unique, {
-      embedder: cutBackbone(model, backbone, plan),
+    const embedder = await openCutBackbone(model, backbone, plan, unique.slice(0, 8).map((u) => u.paths[0]!).filter(Boolean));
+    try {
+      await embedItems(unique, {
+        embedder,
       cache: cutCache,
       preprocessing: input.preprocessing,
       onProgress: (p) => hooks.progress?.('caching activations', p.done, p.total),
-      ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
-    });
+        ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
+      });
+    } finally {
+      embedder.dispose();
+    }
     const cutMs = Date.now() - t0;
     const readable = <T extends { item: EmbedItem } | EmbedItem>(list: readonly T[]) => {
       const keys = list.map((x) => ('item' in x ? x.item.key : x.key));
