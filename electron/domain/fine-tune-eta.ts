@@ -1,7 +1,9 @@
 // What fine-tuning will cost, said before a run starts (Advanced settings). Per-image figures
 // from bench:finetune on wasm, 2 cores shared with other work (MobileNetV2 0.35, one block):
-// caching the cut activations ran at ~150 ms per image view (the frozen lower backbone on tfjs),
-// each fine-tuning epoch at ~45 ms per training image view; each extra block adds about a third.
+// caching the cut activations ran at ~150 ms per image view (the frozen lower backbone on tfjs;
+// onnxruntime, used where it agrees, was ~7x faster on a quiet check, so this errs long), each
+// fine-tuning epoch at ~45-170 ms per training image view (load average 17-28); each extra block
+// adds about a third (by its multiply-adds, not measured).
 export const FINE_TUNE_COST = { cutMsPerImage: 150, stepMsPerImage: 45, extraBlockFactor: 0.33 } as const;
 
 export interface FineTuneEtaInput {
