@@ -26,8 +26,11 @@ if (skip) {
 }
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+/** null for a dataset left out (FT_DATASETS), never a made-up 0. */
+const mean = (xs: number[]) => (xs.length ? avg(xs) : null);
+const sd = (xs: number[]) => (xs.length ? Math.sqrt(avg(xs.map((x) => (x - avg(xs)) ** 2))) : null);
+const fig = (x: number | null, digits = 3) => (x === null ? null : round(x, digits));
 const seeds = (process.env.FT_SEEDS ?? '1,2,3').split(',').map(Number);
 const blocks = Number(process.env.FT_BLOCKS ?? 1);
 const fineTune = {
@@ -107,17 +110,17 @@ const figures = {
   backend: backend.name,
   seeds: seeds.length,
   fine_tune: fineTune,
-  hym_frozen_mean: round(mean(hym.frozen)),
-  hym_frozen_sd: round(sd(hym.frozen)),
-  hym_finetune_mean: round(mean(hym.tuned)),
-  hym_finetune_sd: round(sd(hym.tuned)),
-  flowers_frozen_mean: round(mean(flowers.frozen)),
-  flowers_frozen_sd: round(sd(flowers.frozen)),
-  flowers_finetune_mean: round(mean(flowers.tuned)),
-  flowers_finetune_sd: round(sd(flowers.tuned)),
-  oneclick_train_s: round(mean([...hym.frozenS, ...flowers.frozenS]), 1),
-  finetune_train_s: round(mean([...hym.tunedS, ...flowers.tunedS]), 1),
-  finetune_extra_s: round(mean([...hym.fineTuneS, ...flowers.fineTuneS]), 1),
+  hym_frozen_mean: fig(mean(hym.frozen)),
+  hym_frozen_sd: fig(sd(hym.frozen)),
+  hym_finetune_mean: fig(mean(hym.tuned)),
+  hym_finetune_sd: fig(sd(hym.tuned)),
+  flowers_frozen_mean: fig(mean(flowers.frozen)),
+  flowers_frozen_sd: fig(sd(flowers.frozen)),
+  flowers_finetune_mean: fig(mean(flowers.tuned)),
+  flowers_finetune_sd: fig(sd(flowers.tuned)),
+  oneclick_train_s: fig(mean([...hym.frozenS, ...flowers.frozenS]), 1),
+  finetune_train_s: fig(mean([...hym.tunedS, ...flowers.tunedS]), 1),
+  finetune_extra_s: fig(mean([...hym.fineTuneS, ...flowers.fineTuneS]), 1),
   finetune_kept_frozen: [...hym.kept, ...flowers.kept].filter((e) => e === 0).length,
 };
 console.log(JSON.stringify(figures));
