@@ -266,6 +266,7 @@ export const TrainConfig = z.strictObject({
   seed: z.int().nonnegative().max(2 ** 31).default(42),
   /** Augmented views per training image; absent = the project's augmentation setting. */
   augmentViews: z.int().min(0).max(16).optional(),
+  /** Top backbone blocks trained with the head (MobileNetV2: 1-3, from cached activations); 0 = frozen. */
   fineTuneBlocks: z.int().min(0).max(20).default(0),
   /**
    * Head selection by validation: 'auto' compares the configured head with softmax regression on
@@ -275,6 +276,9 @@ export const TrainConfig = z.strictObject({
   headSearch: z.enum(['auto', 'always', 'off']).default('auto'),
   /** When validation was carved from the training photos (k folds or a hold-out): after selection, retrain the chosen head on all of them. */
   refit: z.boolean().default(true),
+  fineTuneLearningRate: z.number().positive().max(0.1).default(0.001),
+  /** Most fine-tuning epochs (stopped early on validation loss; the frozen model is kept if none is better). */
+  fineTuneEpochs: z.int().min(1).max(100).default(8),
   /** Out-of-fold predictions for "likely mislabeled" (k folds; 0 = skip). */
   outOfFoldK: z.int().min(0).max(10).default(5),
 });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { BackendName as BackendNameSchema, EngineInfo } from '../domain/engine-schemas.js';
+import { MAX_FINE_TUNE_BLOCKS } from './finetune/mobilenet-top.js';
 
 
 export type BackendName = z.infer<typeof BackendNameSchema>;
@@ -16,7 +17,7 @@ export type BackendName = z.infer<typeof BackendNameSchema>;
 export type BackendInfo = EngineInfo['backend'];
 
 export interface BackendCapabilities {
-  /** Conv gradients exist and are fast enough to fine-tune backbone blocks. */
+  /** Top backbone blocks can be fine-tuned (see engine/finetune/); the reason says how, or why not. */
   fineTune: boolean;
   fineTuneReason: string | null;
 }
@@ -80,18 +81,16 @@ export function currentBackend(): BackendInfo | null {
 
 /**
  * Measured here (tfjs 4.22, 2 cores): wasm registers no Conv2DBackpropFilter /
- * DepthwiseConv2dNativeBackpropFilter kernels at all; on cpu one 3x3 conv gradient over a
- * batch of 8 at 56x56x16 takes ~8.5 s, so a MobileNet's top blocks would take hours per epoch.
- * Native TensorFlow has the kernels, but this build has no fine-tuning loop yet: it could not be
- * exercised on machines without libtensorflow, and an untested training path is not offered.
+ * DepthwiseConv2dNativeBackpropFilter kernels at all, and on cpu one 3x3 conv gradient over a
+ * batch of 8 at 56x56x16 takes ~8.5 s. Fine-tuning therefore never differentiates a conv kernel:
+ * it caches the activations at the input of MobileNetV2's top blocks (7x7) and trains those
+ * blocks as matMuls and shifted multiply-adds (engine/finetune/), which every backend can
+ * differentiate — the same code runs on native TensorFlow, wasm and cpu.
  */
 export function capabilities(info: BackendInfo): BackendCapabilities {
-  const reason =
-    info.name === 'tensorflow'
-      ? 'Fine-tuning backbone blocks is not available in this version yet; the frozen backbone with a trained head is used.'
-      : info.name === 'wasm'
-        ? 'Fine-tuning backbone layers needs convolution gradients, which the WebAssembly backend does not have (this machine runs without native TensorFlow). The frozen backbone with a trained head is used.'
-        : 'Fine-tuning on the JavaScript cpu backend would take hours (one small batch of conv gradients takes seconds per layer). The frozen backbone with a trained head is used.';
-  return { fineTune: false, fineTuneReason: reason };
+  void info;
+  return {
+    fineTune: true,
+    fineTuneReason: `Fine-tunes the top 1-${MAX_FINE_TUNE_BLOCKS} blocks of a MobileNetV2 backbone (the 7x7 ones) with the head, from cached activations; other backbones train with a frozen backbone.`,
+  };
 }
-

@@ -22,7 +22,14 @@ export async function cachedRunModel(db: Db, projectDir: string, runId: number):
       if (cached?.model === model) cached = null;
     });
     // A prediction still running on the old head keeps it until it is done with it.
-    void previous?.model.then((m) => setTimeout(() => m.head.dispose(), 10_000).unref(), () => undefined);
+    void previous?.model.then(
+      (m) =>
+        setTimeout(() => {
+          m.head.dispose();
+          m.backbone?.dispose();
+        }, 10_000).unref(),
+      () => undefined,
+    );
   }
   return cached.model;
 }

@@ -17,6 +17,7 @@ import { modelCacheDir } from '../engine/backbones/model-cache.js';
 import { augmentPreview } from '../engine/images/augment-preview.js';
 import type { ImageSource } from '../engine/images/decode.js';
 import { checkLabels } from '../engine/training/check-labels.js';
+import { MAX_FINE_TUNE_BLOCKS } from '../engine/finetune/mobilenet-top.js';
 import { predictImages } from '../engine/training/predict-images.js';
 import { runTraining } from '../engine/training/run.js';
 import { embedAheadTasks } from './embed-tasks.js';
@@ -53,8 +54,9 @@ export const tasks: TaskTable = {
     withProjectDb(projectDir, async (db) => {
       const { fineTune, fineTuneReason } = capabilities(backend());
       if (config.fineTuneBlocks > 0 && !fineTune) throw new StudioError('conflict', `${fineTuneReason} Set fine-tune blocks to 0 to train.`);
+      if (config.fineTuneBlocks > MAX_FINE_TUNE_BLOCKS) throw new StudioError('conflict', `Fine-tuning trains at most ${MAX_FINE_TUNE_BLOCKS} top blocks (the ones at 7x7), not ${config.fineTuneBlocks}.`);
       const backboneId = config.backboneId ?? DEFAULT_BACKBONE_ID;
-      const { spec, sha256 } = installedBackbone(backboneId);
+      const { spec, sha256, dir } = installedBackbone(backboneId);
       ctx.progress({ phase: 'loading backbone', done: 0, total: 1 });
       const { embedder, report } = await embedderFor(backboneId, async () => sampleImagePaths(db));
       let runId = 0;
@@ -64,6 +66,7 @@ export const tasks: TaskTable = {
         embedder,
         backbone: spec,
         backboneSha256: sha256,
+        backboneDir: dir,
         backend: backend(),
         config,
         settings: readSettings(db),
@@ -116,7 +119,8 @@ export const tasks: TaskTable = {
       // Kept loaded between calls (the live preview predicts many frames a second).
       const model = await cachedRunModel(db, projectDir, runId);
       const sources = images.map(source);
-      const { embedder } = await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources]);
+      // A fine-tuned run predicts through its own blocks; others share the pooled embedder.
+      const embedder = model.backbone ?? (await embedderFor(model.backboneId, async () => [...sampleImagePaths(db), ...sources])).embedder;
       const predictions = await predictImages(model, embedder, sources, ctx.checkpoint);
       return {
         runId,

@@ -49,6 +49,7 @@ export async function trainedProject(dir: string, options: TrainedProjectOptions
       projectDir: project.dir,
       embedder: backbone,
       backbone: spec,
+      backboneDir,
       backend,
       config: TrainConfig.parse({ epochs: 6, augmentViews: 0, outOfFoldK: 0, ...options.config }),
       settings: readSettings(project.db),

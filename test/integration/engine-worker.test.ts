@@ -38,8 +38,8 @@ describe.skipIf(skip)('engine worker', () => {
     const info = await host.call('info', {});
     expect(info.backend.name).toBe('wasm');
     expect(info.modelCache).toBe(cache);
-    expect(info.capabilities.fineTune).toBe(false);
-    expect(info.capabilities.fineTuneReason).toMatch(/convolution gradients/);
+    expect(info.capabilities.fineTune).toBe(true);
+    expect(info.capabilities.fineTuneReason).toMatch(/top 1-3 blocks of a MobileNetV2/);
   });
 
   it('trains a two-class model off the main thread that beats chance, with live metrics', async () => {

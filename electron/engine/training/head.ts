@@ -92,7 +92,7 @@ export function balancedClassWeights(labels: readonly number[], nClasses: number
 }
 
 /** Cross-entropy from logits against smoothed one-hot targets, optionally class-weighted. */
-function lossTensor(logits: tf.Tensor2D, labels: tf.Tensor1D, nClasses: number, smoothing: number, weights: tf.Tensor1D | null): tf.Scalar {
+export function lossTensor(logits: tf.Tensor2D, labels: tf.Tensor1D, nClasses: number, smoothing: number, weights: tf.Tensor1D | null): tf.Scalar {
   const target = tf.add(tf.mul(tf.oneHot(labels, nClasses), 1 - smoothing), smoothing / nClasses);
   const ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
   if (!weights) return tf.mean(ce);
@@ -109,13 +109,14 @@ function denseWeights(model: tfl.Sequential, name: string): DenseWeights {
  * The head's forward pass for training, on the layers model's own variables: the same maths as
  * model.apply(x, { training: true }) but with wasm-friendly gradients (dense-grad.ts), logits
  * for a stable loss, and a fresh dropout mask per step (a seeded Dropout layer would draw the
- * same mask for every batch of the same shape).
+ * same mask for every batch of the same shape). `xNeedsGradient` when x comes from trained layers
+ * (fine-tuned backbone blocks) rather than the cache.
  */
-function trainingLogits(model: tfl.Sequential, config: TrainConfig, x: tf.Tensor2D, dropoutSeed: number): tf.Tensor2D {
+export function trainingLogits(model: tfl.Sequential, config: TrainConfig, x: tf.Tensor2D, dropoutSeed: number, xNeedsGradient = false): tf.Tensor2D {
   let h = x;
-  if (config.hiddenUnits > 0) h = tf.relu(trainingDense(h, denseWeights(model, 'head_hidden'), false));
+  if (config.hiddenUnits > 0) h = tf.relu(trainingDense(h, denseWeights(model, 'head_hidden'), xNeedsGradient));
   if (config.dropout > 0) h = tf.dropout(h, config.dropout, undefined, dropoutSeed) as tf.Tensor2D;
-  return trainingDense(h, denseWeights(model, 'head_output'), config.hiddenUnits > 0);
+  return trainingDense(h, denseWeights(model, 'head_output'), xNeedsGradient || config.hiddenUnits > 0);
 }
 
 /** Class probabilities for many cached vectors, n x C row-major in the order of `keys`. */

@@ -10,6 +10,9 @@ import type { Embedder } from '../embedder.js';
 import { decodeForModel, scalePixels, type ImageSource } from '../images/decode.js';
 import { fromDisk } from '../model-files.js';
 import { readRunConfig } from './run.js';
+import type { LoadedBackbone } from '../backbones/load.js';
+import { installedDir, modelCacheDir, readInstall } from '../backbones/model-cache.js';
+import { hasTunedTop, loadTunedBackbone } from '../finetune/tuned-backbone.js';
 
 const BATCH = 16;
 
@@ -25,14 +28,24 @@ export interface RunModel {
   classNames: string[];
   head: tfl.LayersModel;
   preprocessing: ReturnType<typeof readRunConfig>['preprocessing'];
+  /** A fine-tuned run's own backbone (its tuned blocks); null = the shared frozen embedder. */
+  backbone: LoadedBackbone | null;
 }
 
-export async function loadRunModel(db: Db, projectDir: string, runId: number): Promise<RunModel> {
+/** `modelCache`: where the run's backbone is installed (a fine-tuned run loads its own copy). */
+export async function loadRunModel(db: Db, projectDir: string, runId: number, modelCache = modelCacheDir()): Promise<RunModel> {
   const modelPath = runModelPath(db, runId);
   if (modelPath === null) throw new StudioError('not_found', `Run ${runId} has no saved model (it did not finish).`);
   const config = readRunConfig(db, runId);
-  const head = await tfl.loadLayersModel(fromDisk(path.resolve(projectDir, modelPath)));
-  return { runId, backboneId: config.backboneId, classIds: config.classIds, classNames: config.classNames, head, preprocessing: config.preprocessing };
+  const headDir = path.resolve(projectDir, modelPath);
+  const head = await tfl.loadLayersModel(fromDisk(headDir));
+  let backbone: LoadedBackbone | null = null;
+  if (hasTunedTop(headDir)) {
+    const record = readInstall(config.backboneId, modelCache);
+    if (!record) throw new StudioError('conflict', `Run ${runId} fine-tuned ${config.backboneName ?? config.backboneId}, which is not installed any more.`);
+    backbone = await loadTunedBackbone(installedDir(config.backboneId, modelCache), record.spec, headDir);
+  }
+  return { runId, backboneId: config.backboneId, classIds: config.classIds, classNames: config.classNames, head, preprocessing: config.preprocessing, backbone };
 }
 
 export async function predictImages(

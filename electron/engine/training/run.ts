@@ -22,10 +22,14 @@ import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
 import { planHead, trainFinalHead } from './final-head.js';
+import { holdOutValidation } from './holdout.js';
 import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
+import { fineTuneTop, type FineTuneResult } from '../finetune/fine-tune-run.js';
+import { disposeTop } from '../finetune/mobilenet-top.js';
+import { saveTunedTop } from '../finetune/tuned-files.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
@@ -46,6 +50,8 @@ export interface TrainInput {
   backbone: BackboneSpec;
   /** installDigest() of the backbone's files: which weights the run really used. */
   backboneSha256?: string;
+  /** The installed backbone's folder: fine-tuning loads the tfjs layers model from it. */
+  backboneDir?: string;
   backend: BackendInfo;
   config: TrainConfig;
   settings: Settings;
@@ -177,7 +183,49 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });
-    const trainMs = Date.now() - tTrain;
+    let trainMs = Date.now() - tTrain;
+
+    // 2b. Fine-tuning the top backbone blocks with the head (finetune/), when asked for.
+    let tuned: FineTuneResult | null = null;
+    if (config.fineTuneBlocks > 0) {
+      if (!input.backboneDir) throw new StudioError('internal', 'Fine-tuning needs the backbone folder.');
+      const tFine = Date.now();
+      // Fine-tuning stops early on photos it does not train on: the validation split, else a
+      // seeded hold-out of train (the refit head has seen every training photo).
+      const fold = valSplit.length > 0 ? { train, val: valSplit } : holdOutValidation(train, config.seed);
+      try {
+        tuned = await fineTuneTop({
+          db,
+          runId,
+          backbone,
+          backboneDir: input.backboneDir,
+          config,
+          preprocessing,
+          head: head.model,
+          nClasses: classes.ids.length,
+          train: fold.train.flatMap((e) => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ item: item(e, v), label: e.label }))),
+          val: fold.val.filter((e) => usable(e, 0)).map((e) => ({ item: item(e, 0), label: e.label })),
+          predict: examples.map((e) => item(e, 0)),
+          hooks: {
+            progress: (phase, done, total) => hooks.progress?.(phase as TrainPhase, done, total),
+            // Fine-tuning epochs continue the head's epoch numbering in the run's history.
+            epoch: (stats) => {
+              const shifted = { ...stats, epoch: head.history.length + stats.epoch };
+              recordEpoch(db, runId, shifted);
+              hooks.epoch?.(runId, shifted);
+            },
+            batch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, head.history.length + epoch, batch, loss),
+            checkpoint,
+          },
+        });
+      } catch (error) {
+        head.model.dispose();
+        throw error;
+      }
+      trainMs += Date.now() - tFine;
+    }
+    // Evaluation and predictions read the fine-tuned embeddings where the run has them.
+    const evalCache = tuned?.embeddings ?? cache;
 
     try {
       // 3. Evaluation on val and test (test never influenced training or early stopping).
@@ -186,7 +234,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const evaluate = async (set: Example[]) => {
         const ok = set.filter((e) => usable(e, 0));
         if (ok.length === 0) return null;
-        const probs = await predictCached(head.model, cache, ok.map((e) => key(e, 0)), classes.ids.length);
+        const probs = await predictCached(head.model, evalCache, ok.map((e) => key(e, 0)), classes.ids.length);
         return splitMetrics(probs, ok.map((e) => e.label), ok.map((e) => e.imageId), classes);
       };
       // Photos carved from train for validation were refit on: the final head's score on them
@@ -204,15 +252,15 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       // 4. Predictions for every image: unlabeled ones need their view-0 embedding first.
       const tPredict = Date.now();
       const unlabeled = examples.filter((e) => e.label < 0);
-      if (unlabeled.length) {
+      if (unlabeled.length && !tuned) {
         await embedItems(
           unlabeled.map((e) => item(e, 0)),
           { embedder, cache, preprocessing, onProgress: (p) => hooks.progress?.('predicting', p.done, p.total), checkpoint },
         );
       }
-      const cached = cache.hasMany(examples.map((e) => key(e, 0)));
+      const cached = evalCache.hasMany(examples.map((e) => key(e, 0)));
       const predictable = examples.filter((_, i) => cached[i]);
-      const probs = await predictCached(head.model, cache, predictable.map((e) => key(e, 0)), classes.ids.length);
+      const probs = await predictCached(head.model, evalCache, predictable.map((e) => key(e, 0)), classes.ids.length);
       const predictMs = Date.now() - tPredict;
 
       const k = classes.ids.length;
@@ -242,13 +290,22 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           'preprocessing.json': JSON.stringify({ ...preprocessing, backboneId: backbone.id }),
         }),
       );
+      if (tuned) await saveTunedTop(modelDir, tuned.plan, tuned.weights, { backboneId: backbone.id, blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch });
       const timings = { embedMs, trainMs, evaluateMs, predictMs, totalMs: Date.now() - started };
       // The model row and 'done' in one transaction: a kill between them would leave a model
       // listed for a run that then reads as interrupted.
       const modelId = inTransaction(db, () => {
         const id = insertRunModel(db, { runId, backboneId: backbone.id, preprocessing, labels: classes.names, path: path.relative(input.projectDir, modelDir), metrics: { val: valMetrics?.accuracy ?? null, test: testMetrics?.accuracy ?? null } });
         finishRun(db, runId, 'done', {
-          metrics: { val: valMetrics, test: testMetrics, bestEpoch: head.bestEpoch, epochs: head.history.length, batchSize: head.batchSize, failed: embedded.failed.slice(0, 100), ...(headRecord ? { head: headRecord } : {}) },
+          metrics: {
+            val: valMetrics,
+            test: testMetrics,
+            bestEpoch: head.bestEpoch,
+            epochs: head.history.length,
+            batchSize: head.batchSize,
+            failed: embedded.failed.slice(0, 100),
+            ...(tuned ? { fineTune: { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings } } : {}),
+          },
           timings,
         });
         return id;
@@ -268,6 +325,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       return result;
     } finally {
       head.model.dispose();
+      if (tuned) disposeTop(tuned.weights);
     }
   } catch (error) {
     const cancelled = error instanceof StudioError && error.code === 'cancelled';

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadBackbone, type LoadedBackbone } from '../../engine/backbones/load.js';
 import { fromDisk } from '../../engine/model-files.js';
+import { applyTunedTop } from '../../engine/finetune/tuned-backbone.js';
 import type { ReferenceModel } from '../onnx/parity.js';
 import type { ModelSource } from './source.js';
 
@@ -20,6 +21,8 @@ export async function loadStudioModel(source: ModelSource): Promise<StudioModel>
   const backbone = await loadBackbone(source.backboneDir, source.backbone);
   let head: tfl.LayersModel;
   try {
+    // A fine-tuned run's blocks go into the backbone first: the reference and every format carry them.
+    applyTunedTop(backbone, source.headDir);
     head = await tfl.loadLayersModel(fromDisk(source.headDir));
   } catch (error) {
     backbone.dispose();

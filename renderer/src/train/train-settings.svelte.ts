@@ -19,6 +19,9 @@ export class TrainSettings {
   /** Null: the project's augmentation setting. */
   augmentViews = $state<number | null>(null);
   seed = $state(TRAIN_DEFAULTS.seed);
+  fineTuneBlocks = $state(TRAIN_DEFAULTS.fineTuneBlocks);
+  fineTuneLearningRate = $state(TRAIN_DEFAULTS.fineTuneLearningRate);
+  fineTuneEpochs = $state(TRAIN_DEFAULTS.fineTuneEpochs);
 
   /** What train:start is given. */
   config(): TrainConfigInput {
@@ -34,6 +37,9 @@ export class TrainSettings {
       classWeights: this.classWeights,
       labelSmoothing: this.labelSmoothing,
       seed: this.seed,
+      fineTuneBlocks: this.fineTuneBlocks,
+      fineTuneLearningRate: this.fineTuneLearningRate,
+      fineTuneEpochs: this.fineTuneEpochs,
       ...(this.augmentViews === null ? {} : { augmentViews: this.augmentViews }),
     };
   }
