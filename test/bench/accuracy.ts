@@ -34,8 +34,8 @@ import { fitTeachableHead } from './teachable-baseline.js';
  * The fine-tuning figures' hook (issue 15, the fine-tuning half): given a dataset's project
  * (its train split = the folder's train, its test split = the folder's val) and a seed, train
  * with the top backbone blocks fine-tuned and return the test accuracy and the training time.
- * Null until fine-tuning exists: hym_finetune_mean, flowers_finetune_mean and finetune_train_s
- * are then null.
+ * With BENCH_FINETUNE_BLOCKS=0 it is null and hym_finetune_mean, flowers_finetune_mean and
+ * finetune_train_s are null.
  */
 export type FineTuneBench = (context: {
   project: Project;
@@ -45,7 +45,18 @@ export type FineTuneBench = (context: {
   backend: BackendInfo;
   seed: number;
 }) => Promise<{ accuracy: number; trainS: number }>;
-const fineTune: FineTuneBench | null = null;
+/** Blocks fine-tuned for the `*_finetune_*` figures (`BENCH_FINETUNE_BLOCKS`, default 1; 0 leaves them null). */
+const FINETUNE_BLOCKS = Number(process.env.BENCH_FINETUNE_BLOCKS ?? 1);
+// The one-click settings with the top block(s) fine-tuned (engine/finetune/); its train time is
+// the run's whole head time (selection, refit and fine-tuning), as oneclick_train_s is.
+const fineTune: FineTuneBench | null =
+  FINETUNE_BLOCKS > 0
+    ? async ({ project, spec, backboneDir, embedder, backend, seed }) => {
+        const config = TrainConfig.parse({ headSearch: 'always', ...ONE_CLICK, seed, outOfFoldK: 0, fineTuneBlocks: FINETUNE_BLOCKS });
+        const run = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backboneDir, backend, config, settings: readSettings(project.db) });
+        return { accuracy: run.test!.accuracy, trainS: run.timings.trainMs / 1000 };
+      }
+    : null;
 
 const skip = fixturesUnavailable();
 if (skip) {
