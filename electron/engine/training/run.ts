@@ -304,6 +304,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
             epochs: head.history.length,
             batchSize: head.batchSize,
             failed: embedded.failed.slice(0, 100),
+            ...(headRecord ? { head: headRecord } : {}),
             ...(tuned ? { fineTune: { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings } } : {}),
           },
           timings,
