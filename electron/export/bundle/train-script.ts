@@ -19,18 +19,7 @@ export const TRAIN_SCRIPT = 'train.py';
 const LANCZOS_RESIZE = `
 def resize_lanczos(img):
     """Specs from before the 'bilinear' resampling: Pillow's Lanczos over the studio's placement (close to sharp's Lanczos3, not equal)."""
-    w, h = img.size
-    if MODE == "center-crop":
-        s = SIZE / min(w, h)
-        sw, sh = math.ceil(w * s), math.ceil(h * s)
-        left, top = (sw - SIZE) // 2, (sh - SIZE) // 2
-    elif MODE == "squash":
-        sw = sh = SIZE
-        left = top = 0
-    else:
-        s = SIZE / max(w, h)
-        sw, sh = min(SIZE, max(1, math.floor(w * s + 0.5))), min(SIZE, max(1, math.floor(h * s + 0.5)))
-        left, top = -((SIZE - sw) // 2), -((SIZE - sh) // 2)
+    sw, sh, left, top = placement(*img.size)
     canvas = Image.new("RGB", (SIZE, SIZE))
     canvas.paste(img.resize((sw, sh), Image.LANCZOS), (-left, -top))
     return np.asarray(canvas, dtype=np.float32)

@@ -103,9 +103,9 @@ export function pythonPreprocessing(): string {
     return resize(np.asarray(img.convert("RGB"), dtype=np.float64))
 
 
-def resize(a):
-    """The studio's resize: bilinear, half-pixel centres, Teachable Machine's centre crop."""
-    h, w = a.shape[:2]
+def placement(w, h):
+    """Where the studio puts a w x h photo: its scaled size and the SIZE x SIZE window's offset
+    (Teachable Machine's centre crop arithmetic, a squash, or a letterbox)."""
     if MODE == "center-crop":
         s = SIZE / min(w, h)
         sw, sh = math.ceil(w * s), math.ceil(h * s)
@@ -117,6 +117,13 @@ def resize(a):
         s = SIZE / max(w, h)
         sw, sh = min(SIZE, max(1, math.floor(w * s + 0.5))), min(SIZE, max(1, math.floor(h * s + 0.5)))
         left, top = -((SIZE - sw) // 2), -((SIZE - sh) // 2)
+    return sw, sh, left, top
+
+
+def resize(a):
+    """The studio's resize: bilinear, half-pixel centres, Teachable Machine's centre crop."""
+    h, w = a.shape[:2]
+    sw, sh, left, top = placement(w, h)
 
     def taps(i, scaled, n):
         at = (i + 0.5) * (n / scaled) - 0.5
