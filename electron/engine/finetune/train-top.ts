@@ -117,7 +117,7 @@ export async function trainTop(options: TopTrainingOptions): Promise<TunedTop> {
           let predicted: tf.Tensor | null = null;
           const cost = optimizer.minimize(
             () => {
-              const logits = trainingLogits(head, config, topForward(x, plan, variables, true), dropoutSeed, true);
+              const logits = trainingLogits(head, topForward(x, plan, variables, true), dropoutSeed, true);
               predicted = tf.keep(tf.argMax(logits, 1));
               return lossTensor(logits, y, nClasses, config.labelSmoothing, classWeights);
             },

@@ -112,11 +112,15 @@ function denseWeights(model: tfl.Sequential, name: string): DenseWeights {
  * same mask for every batch of the same shape). `xNeedsGradient` when x comes from trained layers
  * (fine-tuned backbone blocks) rather than the cache.
  */
-export function trainingLogits(model: tfl.Sequential, config: TrainConfig, x: tf.Tensor2D, dropoutSeed: number, xNeedsGradient = false): tf.Tensor2D {
+export function trainingLogits(model: tfl.Sequential, x: tf.Tensor2D, dropoutSeed: number, xNeedsGradient = false): tf.Tensor2D {
+  // The layers say which head this is: head selection may have chosen softmax regression (no
+  // hidden layer, no dropout) while the run's config describes the MLP.
+  const hidden = model.layers.some((l) => l.name === 'head_hidden');
+  const dropout = model.layers.find((l) => l.name === 'head_dropout')?.getConfig().rate;
   let h = x;
-  if (config.hiddenUnits > 0) h = tf.relu(trainingDense(h, denseWeights(model, 'head_hidden'), xNeedsGradient));
-  if (config.dropout > 0) h = tf.dropout(h, config.dropout, undefined, dropoutSeed) as tf.Tensor2D;
-  return trainingDense(h, denseWeights(model, 'head_output'), xNeedsGradient || config.hiddenUnits > 0);
+  if (hidden) h = tf.relu(trainingDense(h, denseWeights(model, 'head_hidden'), xNeedsGradient));
+  if (typeof dropout === 'number' && dropout > 0) h = tf.dropout(h, dropout, undefined, dropoutSeed) as tf.Tensor2D;
+  return trainingDense(h, denseWeights(model, 'head_output'), xNeedsGradient || hidden);
 }
 
 /** Class probabilities for many cached vectors, n x C row-major in the order of `keys`. */
@@ -185,7 +189,7 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
           let predicted: tf.Tensor | null = null;
           const cost = optimizer.minimize(
             () => {
-              const logits = trainingLogits(model, config, x, dropoutSeed);
+              const logits = trainingLogits(model, x, dropoutSeed);
               predicted = tf.keep(tf.argMax(logits, 1));
               const ce = lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
               return l2 > 0 ? tf.add(ce, tf.mul(tf.addN(kernels.map((k) => tf.sum(tf.square(k)))), l2)) : ce;
