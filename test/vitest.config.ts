@@ -26,6 +26,7 @@ export default defineConfig({
     // expect.poll waits for a state to arrive (a count, a status); how long it may take is not
     // what the tests assert. Vitest's 1 s default failed them on a machine busy with other work.
     expect: { poll: { timeout: 15_000 } },
+    setupFiles: ['test/setup-wait.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });
