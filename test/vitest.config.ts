@@ -12,6 +12,11 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     // better-sqlite3 and sharp are native: forks isolate them better than threads.
     pool: 'forks',
+    // Two files at a time even on 2 cores (Vitest's default there is one): most files spend much
+    // of their time waiting on child processes, Chromium or Python, and one worker took CI to 27 of
+    // its 30 minutes. STUDIO_TEST_WORKERS=1 runs them one by one. Each worker keeps its own
+    // user-data and model-cache folders (test/setup-wait.ts), so files never share them at once.
+    maxWorkers: Number(process.env.STUDIO_TEST_WORKERS ?? 2),
     // Generous: a test that seeds 100,000 rows or trains a model took minutes beside CPU burners.
     // A timeout catches a hang; it is not a speed check (the bench:* scripts measure speed).
     testTimeout: 240_000,
