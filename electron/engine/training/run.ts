@@ -16,8 +16,6 @@ import type { Embedder } from '../embedder.js';
 import { EmbeddingCache, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
-// Moved beside training's cache keys (the import embeds ahead of training with them); kept importable here.
-export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
@@ -84,6 +82,25 @@ export interface RunRecordConfig extends TrainConfig {
   views: number;
 }
 
+/** The run record's fields beyond the training settings: one builder for trained and imported runs. */
+export function runRecordConfig(
+  config: TrainConfig,
+  run: { backbone: BackboneSpec; backboneSha256?: string | undefined; embeddingDim: number; classes: RunClasses; preprocessing: Preprocessing; augmentation: Settings['augmentation']; views: number },
+): RunRecordConfig {
+  return {
+    ...config,
+    backboneId: run.backbone.id,
+    backboneName: run.backbone.name,
+    ...(run.backboneSha256 ? { backboneSha256: run.backboneSha256 } : {}),
+    embeddingDim: run.embeddingDim,
+    classIds: run.classes.ids,
+    classNames: run.classes.names,
+    preprocessing: run.preprocessing,
+    augmentation: run.augmentation,
+    views: run.views,
+  };
+}
+
 export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   const raw = runConfigJson(db, runId);
   if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
@@ -119,18 +136,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
 
   const preprocessing = runPreprocessing(backbone, settings);
   const views = config.augmentViews ?? settings.augmentation.views;
-  const runConfig: RunRecordConfig = {
-    ...config,
-    backboneId: backbone.id,
-    backboneName: backbone.name,
-    ...(input.backboneSha256 ? { backboneSha256: input.backboneSha256 } : {}),
-    embeddingDim: embedder.dim,
-    classIds: classes.ids,
-    classNames: classes.names,
-    preprocessing,
-    augmentation: settings.augmentation,
-    views,
-  };
+  const runConfig = runRecordConfig(config, { backbone, backboneSha256: input.backboneSha256, embeddingDim: embedder.dim, classes, preprocessing, augmentation: settings.augmentation, views });
   const runId = createRun(db, runConfig, input.backend.name);
   setRunEmbedEngine(db, runId, embedder.engine);
   hooks.started?.(runId);
