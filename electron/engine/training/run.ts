@@ -20,7 +20,6 @@ import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
 import { planHead, trainFinalHead } from './final-head.js';
-import { holdOutValidation } from './holdout.js';
 import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
@@ -28,6 +27,8 @@ import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
 import { fineTuneTop, type FineTuneResult } from '../finetune/fine-tune-run.js';
 import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
+import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
+import { configuredHead } from './head-selection.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
@@ -173,7 +174,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
     hooks.progress?.('training', 0, 1);
-    const { head, choice, heldOutProbs } = await trainFinalHead({
+    const final = await trainFinalHead({
       plan,
       rows,
       row0,
@@ -189,17 +190,22 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });
+    const { choice, heldOutProbs } = final;
+    let head = final.head;
     let trainMs = Date.now() - tTrain;
 
-    // 2b. Fine-tuning the top backbone blocks with the head (finetune/), when asked for.
+    // 2b. Fine-tuning the top backbone blocks with the head (finetune/), when asked for: from a
+    // head that has not seen the photos it stops on (start-head.ts). Kept only if some epoch beat
+    // the frozen backbone there; else the run keeps its final head on the frozen backbone.
     let tuned: FineTuneResult | null = null;
+    let fineTuneRecord: Record<string, unknown> | null = null;
     if (config.fineTuneBlocks > 0) {
       if (!input.backboneDir) throw new StudioError('internal', 'Fine-tuning needs the backbone folder.');
       const tFine = Date.now();
-      // Fine-tuning stops early on photos it does not train on: the validation split, else a
-      // seeded hold-out of train (the refit head has seen every training photo).
-      const fold = valSplit.length > 0 ? { train, val: valSplit } : holdOutValidation(train, config.seed);
+      let start: FineTuneStart | null = null;
       try {
+        const chosen = choice?.chosen ?? plan.reused?.choice.chosen ?? configuredHead(config);
+        start = await fineTuneStart({ finalHead: head.model, refit: plan.refitOn !== null, chosen, train, valSplit, config, rows, row0, dim: embedder.dim, nClasses: classes.ids.length, cache, checkpoint });
         tuned = await fineTuneTop({
           db,
           runId,
@@ -207,10 +213,10 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           backboneDir: input.backboneDir,
           config,
           preprocessing,
-          head: head.model,
+          head: start.head,
           nClasses: classes.ids.length,
-          train: fold.train.flatMap((e) => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ item: item(e, v), label: e.label }))),
-          val: fold.val.filter((e) => usable(e, 0)).map((e) => ({ item: item(e, 0), label: e.label })),
+          train: start.train.flatMap((e) => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ item: item(e, v), label: e.label }))),
+          val: start.stop.filter((e) => usable(e, 0)).map((e) => ({ item: item(e, 0), label: e.label })),
           predict: examples.map((e) => item(e, 0)),
           hooks: {
             progress: (phase, done, total) => hooks.progress?.(phase as TrainPhase, done, total),
@@ -225,8 +231,19 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           },
         });
       } catch (error) {
+        if (start?.own) start.head.dispose();
         head.model.dispose();
         throw error;
+      }
+      const kept = tuned.bestEpoch > 0;
+      fineTuneRecord = { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings, kept, startHead: start.own ? 'trained without the stop set' : 'final head', stopImages: start.stop.length };
+      if (!kept) {
+        disposeTop(tuned.weights);
+        tuned = null;
+        if (start.own) start.head.dispose();
+      } else if (start.own) {
+        head.model.dispose();
+        head = { ...head, model: start.head };
       }
       trainMs += Date.now() - tFine;
     }
@@ -311,7 +328,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
             batchSize: head.batchSize,
             failed: embedded.failed.slice(0, 100),
             ...(headRecord ? { head: headRecord } : {}),
-            ...(tuned ? { fineTune: { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings } } : {}),
+            ...(fineTuneRecord ? { fineTune: fineTuneRecord } : {}),
           },
           timings,
         });
