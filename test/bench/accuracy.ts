@@ -21,7 +21,8 @@ import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache
 import { predictCached, trainHead } from '../../electron/engine/training/head.js';
 import { holdOutValidation } from '../../electron/engine/training/holdout.js';
 import { argmaxRow } from '../../electron/engine/training/metrics.js';
-import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
+import { runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
+import { runTraining } from '../../electron/engine/training/run.js';
 import { TrainConfig, type TrainConfigInput } from '../../electron/domain/schemas.js';
 import { loadExamples, runClasses } from '../../electron/project/examples.js';
 import type { Project } from '../../electron/project/project.js';

@@ -8,7 +8,8 @@ import type { BackboneSpec } from '../../electron/engine/backbones/catalogue.js'
 import type { Embedder } from '../../electron/engine/embedder.js';
 import { EmbeddingCache, specHash, type CacheKey } from '../../electron/engine/embeddings/cache.js';
 import { seededRandom } from '../../electron/engine/images/random.js';
-import { runPreprocessing, runTraining, type TrainResult } from '../../electron/engine/training/run.js';
+import { runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
+import { runTraining, type TrainResult } from '../../electron/engine/training/run.js';
 import { TrainConfig, type TrainConfigInput } from '../../electron/domain/schemas.js';
 import { createClass } from '../../electron/project/classes.js';
 import { insertImage } from '../../electron/project/images.js';

@@ -11,9 +11,11 @@ import { EmbeddingCache, specHash, type CacheKey } from '../../electron/engine/e
 import { seededRandom } from '../../electron/engine/images/random.js';
 import type { Example } from '../../electron/project/examples.js';
 import { planHead } from '../../electron/engine/training/final-head.js';
-import { headCandidates, selectHead, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
-import type { LabeledKey } from '../../electron/engine/training/head.js';
-import { runPreprocessing, runTraining } from '../../electron/engine/training/run.js';
+import { candidateConfig, headCandidates, selectHead, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
+import { predictCached, trainHead, type LabeledKey } from '../../electron/engine/training/head.js';
+import { trainLinearHeads } from '../../electron/engine/training/linear-heads.js';
+import { runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
+import { runTraining } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import { createClass } from '../../electron/project/classes.js';
 import { insertImage } from '../../electron/project/images.js';
@@ -108,6 +110,32 @@ describe('head selection', () => {
   }, 240_000);
 });
 
+describe('softmax-regression candidates trained together', () => {
+  it('gives each L2 strength the held-out probabilities and best epoch it gets trained alone', async () => {
+    // Overlapping classes, so the two strengths stop at different points and differ in probabilities.
+    const data = cached(120, (random, i) => {
+      const label = i % 2;
+      const v = noise(random, 4);
+      v[0] = (label ? 1 : -1) * 0.6 + (random() - 0.5) * 2;
+      return { v, label };
+    });
+    const [fold] = stratifiedFolds(data.items, 3, 5);
+    const config = candidateConfig(TrainConfig.parse({ seed: 5 }), { kind: 'linear', param: 1e-3 });
+    const l2s = [1e-1, 1e-4];
+    const together = await trainLinearHeads({ dim: DIM, nClasses: 2, config, l2s, train: fold!.train, val: fold!.val, cache: data.cache });
+    for (const [i, l2] of l2s.entries()) {
+      const alone = await trainHead({ dim: DIM, nClasses: 2, config, l2, train: fold!.train, val: fold!.val, cache: data.cache });
+      const probs = await predictCached(alone.model, data.cache, fold!.val.map((v) => v.key), 2);
+      alone.model.dispose();
+      expect(together[i]!.bestEpoch).toBe(alone.bestEpoch);
+      const worst = Math.max(...probs.map((p, j) => Math.abs(p - together[i]!.valProbs[j]!)));
+      expect(worst).toBeLessThan(1e-4);
+    }
+    // The strengths really differ: the test would not notice blocks mixed up otherwise.
+    expect(together[0]!.valProbs).not.toEqual(together[1]!.valProbs);
+  }, 120_000);
+});
+
 describe('the plan', () => {
   const example = (i: number, label: number, split: Example['split'] = 'train'): Example => ({ imageId: i, hash: fakeHash(i), paths: [], label, split });
   const config = TrainConfig.parse({});
@@ -126,11 +154,11 @@ describe('the plan', () => {
     expect(ids(k.refitOn!)).toEqual(ids(small));
   });
 
-  it('uses k folds of train under 50 photos per class, a hold-out above, and refits on all of train', () => {
+  it('uses 3 folds of train under 50 photos per class, a hold-out above, and refits on all of train', () => {
     const small = Array.from({ length: 60 }, (_, i) => example(i, i % 2));
     const k = planHead(small, [], config, null);
     expect(k.method).toBe('k-fold');
-    expect(k.folds).toHaveLength(5);
+    expect(k.folds).toHaveLength(3);
     // Each photo is held out exactly once, and each fold trains on the others.
     expect(ids(k.folds.flatMap((f) => f.val))).toEqual(ids(small));
     for (const f of k.folds) expect(f.train.length + f.val.length).toBe(small.length);

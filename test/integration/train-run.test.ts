@@ -12,7 +12,7 @@ import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import { loadBackbone, type LoadedBackbone } from '../../electron/engine/backbones/load.js';
 import { EmbeddingCache, specHash } from '../../electron/engine/embeddings/cache.js';
 import { fromDisk } from '../../electron/engine/model-files.js';
-import { LINEAR_L2 } from '../../electron/engine/training/head-selection.js';
+import { LINEAR_L2, SELECTION_FOLDS } from '../../electron/engine/training/head-selection.js';
 import { runTraining, type TrainPhase, type TrainResult } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import type { Project } from '../../electron/project/project.js';
@@ -91,7 +91,7 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
       bestEpoch: number;
       head: { method: string; folds: number; valStage: string; refitImages: number; epochs: number; chosen: { kind: string }; scores: Array<{ candidate: { kind: string }; valLoss: number }> };
     };
-    expect(metrics.head).toMatchObject({ method: 'k-fold', folds: 5, valStage: 'selection', refitImages: 2 * PER_CLASS, reusedFrom: null });
+    expect(metrics.head).toMatchObject({ method: 'k-fold', folds: SELECTION_FOLDS, valStage: 'selection', refitImages: 2 * PER_CLASS, reusedFrom: null });
     // The configured MLP first (it keeps ties), then softmax regression.
     expect(metrics.head.scores.map((s) => s.candidate)).toEqual([{ kind: 'mlp', param: 128 }, ...LINEAR_L2.map((l2) => ({ kind: 'linear', param: l2 }))]);
     const chosen = metrics.head.scores.find((s) => JSON.stringify(s.candidate) === JSON.stringify(metrics.head.chosen))!;

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../../domain/schemas.js';
 import type { CacheKey, EmbeddingCache } from '../embeddings/cache.js';
 import { seededRandom } from '../images/random.js';
 import { ShuffledBatches, type LabeledKey } from '../training/batches.js';
-import { autoBatchSize, balancedClassWeights, crossEntropy, lossTensor, trainingLogits, type EpochStats } from '../training/head.js';
+import { autoBatchSize, balancedClassWeights, crossEntropy, lossTensor, trainEpoch, trainingLogits, type EpochStats } from '../training/head.js';
 import type { FoldedTop, TopPlan } from './mobilenet-top.js';
 import { topForward } from './top-forward.js';
 
@@ -104,42 +104,24 @@ export async function trainTop(options: TopTrainingOptions): Promise<TunedTop> {
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = Date.now();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let b = 0;
-      for (const batch of batches.epoch(random)) {
-        options.checkpoint?.();
-        const dropoutSeed = Math.floor(random() * 2 ** 31);
-        const step = tf.tidy(() => {
-          const x = tf.tensor4d(batch.x, [batch.n, ...plan.cutShape]);
-          const y = tf.tensor1d(batch.labels, 'int32');
-          let predicted: tf.Tensor | null = null;
-          const cost = optimizer.minimize(
-            () => {
-              const logits = trainingLogits(head, topForward(x, plan, variables, true), dropoutSeed, true);
-              predicted = tf.keep(tf.argMax(logits, 1));
-              return lossTensor(logits, y, nClasses, config.labelSmoothing, classWeights);
-            },
-            true,
-            [...blockVars, ...headVars],
-          )!;
-          const hits = tf.sum(tf.cast(tf.equal(predicted!, y), 'float32'));
-          (predicted as tf.Tensor | null)?.dispose();
-          return tf.stack([cost, hits]);
-        });
-        const [lossValue, hitCount] = (await step.data()) as Float32Array;
-        step.dispose();
-        lossSum += lossValue! * batch.n;
-        correct += hitCount!;
-        seen += batch.n;
-        options.onBatch?.(epoch, ++b, batches.batchesPerEpoch, lossValue!);
-      }
+      const { trainLoss, trainAcc } = await trainEpoch({
+        batches,
+        random,
+        epoch,
+        optimizer,
+        variables: [...blockVars, ...headVars],
+        objective: (batch, y, dropoutSeed) => {
+          const logits = trainingLogits(head, topForward(tf.tensor4d(batch.x, [batch.n, ...plan.cutShape]), plan, variables, true), dropoutSeed, true);
+          return { logits, loss: lossTensor(logits, y, nClasses, config.labelSmoothing, classWeights) };
+        },
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+      });
       const val = await validate(options, variables);
       const stats: EpochStats = {
         epoch,
-        trainLoss: lossSum / Math.max(1, seen),
-        trainAcc: correct / Math.max(1, seen),
+        trainLoss,
+        trainAcc,
         valLoss: val?.loss ?? null,
         valAcc: val?.accuracy ?? null,
         durationMs: Date.now() - started,

@@ -7,8 +7,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../../domain/schemas.js';
 import type { CacheKey, EmbeddingCache } from '../embeddings/cache.js';
 import { planShards, SHARD_ROWS } from '../embeddings/shards.js';
-import { seededRandom } from '../images/random.js';
-import { ShuffledBatches, type LabeledKey } from './batches.js';
+import { seededRandom, type Random } from '../images/random.js';
+import { ShuffledBatches, type Batch, type LabeledKey } from './batches.js';
 import { trainingDense, type DenseWeights } from './dense-grad.js';
 
 export type { LabeledKey } from './batches.js';
@@ -154,6 +154,64 @@ export function crossEntropy(probs: Float32Array, labels: readonly number[], nCl
   return { loss: labels.length ? loss / labels.length : 0, accuracy: labels.length ? correct / labels.length : 0 };
 }
 
+/** What one step minimizes: the batch's logits (for its hits) and its loss. */
+export type StepObjective = (batch: Batch, labels: tf.Tensor1D, dropoutSeed: number) => { logits: tf.Tensor2D; loss: tf.Scalar };
+
+/**
+ * One optimizer step on a batch: minimizes the objective over `variables` and returns the
+ * batch's loss and correct predictions, read from the backend once for both figures.
+ */
+export async function trainStep(optimizer: tf.Optimizer, variables: tf.Variable[], batch: Batch, dropoutSeed: number, objective: StepObjective): Promise<{ loss: number; hits: number }> {
+  const stats = tf.tidy(() => {
+    const y = tf.tensor1d(batch.labels, 'int32');
+    let predicted: tf.Tensor | null = null;
+    const cost = optimizer.minimize(
+      () => {
+        const { logits, loss } = objective(batch, y, dropoutSeed);
+        predicted = tf.keep(tf.argMax(logits, 1));
+        return loss;
+      },
+      true,
+      variables,
+    )!;
+    const hits = tf.sum(tf.cast(tf.equal(predicted!, y), 'float32'));
+    (predicted as tf.Tensor | null)?.dispose();
+    return tf.stack([cost, hits]);
+  });
+  const [loss, hits] = (await stats.data()) as Float32Array;
+  stats.dispose();
+  return { loss: loss!, hits: hits! };
+}
+
+/**
+ * One epoch of shuffled batches, a step each (the head's loop and fine-tuning's): the seeded
+ * random draws each batch's dropout seed after its rows, so the same seed gives the same steps.
+ */
+export async function trainEpoch(options: {
+  batches: ShuffledBatches;
+  random: Random;
+  epoch: number;
+  optimizer: tf.Optimizer;
+  variables: tf.Variable[];
+  objective: StepObjective;
+  checkpoint?: () => void;
+  onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
+}): Promise<{ trainLoss: number; trainAcc: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let b = 0;
+  for (const batch of options.batches.epoch(options.random)) {
+    options.checkpoint?.();
+    const { loss, hits } = await trainStep(options.optimizer, options.variables, batch, Math.floor(options.random() * 2 ** 31), options.objective);
+    lossSum += loss * batch.n;
+    correct += hits;
+    seen += batch.n;
+    options.onBatch?.(options.epoch, ++b, options.batches.batchesPerEpoch, loss);
+  }
+  return { trainLoss: lossSum / Math.max(1, seen), trainAcc: correct / Math.max(1, seen) };
+}
+
 export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHead> {
   const { dim, nClasses, config, cache } = options;
   const model = buildHead(dim, nClasses, config);
@@ -176,39 +234,20 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = Date.now();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let b = 0;
-      for (const batch of batches.epoch(random)) {
-        options.checkpoint?.();
-        const dropoutSeed = Math.floor(random() * 2 ** 31);
-        const stepStats = tf.tidy(() => {
-          const x = tf.tensor2d(batch.x, [batch.n, dim]);
-          const y = tf.tensor1d(batch.labels, 'int32');
-          let predicted: tf.Tensor | null = null;
-          const cost = optimizer.minimize(
-            () => {
-              const logits = trainingLogits(model, x, dropoutSeed);
-              predicted = tf.keep(tf.argMax(logits, 1));
-              const ce = lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
-              return l2 > 0 ? tf.add(ce, tf.mul(tf.addN(kernels.map((k) => tf.sum(tf.square(k)))), l2)) : ce;
-            },
-            true,
-            trainable,
-          )!;
-          const hits = tf.sum(tf.cast(tf.equal(predicted!, y), 'float32'));
-          (predicted as tf.Tensor | null)?.dispose();
-          // One read per step for both figures.
-          return tf.stack([cost, hits]);
-        });
-        const [lossValue, hitCount] = (await stepStats.data()) as Float32Array;
-        stepStats.dispose();
-        lossSum += lossValue! * batch.n;
-        correct += hitCount!;
-        seen += batch.n;
-        options.onBatch?.(epoch, ++b, batches.batchesPerEpoch, lossValue!);
-      }
+      const { trainLoss, trainAcc } = await trainEpoch({
+        batches,
+        random,
+        epoch,
+        optimizer,
+        variables: trainable,
+        objective: (batch, y, dropoutSeed) => {
+          const logits = trainingLogits(model, tf.tensor2d(batch.x, [batch.n, dim]), dropoutSeed);
+          const ce = lossTensor(logits, y, nClasses, config.labelSmoothing, weights);
+          return { logits, loss: l2 > 0 ? tf.add(ce, tf.mul(tf.addN(kernels.map((k) => tf.sum(tf.square(k)))), l2)) : ce };
+        },
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+      });
       let valLoss: number | null = null;
       let valAcc: number | null = null;
       if (valKeys.length > 0) {
@@ -217,8 +256,8 @@ export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHe
       }
       const stats: EpochStats = {
         epoch,
-        trainLoss: lossSum / Math.max(1, seen),
-        trainAcc: correct / Math.max(1, seen),
+        trainLoss,
+        trainAcc,
         valLoss,
         valAcc,
         durationMs: Date.now() - started,

@@ -16,13 +16,10 @@ import type { Embedder } from '../embedder.js';
 import { EmbeddingCache, type CacheKey } from '../embeddings/cache.js';
 import { embedItems, type EmbedItem } from '../embeddings/pipeline.js';
 import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
-// Moved beside training's cache keys (the import embeds ahead of training with them); kept importable here.
-export { runPreprocessing };
 import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
 import { planHead, trainFinalHead } from './final-head.js';
-import { holdOutValidation } from './holdout.js';
 import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
@@ -30,6 +27,8 @@ import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
 import { fineTuneTop, type FineTuneResult } from '../finetune/fine-tune-run.js';
 import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
+import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
+import { configuredHead } from './head-selection.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
 
@@ -84,6 +83,25 @@ export interface RunRecordConfig extends TrainConfig {
   views: number;
 }
 
+/** The run record's fields beyond the training settings: one builder for trained and imported runs. */
+export function runRecordConfig(
+  config: TrainConfig,
+  run: { backbone: BackboneSpec; backboneSha256?: string | undefined; embeddingDim: number; classes: RunClasses; preprocessing: Preprocessing; augmentation: Settings['augmentation']; views: number },
+): RunRecordConfig {
+  return {
+    ...config,
+    backboneId: run.backbone.id,
+    backboneName: run.backbone.name,
+    ...(run.backboneSha256 ? { backboneSha256: run.backboneSha256 } : {}),
+    embeddingDim: run.embeddingDim,
+    classIds: run.classes.ids,
+    classNames: run.classes.names,
+    preprocessing: run.preprocessing,
+    augmentation: run.augmentation,
+    views: run.views,
+  };
+}
+
 export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   const raw = runConfigJson(db, runId);
   if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
@@ -119,18 +137,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
 
   const preprocessing = runPreprocessing(backbone, settings);
   const views = config.augmentViews ?? settings.augmentation.views;
-  const runConfig: RunRecordConfig = {
-    ...config,
-    backboneId: backbone.id,
-    backboneName: backbone.name,
-    ...(input.backboneSha256 ? { backboneSha256: input.backboneSha256 } : {}),
-    embeddingDim: embedder.dim,
-    classIds: classes.ids,
-    classNames: classes.names,
-    preprocessing,
-    augmentation: settings.augmentation,
-    views,
-  };
+  const runConfig = runRecordConfig(config, { backbone, backboneSha256: input.backboneSha256, embeddingDim: embedder.dim, classes, preprocessing, augmentation: settings.augmentation, views });
   const runId = createRun(db, runConfig, input.backend.name);
   setRunEmbedEngine(db, runId, embedder.engine);
   hooks.started?.(runId);
@@ -167,7 +174,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
     hooks.progress?.('training', 0, 1);
-    const { head, choice, heldOutProbs } = await trainFinalHead({
+    const final = await trainFinalHead({
       plan,
       rows,
       row0,
@@ -183,17 +190,22 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     });
+    const { choice, heldOutProbs } = final;
+    let head = final.head;
     let trainMs = Date.now() - tTrain;
 
-    // 2b. Fine-tuning the top backbone blocks with the head (finetune/), when asked for.
+    // 2b. Fine-tuning the top backbone blocks with the head (finetune/), when asked for: from a
+    // head that has not seen the photos it stops on (start-head.ts). Kept only if some epoch beat
+    // the frozen backbone there; else the run keeps its final head on the frozen backbone.
     let tuned: FineTuneResult | null = null;
+    let fineTuneRecord: Record<string, unknown> | null = null;
     if (config.fineTuneBlocks > 0) {
       if (!input.backboneDir) throw new StudioError('internal', 'Fine-tuning needs the backbone folder.');
       const tFine = Date.now();
-      // Fine-tuning stops early on photos it does not train on: the validation split, else a
-      // seeded hold-out of train (the refit head has seen every training photo).
-      const fold = valSplit.length > 0 ? { train, val: valSplit } : holdOutValidation(train, config.seed);
+      let start: FineTuneStart | null = null;
       try {
+        const chosen = choice?.chosen ?? plan.reused?.choice.chosen ?? configuredHead(config);
+        start = await fineTuneStart({ finalHead: head.model, refit: plan.refitOn !== null, chosen, train, valSplit, config, rows, row0, dim: embedder.dim, nClasses: classes.ids.length, cache, checkpoint });
         tuned = await fineTuneTop({
           db,
           runId,
@@ -201,10 +213,10 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           backboneDir: input.backboneDir,
           config,
           preprocessing,
-          head: head.model,
+          head: start.head,
           nClasses: classes.ids.length,
-          train: fold.train.flatMap((e) => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ item: item(e, v), label: e.label }))),
-          val: fold.val.filter((e) => usable(e, 0)).map((e) => ({ item: item(e, 0), label: e.label })),
+          train: start.train.flatMap((e) => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ item: item(e, v), label: e.label }))),
+          val: start.stop.filter((e) => usable(e, 0)).map((e) => ({ item: item(e, 0), label: e.label })),
           predict: examples.map((e) => item(e, 0)),
           hooks: {
             progress: (phase, done, total) => hooks.progress?.(phase as TrainPhase, done, total),
@@ -219,8 +231,19 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
           },
         });
       } catch (error) {
+        if (start?.own) start.head.dispose();
         head.model.dispose();
         throw error;
+      }
+      const kept = tuned.bestEpoch > 0;
+      fineTuneRecord = { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings, kept, startHead: start.own ? 'trained without the stop set' : 'final head', stopImages: start.stop.length };
+      if (!kept) {
+        disposeTop(tuned.weights);
+        tuned = null;
+        if (start.own) start.head.dispose();
+      } else if (start.own) {
+        head.model.dispose();
+        head = { ...head, model: start.head };
       }
       trainMs += Date.now() - tFine;
     }
@@ -305,7 +328,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
             batchSize: head.batchSize,
             failed: embedded.failed.slice(0, 100),
             ...(headRecord ? { head: headRecord } : {}),
-            ...(tuned ? { fineTune: { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings } } : {}),
+            ...(fineTuneRecord ? { fineTune: fineTuneRecord } : {}),
           },
           timings,
         });

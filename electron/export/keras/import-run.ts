@@ -20,7 +20,7 @@ import { toDisk } from '../../engine/model-files.js';
 import { predictCached } from '../../engine/training/head.js';
 import { splitMetrics, uncertainty } from '../../engine/training/metrics.js';
 import { holdOutValidation } from '../../engine/training/holdout.js';
-import type { RunRecordConfig } from '../../engine/training/run.js';
+import { runRecordConfig, type RunRecordConfig } from '../../engine/training/run.js';
 import type { Db } from '../../project/database.js';
 import { loadExamples, runClasses, type Example } from '../../project/examples.js';
 import { writePredictions, type PredictionRow } from '../../project/predictions.js';
@@ -101,17 +101,7 @@ export async function importKerasRun(input: KerasRunImportInput): Promise<KerasR
   const { head, config: headConfig } = kerasRunHead(model.read, input.backboneLayers, preprocessing, backbone.name, classes.ids.length, base.seed);
   try {
     const runConfig: ImportedRunConfig = {
-      ...base,
-      ...headConfig,
-      backboneId: backbone.id,
-      backboneName: backbone.name,
-      ...(input.backboneSha256 ? { backboneSha256: input.backboneSha256 } : {}),
-      embeddingDim: embedder.dim,
-      classIds: classes.ids,
-      classNames: classes.names,
-      preprocessing,
-      augmentation: settings.augmentation,
-      views: 0,
+      ...runRecordConfig({ ...base, ...headConfig }, { backbone, backboneSha256: input.backboneSha256, embeddingDim: embedder.dim, classes, preprocessing, augmentation: settings.augmentation, views: 0 }),
       imported: { format: 'keras', file: model.file, sha256: model.sha256, kerasVersion: typeof model.read.metadata['keras_version'] === 'string' ? model.read.metadata['keras_version'] : null },
     };
     const started = Date.now();
