@@ -69,6 +69,9 @@ export function planHead(train: Example[], val: Example[], config: TrainConfig, 
   return { folds: [fold], method, refitOn: method === 'hold-out' && fold.val.length > 0 ? train : null, reused: null, search };
 }
 
+/** What the head stage is doing, shown as the job's phase: a selection can take most of it. */
+export type HeadStage = 'choosing head' | 'training';
+
 export interface FinalHead {
   head: TrainedHead;
   /** The selection (null when an earlier run's choice was reused). */
@@ -88,7 +91,8 @@ export async function trainFinalHead(options: {
   config: TrainConfig;
   cache: EmbeddingCache;
   checkpoint?: () => void;
-  onProgress?: (done: number, total: number) => void;
+  /** 'choosing head' counts candidate trainings (candidates x folds); 'training' the final head's epochs. */
+  onProgress?: (done: number, total: number, stage: HeadStage) => void;
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
 }): Promise<FinalHead> {
@@ -107,7 +111,7 @@ export async function trainFinalHead(options: {
       ...hooks,
       onEpoch: (stats) => {
         options.onEpoch?.(stats);
-        options.onProgress?.(stats.epoch, epochs);
+        options.onProgress?.(stats.epoch, epochs, 'training');
       },
     });
   if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
@@ -119,7 +123,7 @@ export async function trainFinalHead(options: {
     const expected = new ExpectedEpochs(config.epochs, config.patience, config.patience > 0 && folds[0]!.val.length > 0);
     const onEpoch = (stats: EpochStats) => {
       options.onEpoch?.(stats);
-      options.onProgress?.(stats.epoch, expected.observe(stats.epoch, stats.valLoss));
+      options.onProgress?.(stats.epoch, expected.observe(stats.epoch, stats.valLoss), 'training');
     };
     const head = await trainHead({ dim: options.dim, nClasses: options.nClasses, config, train: folds[0]!.train, val: folds[0]!.val, cache: options.cache, ...hooks, onEpoch });
     return { head, choice: null, heldOutProbs: null };
@@ -133,7 +137,7 @@ export async function trainFinalHead(options: {
     folds,
     method: plan.method as HeadChoice['method'],
     keepModel: plan.refitOn === null,
-    onTrained: (done, total) => options.onProgress?.(done, total),
+    onTrained: (done, total) => options.onProgress?.(done, total, 'choosing head'),
     ...hooks,
   });
   if (selection.model) {

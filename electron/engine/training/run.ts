@@ -19,7 +19,7 @@ import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
 import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
-import { planHead, trainFinalHead } from './final-head.js';
+import { planHead, trainFinalHead, type HeadStage } from './final-head.js';
 import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
@@ -30,7 +30,7 @@ import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
 import { configuredHead } from './head-selection.js';
 
-export type TrainPhase = 'preparing' | 'embedding' | 'training' | 'evaluating' | 'predicting' | 'saving';
+export type TrainPhase = 'preparing' | 'embedding' | HeadStage | 'evaluating' | 'predicting' | 'saving';
 
 export interface TrainHooks {
   progress?: (phase: TrainPhase, done: number, total: number) => void;
@@ -183,7 +183,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       config,
       cache,
       checkpoint,
-      onProgress: (done, total) => hooks.progress?.('training', done, total),
+      onProgress: (done, total, stage) => hooks.progress?.(stage, done, total),
       onEpoch: (stats) => {
         recordEpoch(db, runId, stats);
         hooks.epoch?.(runId, stats);

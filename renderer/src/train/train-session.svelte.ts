@@ -48,6 +48,9 @@ export class TrainSession {
         if (this.state.phase !== 'following') return;
         this.dispatch({ type: 'run', runId: m.runId });
         if (m.batch === null) this.epochs = [...this.epochs.filter((r) => r.epoch !== m.epoch), m];
+        // Epoch 1, batch 1 starts a new training (each head a selection compares, then the final
+        // one): its losses start a new chart instead of trailing the last candidate's.
+        else if (m.epoch === 1 && m.batch === 1) this.batchLoss = [m.loss];
         else this.batchLoss = [...this.batchLoss.slice(-(BATCH_LOSSES - 1)), m.loss];
       }),
     );
