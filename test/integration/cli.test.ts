@@ -134,19 +134,20 @@ describe('CLI on a project', () => {
 
   it('serve prints the address with its token, serves the page, and stops on Ctrl+C', async () => {
     let url = '';
+    // The page is checked after the server stopped, so that a wrong answer fails this test.
+    const served: Array<Promise<{ status: number; text: string }>> = [];
     const result = await runCliChild(['serve', project, '--json'], {
       onStdout: (line, child) => {
         url = (JSON.parse(line) as { url: string }).url;
-        void fetch(url)
-          .then(async (page) => {
-            expect(page.status).toBe(200);
-            expect(await page.text()).toContain('<div id="app">');
-          })
-          .finally(() => child.kill('SIGINT'));
+        served.push(fetch(url).then(async (page) => ({ status: page.status, text: await page.text() })).finally(() => child.kill('SIGINT')));
       },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    expect(served).toHaveLength(1);
+    const page = await served[0]!;
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="app">');
   });
 
   it('import --watch imports, then reports a new image as it lands, until Ctrl+C', async () => {
