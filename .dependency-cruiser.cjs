@@ -60,6 +60,13 @@ module.exports = {
       to: { path: '^electron/', pathNot: '^electron/(domain/|ipc/(contract|client|ws-transport|ws-reconnect|ws-protocol)\\.ts$|ipc/channels/)' },
     },
     {
+      name: 'cli-loads-the-studio-lazily',
+      comment: 'The CLI imports the studio (engine, exports, tfjs, onnxruntime…) and the server only when a command runs (a dynamic import, in cli/studio-session.ts and serve), so help, --version and usage errors answer at once.',
+      severity: 'error',
+      from: { path: '^electron/(cli/|cli\\.ts$)' },
+      to: { path: '^electron/(services/(studio|in-process-client|handlers/)|server/|engine/(?!training/metrics\\.ts$)|export/(?!dataset/csv-write\\.ts$)|worker/)', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
       name: 'no-circular',
       comment: 'Import cycles make the layers meaningless (a type shared both ways, erased at runtime, is allowed).',
       severity: 'error',

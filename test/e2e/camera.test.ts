@@ -10,10 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { PredictResult } from '../../electron/domain/engine-schemas.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { ffmpegUnavailable, photoClip } from '../helpers/camera-clip.js';
 import { chromiumUnavailable, fakeCameraArgs, launchChromium } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, requireRendererBuild, serveE2eStudio } from '../helpers/e2e-studio.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
 import { invoke } from '../helpers/studio-jobs.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,7 +23,6 @@ import { trainedProject } from '../helpers/trained-project.js';
 const skipReason = chromiumUnavailable() ?? fixturesUnavailable() ?? ffmpegUnavailable();
 if (skipReason) console.warn(`[e2e camera] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
 const VIEWPORT = { width: 1024, height: 800 };
 const WIDE = { width: 1920, height: 1000 };
 /** The first prediction starts the engine and loads the backbone: generous on a busy machine. */
@@ -49,14 +49,9 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
   async function openPage(args: string[]): Promise<Page> {
     const browser = await launchChromium(args);
     browsers.push(browser);
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
     // The fixture project records files without thumbnails, so the grid's thumbnail requests
     // answer 404 (the cards show the format instead); anything else is a page error.
-    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource: .*404/.test(m.text()) && pageErrors.push(m.text()));
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(server.url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    const page = await openStudioPage({ server, browser }, { viewport: VIEWPORT, pageErrors, expectedConsoleErrors: /Failed to load resource: .*404/, colorScheme: 'light' });
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Library', exact: true }).click();
     await page.getByTestId('open-camera').click();
     return page;
@@ -66,18 +61,15 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
   const videoWidth = (page: Page) => page.evaluate(() => (document.querySelector('[data-testid=camera-video]') as HTMLVideoElement | null)?.videoWidth ?? 0);
 
   async function shoot(page: Page, name: string) {
-    await page.screenshot({ path: path.join(OUTPUT, `${name}-1024.png`) });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, `${name}-1024.png`) });
     await page.setViewportSize(WIDE);
     await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(OUTPUT, `${name}-1920.png`) });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, `${name}-1920.png`) });
     await page.setViewportSize(VIEWPORT);
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireRendererBuild();
     // A real run on hymenoptera photos (trained in-process on wasm), then the studio on it.
     const trained = await trainedProject(tmp.dir, { perClass: 12 });
     runId = trained.run.runId;
@@ -100,14 +92,13 @@ describe.skipIf(skipReason !== null)('camera capture and live preview in Chromiu
       classIds[row.name] = row.id;
       if (row.shortcut !== null) shortcuts[row.name] = row.shortcut;
     }
-    server = await startServer({ studio });
+    server = await serveE2eStudio(studio);
   }, 300_000);
 
   afterAll(async () => {
-    if (Object.keys(figures).length) fs.writeFileSync(path.join(OUTPUT, 'camera-figures.json'), `${JSON.stringify(figures)}\n`);
+    if (Object.keys(figures).length) fs.writeFileSync(path.join(E2E_OUTPUT, 'camera-figures.json'), `${JSON.stringify(figures)}\n`);
     for (const browser of browsers) await browser.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ server, studio });
     tmp.cleanup();
   });
 

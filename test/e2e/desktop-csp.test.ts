@@ -3,7 +3,6 @@
 // protocol handlers, and the preload's transport is injected before the page runs, carrying
 // calls to a real studio. Anything the renderer needs that the CSP forbids shows up as a
 // violation; what the CSP must forbid (inline script, network, foreign images) is tried too.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { createAppHandler } from '../../electron/shell/app-protocol.js';
 import { createMediaHandler } from '../../electron/shell/media-protocol.js';
 import { projectMedia } from '../../electron/shell/project-media.js';
 import { chromiumUnavailable, fakeCameraArgs, launchChromium } from '../helpers/chromium.js';
+import { requireRendererBuild } from '../helpers/e2e-studio.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -73,7 +73,7 @@ describe.skipIf(skipReason !== null)('renderer under the desktop CSP in Chromium
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
+    requireRendererBuild();
     studio = createStudio();
     const client = inProcessClient(studio);
     await client.invoke('project:create', { path: path.join(tmp.dir, 'project') });

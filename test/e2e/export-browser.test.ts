@@ -4,28 +4,23 @@
 // x / 127 - 1). Both give the studio's answer; from the same canvas they agree with each other.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../../electron/export/model/export-model.js';
-import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { resolveModelSource } from '../../electron/export/model/source.js';
-import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
-import { serveFolders, type StaticServer } from '../helpers/static-server.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { studioAnswers } from '../helpers/studio-answers.js';
+import { closeTfPage, openTfPage, serveTfPage, type TfPage } from '../helpers/tf-export-page.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
 
 const skip = chromiumUnavailable() ?? fixturesUnavailable();
-const MODULES = path.resolve(import.meta.dirname, '../../node_modules/@tensorflow');
 const SCRIPTS = ['tfjs-core/dist/tf-core.min.js', 'tfjs-backend-cpu/dist/tf-backend-cpu.min.js', 'tfjs-layers/dist/tf-layers.min.js'];
 const PHOTO = () => fixture('datasets', 'hymenoptera', 'val', 'bees', '10870992_eebeeb3a12.jpg');
 
 describe.skipIf(skip !== null)('exports in a browser', () => {
   const tmp = tempDir('studio-export-browser-');
   let t: TrainedProject;
-  let browser: Browser;
-  let server: StaticServer;
+  let served: TfPage;
   let studio: Float32Array;
 
   beforeAll(async () => {
@@ -33,32 +28,17 @@ describe.skipIf(skip !== null)('exports in a browser', () => {
     const request = { db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 8 };
     const tfjs = await exportModel({ ...request, format: 'tfjs' });
     const tm = await exportModel({ ...request, format: 'teachable' });
-    const page = path.join(tmp.dir, 'page');
-    fs.mkdirSync(page);
-    fs.writeFileSync(path.join(page, 'index.html'), `<!doctype html><html><body>${SCRIPTS.map((s) => `<script src="/tf/${s}"></script>`).join('')}</body></html>`);
-    fs.copyFileSync(PHOTO(), path.join(page, 'photo.jpg'));
-    server = await serveFolders({ '/tf/': MODULES, '/tfjs/': tfjs.dir, '/tm/': tm.dir, '/': page });
-    browser = await launchChromium();
-
-    const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
-    const model = await loadStudioModel(source);
-    const x = new Float32Array(224 * 224 * 3);
-    scalePixels((await decodeForModel(PHOTO(), source.preprocessing)).pixels, source.preprocessing.scaling, x, 0);
-    studio = await model.forward(x, 1);
-    model.dispose();
+    served = await serveTfPage(path.join(tmp.dir, 'page'), SCRIPTS, { 'photo.jpg': fs.readFileSync(PHOTO()) }, { '/tfjs/': tfjs.dir, '/tm/': tm.dir });
+    studio = (await studioAnswers(t, [PHOTO()])).get(PHOTO())!;
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeTfPage(served ?? {});
     t?.project.close();
     tmp.cleanup();
   });
 
   it('loads both exports over HTTP and predicts the photo as the studio did', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/index.html`);
+    const { page, errors } = await openTfPage(served);
     // Page code as a string: this project type-checks without the DOM library.
     const result = (await page.evaluate(`(async () => {
       await tf.setBackend('cpu');

@@ -5,29 +5,25 @@
 // forward pass on the same photos.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scalePixels } from '../../electron/engine/images/decode.js';
 import { exportModel } from '../../electron/export/model/export-model.js';
 import { sampleImages, type SampleImages } from '../../electron/export/model/samples.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
-import { loadStudioModel } from '../../electron/export/model/studio-model.js';
 import { compareOutputs } from '../../electron/onnx/output-parity.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
-import { serveFolders, type StaticServer } from '../helpers/static-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { studioForward } from '../helpers/studio-answers.js';
+import { closeTfPage, openTfPage, serveTfPage, TF_MODULES, type TfPage } from '../helpers/tf-export-page.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
 
 const skip = chromiumUnavailable() ?? fixturesUnavailable();
-const TF = path.resolve(import.meta.dirname, '../../node_modules/@tensorflow');
 const SCRIPTS = ['tfjs-core/dist/tf-core.min.js', 'tfjs-backend-cpu/dist/tf-backend-cpu.min.js', 'tfjs-tflite/dist/tf-tflite.min.js'];
 
 describe.skipIf(skip !== null)('TFLite export in Chromium (tfjs-tflite)', () => {
   const tmp = tempDir('studio-tflite-browser-');
   let t: TrainedProject;
-  let browser: Browser;
-  let server: StaticServer;
+  let served: TfPage;
   let samples: SampleImages;
   let studio: Float32Array;
 
@@ -36,31 +32,18 @@ describe.skipIf(skip !== null)('TFLite export in Chromium (tfjs-tflite)', () => 
     const exported = await exportModel({ db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, format: 'tflite', sampleCount: 4 });
     const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
     samples = await sampleImages(t.project.db, source.preprocessing, 6);
-    const page = path.join(tmp.dir, 'page');
-    fs.mkdirSync(page);
-    fs.writeFileSync(path.join(page, 'index.html'), `<!doctype html><html><body>${SCRIPTS.map((s) => `<script src="/tf/${s}"></script>`).join('')}</body></html>`);
-    fs.writeFileSync(path.join(page, 'input.f32'), Buffer.from(samples.raw.buffer, samples.raw.byteOffset, samples.raw.byteLength));
-    server = await serveFolders({ '/tf/': TF, '/model/': exported.dir, '/': page });
-    browser = await launchChromium();
-
-    const model = await loadStudioModel(source);
-    const scaled = new Float32Array(samples.raw.length);
-    scalePixels(samples.raw, source.preprocessing.scaling, scaled, 0);
-    studio = await model.forward(scaled, samples.count);
-    model.dispose();
+    const input = Buffer.from(samples.raw.buffer, samples.raw.byteOffset, samples.raw.byteLength);
+    served = await serveTfPage(path.join(tmp.dir, 'page'), SCRIPTS, { 'input.f32': input }, { '/model/': exported.dir });
+    studio = await studioForward(source, samples.raw, samples.count);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeTfPage(served ?? {});
     t?.project.close();
     tmp.cleanup();
   });
 
   it('loads model.tflite over HTTP and predicts the sample photos as the studio does', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/index.html`);
+    const { page, errors } = await openTfPage(served);
     // Page code as a string: this project type-checks without the DOM library.
     const result = (await page.evaluate(`(async () => {
       await tf.setBackend('cpu');
@@ -78,7 +61,7 @@ describe.skipIf(skip !== null)('TFLite export in Chromium (tfjs-tflite)', () => 
       }
       return { labels, out, inputs: model.inputs.map((i) => [i.name, i.shape, i.dtype]), core: tf.version_core };
     })()`)) as { labels: string[]; out: number[]; inputs: unknown[]; core: string };
-    const version = (JSON.parse(fs.readFileSync(path.join(TF, 'tfjs-tflite/package.json'), 'utf8')) as { version: string }).version;
+    const version = (JSON.parse(fs.readFileSync(path.join(TF_MODULES, 'tfjs-tflite/package.json'), 'utf8')) as { version: string }).version;
     await page.close();
     expect(errors).toEqual([]);
     expect(result.labels).toEqual(['ants', 'bees']);

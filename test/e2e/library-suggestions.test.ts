@@ -9,9 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePredictions, type PredictionRow } from '../../electron/project/predictions.js';
 import { createRun, finishRun } from '../../electron/project/runs.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, requireRendererBuild, startE2eStudio } from '../helpers/e2e-studio.js';
 import { invoke, watchJobs } from '../helpers/studio-jobs.js';
 import { writeSyntheticJpeg } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -19,7 +20,6 @@ import { tempDir } from '../helpers/temp-dir.js';
 const skipReason = chromiumUnavailable();
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
 const tmp = tempDir('library-suggestions-e2e-');
 let studio: Studio;
 let server: RunningServer;
@@ -39,10 +39,7 @@ let disagreeing = 0;
 
 describe.skipIf(skipReason !== null)('model suggestions in the library (Chromium)', () => {
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireRendererBuild();
     // Eight labeled photos in class folders, twelve loose ones to label.
     const source = path.join(tmp.dir, 'photos');
     const files: string[] = [];
@@ -89,18 +86,12 @@ describe.skipIf(skipReason !== null)('model suggestions in the library (Chromium
     finishRun(db(), runId, 'done');
     queue = unlabeled.map((i) => i.id);
 
-    server = await startServer({ studio });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    await page.goto(server.url);
+    ({ server, browser } = await startE2eStudio(studio));
+    page = await openStudioPage({ server, browser }, { viewport: { width: 1400, height: 900 }, pageErrors });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ browser, server, studio });
     tmp.cleanup();
   });
 
@@ -116,7 +107,7 @@ describe.skipIf(skipReason !== null)('model suggestions in the library (Chromium
     await expect.poll(() => labelOf(target)).toEqual({ classId: classId('dogs'), source: 'model' });
     await expect.poll(() => card.getByTestId('card-label').textContent()).toMatch(/dogs\s*· model/);
     expect(await suggestion.count()).toBe(0);
-    await page.screenshot({ path: path.join(OUTPUT, 'library-suggestions.png') });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, 'library-suggestions.png') });
 
     await page.keyboard.press('Control+z');
     await expect.poll(() => labelOf(target)).toBeNull();
@@ -165,7 +156,7 @@ describe.skipIf(skipReason !== null)('model suggestions in the library (Chromium
       { classId: classId('dogs'), source: 'model' },
     ]);
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: path.join(OUTPUT, 'library-label-next.png') });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, 'library-label-next.png') });
     await page.getByRole('button', { name: 'Show all' }).click();
   });
 

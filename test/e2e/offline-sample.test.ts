@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_ID } from '../../electron/engine/backbones/catalogue.js';
-import { DEFAULT_RENDERER_DIR } from '../../electron/server/serve.js';
 import { CHROMIUM_PATH, chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
 import { CLI_ENTRY } from '../helpers/cli.js';
+import { E2E_OUTPUT, openStudioPage, requireRendererBuild } from '../helpers/e2e-studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -24,7 +24,6 @@ function namespacesUnavailable(): string | null {
 const skipReason = chromiumUnavailable() ?? namespacesUnavailable();
 if (skipReason) console.warn(`[e2e offline] skipped: ${skipReason}`);
 
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
 const COUNTER = path.resolve(import.meta.dirname, '../helpers/count-connections.ts');
 const TRAIN_TIMEOUT_MS = 240_000;
 
@@ -61,7 +60,7 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
   async function shot(name: string, width: number) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(OUTPUT, name) });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, name) });
   }
 
   /** `serve --json` as a child under `prefix` (a command that ends by running its arguments); resolves with its address. */
@@ -93,10 +92,7 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
-      throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    requireRendererBuild();
     // The server: a namespace with only loopback up, so nothing can leave this machine.
     url = await startServerChild(['unshare', '-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"']);
     // No route anywhere but loopback in the server's namespace.
@@ -113,18 +109,11 @@ describe.skipIf(skipReason !== null)('offline from the first launch, in Chromium
     fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${namespace} ${CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
     noRoutesAtStart = noRouteCount();
     browser = await launchChromium([], wrapper);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    page = await openStudioPage({ server: { url }, browser }, { viewport: { width: 1400, height: 900 }, pageErrors, colorScheme: 'light' });
   }, 120_000);
 
   afterAll(async () => {
-    if (Object.keys(figures).length) fs.writeFileSync(path.join(OUTPUT, 'offline-figures.json'), `${JSON.stringify(figures)}\n`);
+    if (Object.keys(figures).length) fs.writeFileSync(path.join(E2E_OUTPUT, 'offline-figures.json'), `${JSON.stringify(figures)}\n`);
     await browser?.close();
     await stopServer();
     holder?.kill();

@@ -2,18 +2,17 @@
 // screen, in real Chromium over the WebSocket transport: the screen says which kernel the project
 // uses, the switch asks first (Cancel changes nothing), the confirmation says the next train
 // re-embeds, and saving other settings afterwards keeps the new kernel.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings } from '../../electron/project/settings.js';
-import { DEFAULT_RENDERER_DIR, startServer, type RunningServer } from '../../electron/server/serve.js';
+import type { RunningServer } from '../../electron/server/serve.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
-import { chromiumUnavailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumUnavailable } from '../helpers/chromium.js';
+import { closeE2eStudio, E2E_OUTPUT, openStudioPage, startE2eStudio } from '../helpers/e2e-studio.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skipReason = chromiumUnavailable();
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output/e2e');
 
 describe.skipIf(skipReason !== null)('resize kernel switch in Chromium', () => {
   const tmp = tempDir('studio-resize-kernel-e2e-');
@@ -26,21 +25,13 @@ describe.skipIf(skipReason !== null)('resize kernel switch in Chromium', () => {
   const nav = (name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first.`);
-    fs.mkdirSync(OUTPUT, { recursive: true });
     studio = createStudio({ checkOutput: true, userDataDir: path.join(tmp.dir, 'user-data') });
-    server = await startServer({ studio });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
-    await page.getByText(/Connected · websocket/).waitFor();
+    ({ server, browser } = await startE2eStudio(studio));
+    page = await openStudioPage({ server, browser }, { viewport: { width: 1024, height: 800 }, pageErrors });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await studio?.close();
+    await closeE2eStudio({ browser, server, studio });
     tmp.cleanup();
   });
 
@@ -58,9 +49,9 @@ describe.skipIf(skipReason !== null)('resize kernel switch in Chromium', () => {
     await page.getByTestId('resize-kernel-switch').click();
     const dialog = page.getByTestId('resize-kernel-confirm');
     await expect.poll(() => dialog.textContent()).toContain('the next train embeds all');
-    await page.screenshot({ path: path.join(OUTPUT, 'resize-kernel-confirm-1024.png') });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, 'resize-kernel-confirm-1024.png') });
     await page.setViewportSize({ width: 1920, height: 1000 });
-    await page.screenshot({ path: path.join(OUTPUT, 'resize-kernel-confirm-1920.png') });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, 'resize-kernel-confirm-1920.png') });
     await page.setViewportSize({ width: 1024, height: 800 });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
@@ -71,7 +62,7 @@ describe.skipIf(skipReason !== null)('resize kernel switch in Chromium', () => {
     await expect.poll(() => page.getByTestId('resize-kernel-done').textContent()).toContain('The next train embeds');
     expect(readSettings(db()).preprocessing).toEqual({ inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' });
     await expect.poll(() => kernel.textContent()).toContain('bilinear');
-    await page.screenshot({ path: path.join(OUTPUT, 'resize-kernel-done-1024.png') });
+    await page.screenshot({ path: path.join(E2E_OUTPUT, 'resize-kernel-done-1024.png') });
 
     // Saving the screen's other settings afterwards must not write the old spec back.
     await page.getByTestId('range-rotationDeg').evaluate((el: HTMLInputElement) => {

@@ -15,15 +15,25 @@ export interface E2eStudio {
   browser: Browser;
 }
 
-/** Serves `studio` (the renderer build must exist) and launches Chromium; makes E2E_OUTPUT. */
-export async function startE2eStudio(studio: Studio): Promise<E2eStudio> {
+/** Fails with the fix unless the renderer build exists; makes E2E_OUTPUT. */
+export function requireRendererBuild(): void {
   if (!fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
     throw new Error(`No renderer build in ${DEFAULT_RENDERER_DIR}: run \`npm run build:renderer\` first (npm test does).`);
   }
   fs.mkdirSync(E2E_OUTPUT, { recursive: true });
-  const server = await startServer({ studio });
+}
+
+/** Serves `studio` (the renderer build must exist; makes E2E_OUTPUT), for tests that launch their own browsers. */
+export async function serveE2eStudio(studio: Studio): Promise<RunningServer> {
+  requireRendererBuild();
+  return startServer({ studio });
+}
+
+/** Serves `studio` (the renderer build must exist) and launches Chromium with `chromiumArgs`; makes E2E_OUTPUT. */
+export async function startE2eStudio(studio: Studio, chromiumArgs: readonly string[] = []): Promise<E2eStudio> {
+  const server = await serveE2eStudio(studio);
   try {
-    return { server, browser: await launchChromium() };
+    return { server, browser: await launchChromium(chromiumArgs) };
   } catch (error) {
     await server.close();
     throw error;
@@ -39,8 +49,8 @@ export interface StudioPageOptions {
   colorScheme?: 'light' | 'dark';
 }
 
-/** A page on the served studio, once it says it is connected over the WebSocket. */
-export async function openStudioPage({ server, browser }: E2eStudio, options: StudioPageOptions): Promise<Page> {
+/** A page on the served studio (in-process, or a child's address), once it says it is connected over the WebSocket. */
+export async function openStudioPage({ server, browser }: { server: Pick<RunningServer, 'url'>; browser: Browser }, options: StudioPageOptions): Promise<Page> {
   const page = await browser.newPage({ viewport: options.viewport });
   page.on('pageerror', (e) => options.pageErrors.push(e.message));
   page.on('console', (m) => {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliChild } from '../helpers/cli.js';
+import { runCliChild, runCliInProcess } from '../helpers/cli.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { writeSyntheticDataset, writeSyntheticJpeg } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -21,25 +21,28 @@ describe('CLI usage', () => {
     const text = help.stdout.join('\n');
     for (const command of ['init', 'import', 'label', 'info', 'classes', 'health', 'splits', 'train', 'eval', 'predict', 'serve']) expect(text).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(text).toContain('Exit codes: 0 ok, 1 failure, 2 bad usage');
-    const one = await runCliChild(['help', 'import']);
+    // The same front door in this process: a child each would only add start-up time.
+    const one = await runCliInProcess(['help', 'import']);
     expect(one.code).toBe(0);
     expect(one.stdout.join('\n')).toMatch(/Usage: transfer-studio import PROJECT SOURCE \[--watch\][\s\S]*--watch/);
-    expect((await runCliChild(['health', '--help'])).stdout[0]).toBe('Usage: transfer-studio health PROJECT [--fail-on warning|error]');
+    expect((await runCliInProcess(['health', '--help'])).stdout[0]).toBe('Usage: transfer-studio health PROJECT [--fail-on warning|error]');
   });
 
+  // One case through a real process proves the exit code reaches the shell; the others call the
+  // same front door (runCli) in this process, where a usage error ends before any command runs.
   it.each([
-    [[], /Usage: transfer-studio <command>/],
-    [['frobnicate'], /Unknown command "frobnicate"/],
-    [['import', 'only-a-project'], /import needs a project folder and a source folder or CSV file/],
-    [['init'], /init needs a project folder/],
-    [['init', 'a', 'b'], /init takes a project folder; got 2/],
-    [['init', 'x', '--bogus'], /Unknown option '--bogus'/],
-    [['serve', '--port', '99999'], /--port needs a whole number from 0 to 65535, got "99999"/],
-    [['health', 'p', '--fail-on', 'sometimes'], /--fail-on takes warning or error/],
-    [['train', 'p', '--config', '{"epochs": -3}'], /--config needs training settings/],
-    [['eval', 'p', 'last'], /RUN must be a run number/],
-  ])('exits 2 with the usage for %j', async (args, message) => {
-    const result = await runCliChild(args);
+    [[], /Usage: transfer-studio <command>/, runCliInProcess],
+    [['frobnicate'], /Unknown command "frobnicate"/, runCliChild],
+    [['import', 'only-a-project'], /import needs a project folder and a source folder or CSV file/, runCliInProcess],
+    [['init'], /init needs a project folder/, runCliInProcess],
+    [['init', 'a', 'b'], /init takes a project folder; got 2/, runCliInProcess],
+    [['init', 'x', '--bogus'], /Unknown option '--bogus'/, runCliInProcess],
+    [['serve', '--port', '99999'], /--port needs a whole number from 0 to 65535, got "99999"/, runCliInProcess],
+    [['health', 'p', '--fail-on', 'sometimes'], /--fail-on takes warning or error/, runCliInProcess],
+    [['train', 'p', '--config', '{"epochs": -3}'], /--config needs training settings/, runCliInProcess],
+    [['eval', 'p', 'last'], /RUN must be a run number/, runCliInProcess],
+  ] as const)('exits 2 with the usage for %j', async (args, message, run) => {
+    const result = await run(args);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('Usage: transfer-studio');
@@ -131,19 +134,20 @@ describe('CLI on a project', () => {
 
   it('serve prints the address with its token, serves the page, and stops on Ctrl+C', async () => {
     let url = '';
+    // The page is checked after the server stopped, so that a wrong answer fails this test.
+    const served: Array<Promise<{ status: number; text: string }>> = [];
     const result = await runCliChild(['serve', project, '--json'], {
       onStdout: (line, child) => {
         url = (JSON.parse(line) as { url: string }).url;
-        void fetch(url)
-          .then(async (page) => {
-            expect(page.status).toBe(200);
-            expect(await page.text()).toContain('<div id="app">');
-          })
-          .finally(() => child.kill('SIGINT'));
+        served.push(fetch(url).then(async (page) => ({ status: page.status, text: await page.text() })).finally(() => child.kill('SIGINT')));
       },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    expect(served).toHaveLength(1);
+    const page = await served[0]!;
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="app">');
   });
 
   it('import --watch imports, then reports a new image as it lands, until Ctrl+C', async () => {

@@ -1,8 +1,9 @@
 // Model exports on a real trained run (hymenoptera, MobileNetV2 0.35): each format written,
 // reloaded from its files the way a user would, checked against the studio on the project's
 // photos (figures printed), with its model card; failures leave no folder; nothing is ever
-// overwritten. Also a TF-Hub graph backbone: ONNX converts it, TF.js and Teachable Machine
-// refuse with their reason.
+// overwritten. Also a TF-Hub graph backbone: ONNX converts it, TFLite too (through the ONNX
+// converter, checked in TensorFlow Lite itself where Python's TensorFlow is installed), TF.js and
+// Teachable Machine refuse with their reason.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fs from 'node:fs';
@@ -15,6 +16,8 @@ import { exportModel, PARITY_FILE, type ModelExportResult } from '../../electron
 import { readOnnxMetadata } from '../../electron/onnx/index.js';
 import { listExports } from '../../electron/project/exports.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
+import { pythonTensorflow } from '../helpers/python-tf.js';
+import { tfliteAgainstStudio } from '../helpers/studio-answers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
 
@@ -246,6 +249,17 @@ describe.skipIf(skip)('model exports of a graph-model (TF-Hub) backbone', () => 
     await expect(exportModel({ ...request, format: 'tfjs' })).rejects.toThrow(/GraphModel .* cannot be merged .* Export this run as ONNX/);
     await expect(exportModel({ ...request, format: 'teachable' })).rejects.toThrow(/Teachable Machine models are LayersModels/);
   });
+
+  // On the same run (a TF-Hub backbone takes a training of its own).
+  it('converts the frozen graph to TFLite (through the ONNX converter) and passes parity, also in TensorFlow Lite', async () => {
+    const r = await exportModel({ db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 8, format: 'tflite' });
+    expect(r.parity!.passed).toBe(true);
+    if (!pythonTensorflow()) return;
+    const lite = await tfliteAgainstStudio(t, r);
+    console.log(`[tflite] TF-Hub graph backbone in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement}`);
+    expect(lite.maxAbs).toBeLessThanOrEqual(1e-4);
+    expect(lite.top1Agreement).toBe(1);
+  }, 600_000);
 });
 
 describe.skipIf(skip)('model exports of a run whose head is softmax regression (head selection can choose one)', () => {

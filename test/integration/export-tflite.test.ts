@@ -1,38 +1,21 @@
-// TFLite export of a real trained run (hymenoptera, MobileNetV2 0.35; and a TF-Hub graph
-// backbone): written by the studio, read back from disk by its reader for the stored parity
-// check, and run in TensorFlow Lite itself (Python's tf.lite.Interpreter, skipped with a visible
-// message where Python's TensorFlow is absent) on the export's own sample photos.
+// TFLite export of a real trained run (hymenoptera, MobileNetV2 0.35): written by the studio,
+// read back from disk by its reader for the stored parity check, and run in TensorFlow Lite
+// itself (Python's tf.lite.Interpreter, skipped with a visible message where Python's
+// TensorFlow is absent) on the export's own sample photos. The TF-Hub graph backbone's TFLite
+// case is in export-model.test.ts, on the run trained there for its other exports.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scalePixels } from '../../electron/engine/images/decode.js';
-import { exportModel, type ModelExportResult } from '../../electron/export/model/export-model.js';
-import { sampleImages } from '../../electron/export/model/samples.js';
-import { resolveModelSource } from '../../electron/export/model/source.js';
-import { loadStudioModel } from '../../electron/export/model/studio-model.js';
-import { compareOutputs } from '../../electron/onnx/output-parity.js';
+import { exportModel } from '../../electron/export/model/export-model.js';
 import { readMetadata } from '../../electron/export/tflite/metadata.js';
 import { readTflite } from '../../electron/export/tflite/read.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
-import { pythonTensorflow, runTfliteInPython } from '../helpers/python-tf.js';
+import { pythonTensorflow } from '../helpers/python-tf.js';
+import { tfliteAgainstStudio } from '../helpers/studio-answers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
 
 const skip = fixturesUnavailable();
-
-/** The export's sample photos through real TFLite, against the studio's own forward pass. */
-async function againstTensorflowLite(t: TrainedProject, r: ModelExportResult) {
-  const source = resolveModelSource(t.project.db, t.project.dir, t.cache, { runId: r.runId });
-  const samples = await sampleImages(t.project.db, source.preprocessing, r.parity!.examples);
-  expect(samples.images.map((i) => i.imageId)).toEqual(r.parity!.images.map((i) => i.imageId));
-  const studio = await loadStudioModel(source);
-  const scaled = new Float32Array(samples.raw.length);
-  scalePixels(samples.raw, source.preprocessing.scaling, scaled, 0);
-  const reference = await studio.forward(scaled, samples.count);
-  studio.dispose();
-  const lite = runTfliteInPython(path.join(r.dir, 'model.tflite'), samples.raw, samples.count);
-  return { ...compareOutputs(reference, lite.output, samples.count, true), runtime: lite.runtime };
-}
 
 describe.skipIf(skip)('TFLite export', () => {
   const tmp = tempDir('studio-export-tflite-');
@@ -66,7 +49,7 @@ describe.skipIf(skip)('TFLite export', () => {
     expect(model.ops.map((o) => o.op)).not.toContain('TRANSPOSE');
 
     if (!pythonTensorflow()) return;
-    const lite = await againstTensorflowLite(t, r);
+    const lite = await tfliteAgainstStudio(t, r);
     console.log(`[tflite] float32 in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement} on ${lite.examples} photos`);
     expect(lite.maxAbs).toBeLessThanOrEqual(1e-4);
     expect(lite.top1Agreement).toBe(1);
@@ -81,7 +64,7 @@ describe.skipIf(skip)('TFLite export', () => {
     expect(r.parity!.top1Agreement).toBe(1);
     expect(r.parity!.maxAbs).toBeLessThan(1e-2);
     if (!pythonTensorflow()) return;
-    const lite = await againstTensorflowLite(t, r);
+    const lite = await tfliteAgainstStudio(t, r);
     console.log(`[tflite] float16 in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement}`);
     expect(lite.top1Agreement).toBe(1);
     expect(lite.maxAbs).toBeLessThan(1e-2);
@@ -101,7 +84,7 @@ describe.skipIf(skip)('TFLite export', () => {
     expect(convs.every((o) => model.tensors[o.inputs[0]!]!.type === 'INT8' && model.tensors[o.inputs[1]!]!.type === 'INT8' && model.tensors[o.inputs[2]!]!.type === 'INT32')).toBe(true);
     expect(readMetadata(model).precision).toBe('int8');
     if (!pythonTensorflow()) return;
-    const lite = await againstTensorflowLite(t, r);
+    const lite = await tfliteAgainstStudio(t, r);
     console.log(`[tflite] int8 in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement} on ${lite.examples} photos`);
     // Integer kernels change probabilities; a working int8 classifier still mostly agrees.
     expect(lite.top1Agreement).toBeGreaterThanOrEqual(0.75);
@@ -110,26 +93,4 @@ describe.skipIf(skip)('TFLite export', () => {
   it('refuses uint8 for TFLite with the reason, and writes nothing', async () => {
     await expect(exportModel({ ...request(), format: 'tflite', quantization: 'uint8' })).rejects.toThrow(/int8/);
   });
-});
-
-describe.skipIf(skip)('TFLite export of a TF-Hub graph backbone', () => {
-  const tmp = tempDir('studio-export-tflite-graph-');
-  let t: TrainedProject;
-  beforeAll(async () => {
-    t = await trainedProject(tmp.dir, { backboneId: 'mobilenet-v1-0.25-224-tfhub', perClass: 8 });
-  }, 300_000);
-  afterAll(() => {
-    t?.project.close();
-    tmp.cleanup();
-  });
-
-  it('converts the frozen graph (through the ONNX converter) and passes parity, also in TensorFlow Lite', async () => {
-    const r = await exportModel({ db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 8, format: 'tflite' });
-    expect(r.parity!.passed).toBe(true);
-    if (!pythonTensorflow()) return;
-    const lite = await againstTensorflowLite(t, r);
-    console.log(`[tflite] TF-Hub graph backbone in ${lite.runtime}: max|Δp| ${lite.maxAbs.toExponential(2)}, top-1 ${lite.top1Agreement}`);
-    expect(lite.maxAbs).toBeLessThanOrEqual(1e-4);
-    expect(lite.top1Agreement).toBe(1);
-  }, 600_000);
 });

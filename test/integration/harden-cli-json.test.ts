@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { createProject } from '../../electron/project/project.js';
-import { CLI_ENTRY, runCliChild } from '../helpers/cli.js';
+import { CLI_ENTRY, runCliChild, runCliInProcess } from '../helpers/cli.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
 import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -44,13 +44,15 @@ const errorOf = (lines: string[]) => {
 
 describe('CLI --json failures', () => {
   it('prints one error line for usage errors and an unknown command', async () => {
-    const bad = await runCliChild(['init', 'x', '--bogus', '--json']);
+    // The unknown command through a real process (stdout and exit code as a script sees them);
+    // the usage errors through the same front door in this process.
+    const bad = await runCliInProcess(['init', 'x', '--bogus', '--json']);
     expect(bad.code).toBe(2);
     expect(errorOf(bad.stdout)).toMatchObject({ code: 'usage', message: expect.stringContaining("Unknown option '--bogus'") });
     const unknown = await runCliChild(['frobnicate', '--json']);
     expect(unknown.code).toBe(2);
     expect(errorOf(unknown.stdout)).toMatchObject({ code: 'usage', message: 'Unknown command "frobnicate".' });
-    const missing = await runCliChild(['import', project, '--json']);
+    const missing = await runCliInProcess(['import', project, '--json']);
     expect(errorOf(missing.stdout).code).toBe('usage');
   });
 

@@ -8,13 +8,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeForModel, scalePixels } from '../../electron/engine/images/decode.js';
 import { exportModel, PARITY_FILE, type ModelExportResult } from '../../electron/export/model/export-model.js';
 import { resolveModelSource } from '../../electron/export/model/source.js';
-import { loadStudioModel } from '../../electron/export/model/studio-model.js';
 import { ExportParity } from '../../electron/domain/schemas.js';
 import { deploymentPhotos, type DeploymentPhoto } from '../helpers/deployment-photos.js';
 import { fixturesUnavailable } from '../helpers/fixtures.js';
+import { studioAnswers, worstAgainstStudio } from '../helpers/studio-answers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { trainedProject, type TrainedProject } from '../helpers/trained-project.js';
 
@@ -41,34 +40,16 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
   const tmp = tempDir('studio-pipeline-parity-');
   let t: TrainedProject;
   let photos: DeploymentPhoto[];
-  const studio = new Map<string, Float32Array>();
+  let studio: Map<string, Float32Array>;
   const exports: Record<string, ModelExportResult> = {};
 
   beforeAll(async () => {
     t = await trainedProject(tmp.dir, { perClass: 8 });
     photos = (await deploymentPhotos('hymenoptera', path.join(tmp.dir, 'photos'), 16)).filter((p) => p.kind !== 'regular' || p.file.endsWith('0.jpg'));
-    const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
-    const model = await loadStudioModel(source);
-    for (const p of photos) {
-      const x = new Float32Array(224 * 224 * 3);
-      scalePixels((await decodeForModel(p.file, source.preprocessing)).pixels, source.preprocessing.scaling, x, 0);
-      studio.set(p.file, await model.forward(x, 1));
-    }
-    model.dispose();
+    studio = await studioAnswers(t, photos.map((p) => p.file));
     const request = { db: t.project.db, projectDir: t.project.dir, modelCacheDir: t.cache, sampleCount: 12 };
     for (const format of ['onnx', 'tfjs', 'teachable'] as const) exports[format] = await exportModel({ ...request, format });
   }, 600_000);
-  /** max |Δp| of a script's answers against the studio's, every top-1 checked. */
-  function againstStudio(got: Map<string, number[]>): number {
-    let worst = 0;
-    for (const p of photos) {
-      const probs = got.get(p.file)!;
-      const ref = studio.get(p.file)!;
-      probs.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]!))));
-      expect(probs.indexOf(Math.max(...probs))).toBe(ref.indexOf(Math.max(...ref)));
-    }
-    return worst;
-  }
 
   afterAll(() => {
     t?.project.close();
@@ -104,7 +85,7 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     fs.cpSync(dir, user, { recursive: true });
     fs.symlinkSync(NODE_MODULES, path.join(user, 'node_modules'), 'dir');
     const out = execFileSync(process.execPath, [path.join(user, 'predict.mjs'), ...photos.map((p) => p.file)], { cwd: user, encoding: 'utf8' });
-    const worst = againstStudio(parseLines(out));
+    const worst = worstAgainstStudio(studio, parseLines(out));
     console.log(`[pipeline] predict.mjs on ${photos.length} photos: max |Δp| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-3);
   });
@@ -114,7 +95,7 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     const script = fs.readFileSync(path.join(dir, 'predict.py'), 'utf8');
     expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(script.trimEnd());
     const out = execFileSync('python3', [path.join(dir, 'predict.py'), ...photos.map((p) => p.file)], { encoding: 'utf8' });
-    const worst = againstStudio(parseLines(out));
+    const worst = worstAgainstStudio(studio, parseLines(out));
     console.log(`[pipeline] predict.py on ${photos.length} photos: max |Δp| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-3);
   });

@@ -9,12 +9,11 @@ import { assignSplits } from '../../dataset/splits.js';
 import { StudioError } from '../../domain/result.js';
 import type { HealthReport, ImportSummary } from '../../domain/schemas.js';
 import { readSettings } from '../../project/settings.js';
-import { inProcessClient } from '../../services/in-process-client.js';
-import { createStudio } from '../../services/studio.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 import { followJob } from '../jobs.js';
 import { table, type Output, jobFailureCode } from '../output.js';
-import { openProjectForCli, withProject } from '../project-access.js';
+import { withProject } from '../project-access.js';
+import { withStudio } from '../studio-session.js';
 
 /** The problems listed in full; beyond this, the count and `info`'s report say the rest. */
 const PROBLEMS_SHOWN = 10_000;
@@ -66,11 +65,7 @@ async function importOnce(ctx: CommandContext, source: ImportSource): Promise<nu
 
 /** Imports through the studio's watched-folder service, then reports each change until Ctrl+C. */
 async function importAndWatch(ctx: CommandContext, root: string): Promise<number> {
-  const studio = createStudio();
-  const client = inProcessClient(studio);
-  try {
-    openProjectForCli(ctx.args[0]!).close();
-    studio.session.open(path.resolve(ctx.args[0]!));
+  return withStudio(ctx.args[0]!, async (client) => {
     let reconcileId: number | null = null;
     const end = await followJob(
       client,
@@ -96,9 +91,7 @@ async function importAndWatch(ctx: CommandContext, root: string): Promise<number
     await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
     stopChanges();
     return 0;
-  } finally {
-    await studio.close();
-  }
+  });
 }
 
 export const importCommand: Command = {

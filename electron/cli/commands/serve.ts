@@ -1,9 +1,6 @@
 // serve: the studio's UI in a browser on 127.0.0.1, guarded by a per-launch token in the URL.
-import path from 'node:path';
-import { startServer } from '../../server/serve.js';
-import { createStudio } from '../../services/studio.js';
 import { intOption, type Command } from '../command.js';
-import { openProjectForCli } from '../project-access.js';
+import { withStudio } from '../studio-session.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -15,19 +12,14 @@ export const serveCommand: Command = {
   positionals: { min: 0, max: 1, names: 'optionally a project folder to open' },
   async run({ args, options, out, signal }) {
     const port = intOption(options, 'port', 0, 65535);
-    const studio = createStudio();
-    try {
-      if (args[0]) {
-        openProjectForCli(args[0]).close();
-        studio.session.open(path.resolve(args[0]));
-      }
+    return withStudio(args[0] ?? null, async (_client, studio) => {
+      // The server (and the studio it serves) load only when serving: `help serve` stays quick.
+      const { startServer } = await import('../../server/serve.js');
       const server = await startServer({ studio, ...(port !== undefined ? { port } : {}) });
       out.result({ url: server.url, port: server.port }, () => [`Transfer Studio is running at ${server.url}`, 'Open that address in a browser. Press Ctrl+C to stop.']);
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
       await server.close();
       return 0;
-    } finally {
-      await studio.close();
-    }
+    });
   },
 };
