@@ -145,7 +145,9 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await expect.poll(async () => (await attr('train-progress', 'data-testid')) !== null || /finished/.test(await text('train-outcome')), { timeout: 30_000 }).toBe(true);
     const followed = (await attr('train-progress', 'data-testid')) !== null;
     console.log(`[e2e train] after a reload: ${followed ? 'following the running job' : 'the run had finished'}`);
-    await expect.poll(points, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    // Curves start with the final head's epochs, after the head selection ('choosing head'),
+    // which can take minutes on a busy machine: wait as long as the training may take.
+    await expect.poll(points, { timeout: TRAIN_TIMEOUT_MS }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toMatch(/Training finished\.|Run \d+ finished/);
     figures.ui_train_seconds = Math.round((Date.now() - started) / 100) / 10;
     const [run] = await invoke<RunSummary[]>(studio, 'runs:list', {});

@@ -26,7 +26,14 @@ export class TrainSession {
   /** The loss of each batch of the followed run, newest last. */
   batchLoss = $state<number[]>([]);
   /** The finished run as the studio kept it: the model of its best epoch. */
-  result = $state<{ runId: number; valAccuracy: number | null; bestEpoch: number | null; backbone: string } | null>(null);
+  result = $state<{
+    runId: number;
+    valAccuracy: number | null;
+    bestEpoch: number | null;
+    backbone: string;
+    /** The head selection's record (null for runs before it, or a head trained alone). */
+    head: { refitImages: number | null; epochs: number; valStage: string } | null;
+  } | null>(null);
   error = $state<string | null>(null);
 
   readonly jobId = $derived(this.state.phase === 'following' ? this.state.jobId : null);
@@ -137,7 +144,10 @@ export class TrainSession {
 
   private async loadResult(runId: number): Promise<void> {
     const detail = await this.studio.invoke('runs:get', { runId }).catch(() => null);
-    if (detail && shownRun(this.state) === runId) this.result = { runId, valAccuracy: detail.valAccuracy, bestEpoch: detail.bestEpoch, backbone: runBackboneLabel(detail) };
+    if (detail && shownRun(this.state) === runId) {
+      const head = detail.head && { refitImages: detail.head.refitImages, epochs: detail.head.epochs, valStage: detail.head.valStage };
+      this.result = { runId, valAccuracy: detail.valAccuracy, bestEpoch: detail.bestEpoch, backbone: runBackboneLabel(detail), head };
+    }
   }
 
   /** The epochs of a run that happened before this page followed it. */
