@@ -66,6 +66,10 @@ export class OnnxRunner {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      // Idle ORT threads sleep instead of spinning: a model run always shares the cores with
+      // decoding (libvips) and the JavaScript thread, and spin-waits took their time — measured
+      // with 4 thumbnails in flight beside batches of 32 on 2 cores, both went 20-40 % faster.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     try {
       const [input] = session.inputMetadata;

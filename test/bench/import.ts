@@ -14,7 +14,7 @@ import { createStudio } from '../../electron/services/studio.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { seedClasses, seedImages } from '../helpers/seed.js';
 import { invoke, watchJobs } from '../helpers/studio-jobs.js';
-import { writeSyntheticDataset } from '../helpers/synthetic-images.js';
+import { cachedSyntheticDataset } from '../helpers/synthetic-images.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { OnePassBench, type OnePassFigures } from './one-pass.js';
 
@@ -46,11 +46,10 @@ async function main(): Promise<void> {
       log(`hymenoptera: ${r.added} images in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} img/s`);
     }
 
-    const source = path.join(tmp.dir, 'synthetic');
     let started = performance.now();
-    const files = await writeSyntheticDataset(source, SYNTHETIC, ['cats', 'dogs', 'owls', 'foxes', 'bees']);
+    const { root: source, files, reused } = await cachedSyntheticDataset(SYNTHETIC, ['cats', 'dogs', 'owls', 'foxes', 'bees']);
     const bytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
-    log(`generated ${files.length} JPEGs (500x375, ${(bytes / files.length / 1024).toFixed(0)} KiB each) in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`);
+    log(`${reused ? 'reused' : 'generated'} ${files.length} JPEGs in ${source} (500x375, ${(bytes / files.length / 1024).toFixed(0)} KiB each) in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`);
     const syntheticProject = path.join(tmp.dir, 'synthetic-project');
     const synthetic = await importRate(source, syntheticProject);
     log(`synthetic: ${synthetic.added} images in ${synthetic.seconds.toFixed(2)} s = ${synthetic.perSecond.toFixed(0)} img/s`);

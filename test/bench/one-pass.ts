@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { EngineHost } from '../../electron/worker/engine-host.js';
+import type { RunDetail } from '../../electron/domain/engine-schemas.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { invoke, watchJobs } from '../helpers/studio-jobs.js';
 import { fixtureModelCache } from '../reliability/model-cache.js';
@@ -30,6 +31,16 @@ export interface OnePassFigures {
   one_pass_speedup_same_train: number;
   /** Where the first Train after the fused import spent its time (ms, the run's own timings). */
   first_train_timings: Record<string, number> | null;
+  /** Its head: epochs trained, their mean duration, and the choice (what trainMs is made of). */
+  first_train_head: HeadFigures | null;
+}
+
+interface HeadFigures {
+  epochs: number;
+  best_epoch: number | null;
+  mean_epoch_ms: number | null;
+  head: string | null;
+  method: string | null;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -51,7 +62,7 @@ export class OnePassBench {
   }
 
   /** The Train click until the run is done, then its follow-up label check. */
-  private async train(): Promise<{ trainS: number; checkS: number; timings: Record<string, number> | null }> {
+  private async train(): Promise<{ trainS: number; checkS: number; timings: Record<string, number> | null; head: HeadFigures }> {
     let started = performance.now();
     const { jobId } = await invoke<{ jobId: string }>(this.studio, 'train:start', {});
     const end = await this.jobs.finished(jobId, JOB_MS);
@@ -62,8 +73,16 @@ export class OnePassBench {
     if (check.status !== 'done') throw new Error(`label check ${check.status}: ${check.error}`);
     const checkS = seconds(started);
     const [run] = await invoke<Array<{ id: number }>>(this.studio, 'runs:list', { limit: 1 });
-    const detail = await invoke<{ timings: Record<string, number> | null }>(this.studio, 'runs:get', { runId: run!.id });
-    return { trainS, checkS, timings: detail.timings };
+    const detail = await invoke<RunDetail>(this.studio, 'runs:get', { runId: run!.id });
+    const durations = detail.history.flatMap((h) => (h.durationMs === null ? [] : [h.durationMs]));
+    const head: HeadFigures = {
+      epochs: detail.history.length,
+      best_epoch: detail.bestEpoch,
+      mean_epoch_ms: durations.length ? Math.round(durations.reduce((a, b) => a + b, 0) / durations.length) : null,
+      head: detail.head ? `${detail.head.chosen.kind} ${detail.head.chosen.param}` : `${detail.config.hiddenUnits > 0 ? 'mlp' : 'linear'} (configured)`,
+      method: detail.head?.method ?? null,
+    };
+    return { trainS, checkS, timings: detail.timings, head };
   }
 
   /** Today's import (no embedding), then Train and its label check. */
@@ -77,7 +96,7 @@ export class OnePassBench {
   }
 
   /** The studio's import job (embedding as it decodes, ending when both are done), then Train. */
-  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; timings: Record<string, number> | null }> {
+  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; timings: Record<string, number> | null; head: HeadFigures }> {
     this.studio.session.create(path.join(this.work, `${name}-one-pass`), name);
     const started = performance.now();
     const { jobId } = await invoke<{ jobId: string }>(this.studio, 'import:folder', { path: root });
@@ -85,14 +104,14 @@ export class OnePassBench {
     if (end.status !== 'done') throw new Error(`import ${end.status}: ${end.error}`);
     const importS = seconds(started);
     const train = await this.train();
-    return { importS, trainS: train.trainS, checkS: train.checkS, timings: train.timings };
+    return { importS, trainS: train.trainS, checkS: train.checkS, timings: train.timings, head: train.head };
   }
 
   async compare(root: string, name: string, log: (m: string) => void): Promise<OnePassFigures> {
     const a = await this.separate(root, name);
     log(`${name} separate: import ${a.importS.toFixed(1)} s + train ${a.trainS.toFixed(1)} s + label check ${a.checkS.toFixed(1)} s`);
     const b = await this.onePass(root, name);
-    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s (label check after it: ${b.checkS.toFixed(1)} s); run timings ${JSON.stringify(b.timings)}`);
+    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s (label check after it: ${b.checkS.toFixed(1)} s); run timings ${JSON.stringify(b.timings)}, head ${JSON.stringify(b.head)}`);
     const r = (n: number) => Math.round(n * 100) / 100;
     const separate = a.importS + a.trainS + a.checkS;
     const onePass = b.importS + b.trainS;
@@ -109,6 +128,7 @@ export class OnePassBench {
       one_pass_speedup: r(separate / onePass),
       one_pass_speedup_same_train: r((a.importS + a.trainS) / onePass),
       first_train_timings: b.timings,
+      first_train_head: b.head,
     };
   }
 

@@ -2,6 +2,7 @@
 // sizes and decode costs are those of real photos (500 x 375 lands around 40-70 KB), and each
 // seed gives different content (and so a different hash and dHash).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 
@@ -69,6 +70,26 @@ export async function writeSyntheticDataset(root: string, count: number, classes
     }),
   );
   return files;
+}
+
+/**
+ * The same photos as writeSyntheticDataset(…, count, classes), kept under os.tmpdir() between
+ * runs: a benchmark's 10,000 JPEGs take minutes to make, and the folder is only reused once a
+ * previous run finished writing it (complete.json, beside the photos so no import sees it).
+ * Content is a pure function of the seed, so a reused folder holds what a fresh one would.
+ */
+export async function cachedSyntheticDataset(count: number, classes: readonly string[]): Promise<{ root: string; files: string[]; reused: boolean }> {
+  const key = `${count}-${classes.join('_')}-v1`;
+  const dir = path.join(os.tmpdir(), `studio-bench-photos-${key}`);
+  const root = path.join(dir, 'photos');
+  const marker = path.join(dir, 'complete.json');
+  const files = Array.from({ length: count }, (_, n) => path.join(root, classes[n % classes.length]!, `img_${String(n).padStart(5, '0')}.jpg`));
+  if (fs.existsSync(marker) && files.every((f) => fs.existsSync(f))) return { root, files, reused: true };
+  // A half-written folder (a killed run) is made again from scratch: a truncated JPEG is not a photo.
+  fs.rmSync(dir, { recursive: true, force: true });
+  await writeSyntheticDataset(root, count, classes);
+  fs.writeFileSync(marker, JSON.stringify({ count, classes }));
+  return { root, files, reused: false };
 }
 
 /** The same picture saved again: resized and re-encoded at another quality (a near duplicate). */

@@ -30,9 +30,12 @@ export async function checkLabels(
   const cached = cache.hasMany(candidates.map((e) => ({ imageHash: e.hash, view: 0, specHash: spec })));
   const examples = candidates.filter((_, i) => cached[i]);
   if (new Set(examples.map((e) => e.label)).size < 2) throw new StudioError('conflict', 'Checking labels needs labeled images of at least two classes.');
+  const keys = examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: spec }, label: e.label }));
+  // k heads x 20 epochs read these vectors again and again: from memory, not SQLite.
+  cache.keepInMemory(keys.map((r) => r.key));
   hooks.progress?.(0, k);
   const probs = await outOfFoldLabelProbs(
-    examples.map((e) => ({ key: { imageHash: e.hash, view: 0, specHash: spec }, label: e.label })),
+    keys,
     {
       k,
       epochs: 20,
