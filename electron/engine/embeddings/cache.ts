@@ -14,7 +14,7 @@ export type EmbeddingDtype = 'float32' | 'float16';
 const AUGMENT_VERSION = 2;
 
 /** Vectors a run may hold decoded in memory (keepInMemory): 50,000 rows of 1280 values. */
-export const RESIDENT_BYTES = 256 * 1024 * 1024;
+const RESIDENT_BYTES = 256 * 1024 * 1024;
 
 /** A range scan is used while the span read holds at most this many rows per wanted one. */
 const MAX_SCAN_WASTE = 2;
@@ -122,11 +122,6 @@ export class EmbeddingCache {
     this.readStored(distinct, values);
     this.resident = { rowOf: new Map(distinct.map((key, i) => [keyId(key), i])), values };
     return distinct.length;
-  }
-
-  /** Drops the vectors keepInMemory held. */
-  releaseMemory(): void {
-    this.resident = null;
   }
 
   private readStored(keys: readonly CacheKey[], out: Float32Array, rows?: ArrayLike<number>): void {
