@@ -43,6 +43,17 @@ describe('train state machine', () => {
     }
   });
 
+  it('shows the newest run when an adopted training ends before this page learned its run', () => {
+    // A reload near the end: the job list still had the training, the run history already had it finished.
+    const adopted = transition(idle, { type: 'adopt', jobId: 'j' });
+    const ended = transition(adopted, { type: 'job-finished', jobId: 'j', status: 'done' });
+    expect(ended).toEqual(idle);
+    expect(transition(ended, { type: 'show-earlier', runId: 9, status: 'done', at: 5 })).toEqual({ phase: 'finished', runId: 9, earlier: 5 });
+    // With its run known, the adopted training ends as any other.
+    const known = transition(adopted, { type: 'run', runId: 9 });
+    expect(transition(known, { type: 'job-finished', jobId: 'j', status: 'done' })).toEqual({ phase: 'finished', runId: 9 });
+  });
+
   it('shows an earlier run only on an idle page, and only one that has ended', () => {
     expect(transition(idle, { type: 'show-earlier', runId: 4, status: 'running', at: 1 })).toBe(idle);
     expect(transition(idle, { type: 'show-earlier', runId: 4, status: 'interrupted', at: 1 })).toEqual({ phase: 'interrupted', runId: 4, earlier: 1 });

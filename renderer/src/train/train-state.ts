@@ -54,6 +54,10 @@ export function transition(state: TrainState, event: TrainEvent): TrainState {
       return state.phase === 'following' && state.runId !== event.runId ? { ...state, runId: event.runId } : state;
     case 'job-finished': {
       if (state.phase !== 'following' || state.jobId !== event.jobId) return state;
+      // An adopted job can end before this page learned its run (its run was listed as
+      // finished already, and no metrics came after the reload): back to idle, where the
+      // newest run (this one, once the history has it) is shown as an earlier run.
+      if (state.adopted && state.runId === null) return { phase: 'idle' };
       return { phase: END[event.status], runId: state.runId, ...(event.error ? { error: event.error } : {}) };
     }
     case 'show-earlier': {
