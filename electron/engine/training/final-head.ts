@@ -114,7 +114,10 @@ export async function trainFinalHead(options: {
         options.onProgress?.(stats.epoch, epochs, 'training');
       },
     });
-  if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
+  if (plan.reused) {
+    options.onProgress?.(0, plan.reused.choice.epochs, 'training');
+    return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
+  }
 
   const candidates = headCandidates(config, plan.search);
   const folds = plan.folds.map((f) => ({ train: f.train.flatMap(options.rows), val: f.val.map(options.row0).filter((r) => r !== null) }));
@@ -125,6 +128,7 @@ export async function trainFinalHead(options: {
       options.onEpoch?.(stats);
       options.onProgress?.(stats.epoch, expected.observe(stats.epoch, stats.valLoss), 'training');
     };
+    options.onProgress?.(0, config.epochs, 'training');
     const head = await trainHead({ dim: options.dim, nClasses: options.nClasses, config, train: folds[0]!.train, val: folds[0]!.val, cache: options.cache, ...hooks, onEpoch });
     return { head, choice: null, heldOutProbs: null };
   }
@@ -145,6 +149,7 @@ export async function trainFinalHead(options: {
     for (const stats of selection.model.history) options.onEpoch?.(stats);
     return { head: selection.model, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
   }
+  options.onProgress?.(0, selection.choice.epochs, 'training');
   const head = await refit(selection.choice.chosen, selection.choice.epochs);
   return { head, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
 }

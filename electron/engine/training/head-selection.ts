@@ -162,6 +162,8 @@ export async function selectHead(options: {
   const probs: Float32Array[][] = candidates.map(() => []);
   const kept: Array<TrainedHead | null> = candidates.map(() => null);
   let done = 0;
+  // The stage shows at once, not only after the first candidate's first fold has trained.
+  options.onTrained?.(0, total);
   try {
     // The linear candidates of a fold train together (linear-heads.ts): same steps, shared work.
     // A kept winner needs its own learning curve for the run, so then they train one by one.

@@ -173,7 +173,6 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const rows = (e: Example): LabeledKey[] => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label }));
     const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
-    hooks.progress?.('training', 0, 1);
     // Every epoch reads the training rows and the validation photos again: from memory, not SQLite.
     cache.keepInMemory([...train.flatMap(rows), ...val.flatMap((e) => row0(e) ?? [])].map((r) => r.key));
     const final = await trainFinalHead({
