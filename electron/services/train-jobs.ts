@@ -44,7 +44,11 @@ export class TrainJobs {
         bus.emit('train:metrics', { runId: e.runId, epoch: e.epoch, batch: null, loss: e.trainLoss, acc: e.trainAcc, valLoss: e.valLoss, valAcc: e.valAcc });
       } else if (e.kind === 'batch') {
         const now = Date.now();
-        if (now - lastBatch < BATCH_EVENT_INTERVAL_MS) return;
+        // The first batch of a training (each selection candidate, then the final head) always
+        // goes out: the page starts a new chart on it. Dropped, the next training's losses would
+        // trail the last one's, a spike at its start.
+        const startsTraining = e.epoch === 1 && e.batch === 1;
+        if (!startsTraining && now - lastBatch < BATCH_EVENT_INTERVAL_MS) return;
         lastBatch = now;
         bus.emit('train:metrics', { runId: e.runId, epoch: e.epoch, batch: e.batch, loss: e.loss, acc: null, valLoss: null, valAcc: null });
       }

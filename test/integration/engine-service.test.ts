@@ -79,6 +79,11 @@ describe.skipIf(skip)('engine channels', () => {
     const epochs = metrics.filter((m) => m.runId === run!.id && m.batch === null);
     expect(epochs.map((m) => m.epoch)).toEqual(detail.history.map((h) => h.epoch));
     expect(metrics.some((m) => m.batch !== null)).toBe(true);
+    // Every training's first batch reaches the page, though batches are thinned to ~10 a second:
+    // each fold's candidates, then the final head. The page starts a new chart on it.
+    const starts = metrics.filter((m) => m.runId === run!.id && m.epoch === 1 && m.batch === 1);
+    expect(detail.head).not.toBeNull();
+    expect(starts.length).toBeGreaterThanOrEqual(detail.head!.folds + 1);
 
     // Every confusion cell opens exactly as many images as it counts.
     const [ants, bees] = run!.classIds;
