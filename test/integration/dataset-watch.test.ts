@@ -13,7 +13,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 type WatchEvent = EventPayload<'watch:changed'>;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+// A liveness bound, not a speed check: the first import also installs the shipped backbone and
+// embeds its photos, which takes far longer than 15 s on a machine busy with other work.
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 120_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
