@@ -124,7 +124,9 @@ describe('menu actions on a real studio', () => {
       expect(events).toContain('project:changed');
 
       actions.importFolder();
-      await vi.waitFor(() => expect(events).toContain('job:finished'));
+      // Liveness, not speed: an import also embeds with the shipped backbone, slow on a busy machine.
+      const IMPORT_WAIT = { timeout: 120_000, interval: 50 };
+      await vi.waitFor(() => expect(events).toContain('job:finished'), IMPORT_WAIT);
       await settle(studio);
       const ants = studio.session.project!.db.prepare("SELECT count(*) FROM labels l JOIN classes c ON c.id = l.class_id WHERE c.name = 'ant'").pluck().get();
       expect(ants).toBe(3);
@@ -134,7 +136,7 @@ describe('menu actions on a real studio', () => {
       fs.writeFileSync(path.join(tmp.dir, 'labels.csv'), `path,label\n${first},wasp\n`);
       const finishedBefore = events.filter((e) => e === 'job:finished').length;
       actions.importCsv();
-      await vi.waitFor(() => expect(events.filter((e) => e === 'job:finished').length).toBe(finishedBefore + 1));
+      await vi.waitFor(() => expect(events.filter((e) => e === 'job:finished').length).toBe(finishedBefore + 1), IMPORT_WAIT);
       expect(dialogs.asked).toContain('files:csv');
 
       const setResult = await inProcessClient(studio).invoke('labels:set', { imageIds: [1], classId: null });
