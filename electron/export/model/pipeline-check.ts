@@ -45,13 +45,15 @@ function tfjsResize(spec: Preprocessing): Resize {
 
 export function deploymentPipeline(format: Exclude<ModelExportFormat, 'card'>, spec: Preprocessing): Pipeline | null {
   if (resamplingOf(spec) !== 'bilinear') return null;
+  // What stands for the browser's decode: the README's decodePhoto (profiles ignored) or an <img>.
+  const decode = colourProfileOf(spec) === 'ignore' ? "sharp decode as the README's decodePhoto()" : 'sharp decode as the <img>';
   switch (format) {
     case 'onnx':
       return { name: "sharp decode + predict.mjs's resize()", resize: jsResize(spec) };
     case 'teachable':
-      return { name: "decode + the README's studioCanvas() resize, handed to predict() at its input size", resize: jsResize(spec) };
+      return { name: `${decode} + the README's studioCanvas() resize, handed to predict() at its input size (copied unscaled)`, resize: jsResize(spec) };
     case 'tfjs':
-      return { name: "sharp decode as tf.browser.fromPixels + the README's toInput()", resize: tfjsResize(spec) };
+      return { name: `${decode} + tf.browser.fromPixels + the README's toInput()`, resize: tfjsResize(spec) };
     case 'tflite':
     case 'keras':
     case 'bundle':
