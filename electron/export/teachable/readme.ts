@@ -63,7 +63,9 @@ export, so code written for one loads this model unchanged:
 </script>
 \`\`\`
 
-Classes, in output order: ${labels.map((l) => JSON.stringify(l)).join(', ')}.
+Classes, in output order: ${labels.map((l) => JSON.stringify(l)).join(', ')}.${
+    resamplingOf(spec) === 'bilinear' ? `\n\nThat \`predict(img)\` resizes the photo on the browser's canvas, close to the studio but not\nequal; for exactly the studio's answer see "The studio's exact answer" below.` : ''
+  }
 
 Teachable Machine's library centre-crops each image to 224x224 and scales pixels as
 \`x / 127 - 1\`. The studio trained this model on \`${spec.scaling}\` inputs resized by \`${spec.resizeMode}\`;
