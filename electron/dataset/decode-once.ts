@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { Preprocessing } from '../domain/schemas.js';
 import type { AugmentParams } from '../engine/images/augment.js';
-import { decodeForModel, resamplingOf, toRawRgb, type RawRgb } from '../engine/images/decode.js';
+import { colourProfileOf, decodeForModel, decodeOptions, resamplingOf, toRawRgb, type RawRgb } from '../engine/images/decode.js';
 import type { PixelStats } from './pixel-stats.js';
 import { decodeProblem } from './problems.js';
 import { makeThumbnail, makeThumbnailFromPixels } from './thumbnails.js';
@@ -61,14 +61,20 @@ export async function thumbnailAndModelInputs(
     return { stats, inputs: await modelInputs(input, spec, views) };
   }
   let full: RawRgb;
+  let profiled = false;
   try {
-    // The options of decodeForModel's decode (failOn 'error', autoOrient) with the import's pixel limit.
-    full = await toRawRgb(sharp(input, { limitInputPixels: options.pixelLimit, failOn: 'error', autoOrient: true }));
+    // decodeForModel's decode options with the import's pixel limit.
+    const image = sharp(input, decodeOptions(spec, options.pixelLimit));
+    // A spec that ignores colour profiles decodes the stored values; the thumbnail still shows
+    // the photo's true colours (converted), so a profiled photo gets its own thumbnail decode.
+    profiled = colourProfileOf(spec) === 'ignore' && (await image.metadata()).hasProfile === true;
+    full = await toRawRgb(image);
   } catch (error) {
     throw decodeProblem(error, format, options.complete);
   }
   // The thumbnail and every view from the same pixels (augmented views of large photos shrink
   // from the in-memory bytes, as training does).
-  const [stats, inputs] = await Promise.all([makeThumbnailFromPixels({ ...full, channels: 3 }, dest), modelInputs(input, spec, views, full, format)]);
+  const thumbnail = profiled ? makeThumbnail(input, dest, format, { pixelLimit: options.pixelLimit, complete: options.complete }) : makeThumbnailFromPixels({ ...full, channels: 3 }, dest);
+  const [stats, inputs] = await Promise.all([thumbnail, modelInputs(input, spec, views, full, format)]);
   return { stats, inputs };
 }

@@ -151,6 +151,15 @@ export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
 export const Resampling = z.enum(['lanczos3', 'bilinear']);
 export type Resampling = z.infer<typeof Resampling>;
 
+/**
+ * An embedded colour profile (ICC). 'ignore': the decoded values are used as stored, which every
+ * deployment reproduces byte for byte (a browser's createImageBitmap with colorSpaceConversion
+ * 'none', Pillow's plain decode, sharp's ignoreIcc); 'convert': converted to sRGB, what every
+ * spec without this field did (each library rounds that conversion its own way).
+ */
+export const ColourProfile = z.enum(['convert', 'ignore']);
+export type ColourProfile = z.infer<typeof ColourProfile>;
+
 /** Preprocessing is data: the same object drives training, prediction and every export. */
 export const Preprocessing = z.strictObject({
   inputSize: z.int().min(32).max(1024),
@@ -158,6 +167,8 @@ export const Preprocessing = z.strictObject({
   scaling: Scaling,
   /** Absent in specs recorded before issue 22: they mean 'lanczos3' (see resamplingOf). */
   resampling: Resampling.optional(),
+  /** Absent in specs recorded before it existed: they mean 'convert' (see colourProfileOf). */
+  colourProfile: ColourProfile.optional(),
 });
 export type Preprocessing = z.infer<typeof Preprocessing>;
 

@@ -7,11 +7,13 @@ import type { Db } from './database.js';
 // 1, 7) held-out accuracy was the same with 0, 1 and 2 views (0.88-0.91, within a few images)
 // while each view costs a decode and a forward pass; 1 keeps augmentation on at half the cost of
 // 2. Small, varied datasets may want more (Augment screen).
-// New projects resize with the studio's bilinear, which deployments reproduce (issue 22; see
-// createProject, which records it). A project without a recorded spec predates that and keeps
-// sharp's Lanczos3 (LEGACY_PREPROCESSING): its runs and cached embeddings stay valid.
+// New projects resize with the studio's bilinear and decode without colour-profile conversion,
+// both of which deployments reproduce exactly (issue 22; see createProject, which records it). A
+// project without a recorded spec predates that and keeps sharp's Lanczos3 (LEGACY_PREPROCESSING),
+// a recorded spec without colourProfile keeps converting to sRGB: their runs and cached
+// embeddings stay valid.
 export const DEFAULT_SETTINGS: Settings = {
-  preprocessing: { inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' },
+  preprocessing: { inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear', colourProfile: 'ignore' },
   augmentation: { flipHorizontal: true, flipVertical: false, rotationDeg: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1, saturation: 0, views: 1 },
   split: { train: 0.7, val: 0.15, test: 0.15, seed: 42 },
 };

@@ -60,7 +60,7 @@ describe.skipIf(skipReason !== null)('resize kernel switch in Chromium', () => {
     await page.getByTestId('resize-kernel-switch').click();
     await page.getByTestId('resize-kernel-confirm-button').click();
     await expect.poll(() => page.getByTestId('resize-kernel-done').textContent()).toContain('The next train embeds');
-    expect(readSettings(db()).preprocessing).toEqual({ inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' });
+    expect(readSettings(db()).preprocessing).toEqual({ inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear', colourProfile: 'ignore' });
     await expect.poll(() => kernel.textContent()).toContain('bilinear');
     await page.screenshot({ path: path.join(E2E_OUTPUT, 'resize-kernel-done-1024.png') });
 

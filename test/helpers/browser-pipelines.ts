@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { teachableBrowserSnippet, tfjsBrowserSnippet } from '../../electron/export/model/snippets.js';
 import type { Preprocessing } from '../../electron/domain/schemas.js';
+import { colourProfileOf } from '../../electron/engine/images/decode.js';
 import { serveFolders } from './static-server.js';
 
 const NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
@@ -75,6 +76,7 @@ function rgbFromRgba(rgba: Uint8Array): Uint8Array {
 const CAPTURE_INPUTS = `const getImageData = CanvasRenderingContext2D.prototype.getImageData;
      CanvasRenderingContext2D.prototype.getImageData = function (...args) {
        const image = getImageData.apply(this, args);
+       if (globalThis.notCaptured) return image; // the page's own reads (studioCanvas)
        let s = '';
        for (let i = 0; i < image.data.length; i += 0x8000) s += String.fromCharCode.apply(null, image.data.subarray(i, i + 0x8000));
        inputs.push(btoa(s));
@@ -101,34 +103,48 @@ export function teachableLibrary(browser: Browser, exportDir: string, photos: re
   );
 }
 
-/** Teachable Machine's library fed the README's studioCanvas(img) (the studio's resize). */
-export function teachableWithStudioResize(browser: Browser, exportDir: string, photos: readonly string[], spec: Preprocessing): Promise<BrowserPredictions> {
+/** The README's way to a decoded photo in page code: decodePhoto(url) when the spec ignores colour profiles, else the <img>. */
+function readmePhoto(spec: Preprocessing): string {
+  return colourProfileOf(spec) === 'ignore' ? 'await decodePhoto(url)' : 'img';
+}
+
+/**
+ * Teachable Machine's library fed the README's studioCanvas(photo) (the studio's decode and
+ * resize). captureInputs also returns the pixels the library's own canvas copy handed its model
+ * (studioCanvas's own read of the photo is not captured).
+ */
+export function teachableWithStudioResize(browser: Browser, exportDir: string, photos: readonly string[], spec: Preprocessing, captureInputs = false): Promise<BrowserPredictions> {
   return runPage(
     browser,
     exportDir,
     photos,
-    [...TM.map((s) => `/modules/${s}`), teachableBrowserSnippet(spec.inputSize, spec.resizeMode)],
-    `await tf.setBackend('cpu');
+    [...TM.map((s) => `/modules/${s}`), teachableBrowserSnippet(spec.inputSize, spec.resizeMode, colourProfileOf(spec))],
+    `${captureInputs ? CAPTURE_INPUTS : ''}
+     await tf.setBackend('cpu');
      const model = await tmImage.load('/model/model.json', '/model/metadata.json');
      const labels = model.getClassLabels();
      const version = 'tmImage ' + tmImage.version + ', tfjs ' + tf.version.tfjs;`,
-    `const prediction = await model.predict(studioCanvas(img));
+    // The README's model.predict(studioCanvas(photo)), in two steps so only predict's reads are captured.
+    `globalThis.notCaptured = true;
+     const canvas = studioCanvas(${readmePhoto(spec)});
+     globalThis.notCaptured = false;
+     const prediction = await model.predict(canvas);
      rows.push(labels.map((l) => prediction.find((p) => p.className === l).probability));`,
   );
 }
 
-/** The TF.js export with TF.js 4 in the browser and the README's toInput(img). */
+/** The TF.js export with TF.js 4 in the browser and the README's decodePhoto and toInput(photo). */
 export function tfjsWithReadmeSnippet(browser: Browser, exportDir: string, photos: readonly string[], spec: Preprocessing): Promise<BrowserPredictions> {
   return runPage(
     browser,
     exportDir,
     photos,
-    [...TF4.map((s) => `/modules/${s}`), tfjsBrowserSnippet(spec.inputSize, spec.resizeMode)],
+    [...TF4.map((s) => `/modules/${s}`), tfjsBrowserSnippet(spec.inputSize, spec.resizeMode, colourProfileOf(spec))],
     `await tf.setBackend('cpu');
      const model = await tf.loadLayersModel('/model/model.json');
      const labels = await (await fetch('/model/labels.json')).json();
      const version = 'tfjs ' + tf.version_core;`,
-    `const x = toInput(img);
+    `const x = toInput(${readmePhoto(spec)});
      const y = model.predict(x);
      rows.push(Array.from(await y.data()));
      tf.dispose([x, y]);`,

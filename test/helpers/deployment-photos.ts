@@ -2,13 +2,14 @@
 // resize kernels differ most — small photos a deployment must upscale, large ones it must shrink
 // a lot, non-square ones — plus copies of real photos saved with an EXIF orientation (the pixels
 // stored turned, the tag turning them back), enlarged 3x and shrunk to under 128 px, since the
-// fixtures hold no rotated and few very large or very small photos.
+// fixtures hold no rotated and few very large or very small photos; and photos with an embedded
+// colour profile other than sRGB (Adobe RGB, Generic RGB), which browsers convert their own way.
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { fixture } from './fixtures.js';
 
-export type PhotoKind = 'small' | 'large' | 'regular' | 'exif-rotated' | 'enlarged' | 'shrunk';
+export type PhotoKind = 'small' | 'large' | 'regular' | 'exif-rotated' | 'enlarged' | 'shrunk' | 'profiled';
 
 export interface DeploymentPhoto {
   file: string;
@@ -29,6 +30,11 @@ function listPhotos(root: string): Array<{ file: string; label: string }> {
   return out;
 }
 
+/** An embedded ICC profile whose description does not name sRGB (UTF-16 descriptions read too). */
+export function nonSrgbProfile(meta: Metadata): boolean {
+  return meta.icc !== undefined && !meta.icc.toString('latin1').replaceAll('\0', '').includes('sRGB');
+}
+
 /** EXIF orientation tag → the turn that, undone by the tag, shows the photo upright. */
 const ORIENTATIONS: Array<[number, number]> = [
   [6, -90],
@@ -47,8 +53,13 @@ export async function deploymentPhotos(dataset: string, dir: string, count: numb
   const short = (m: Metadata) => Math.min(m.width ?? 0, m.height ?? 0);
   const small = withSize.filter((p) => short(p.meta) < 224).slice(0, Math.ceil(count / 8));
   const large = withSize.filter((p) => short(p.meta) > 448).slice(0, Math.ceil(count / 8));
-  const picked = new Set([...small, ...large].map((p) => p.file));
-  const out: DeploymentPhoto[] = [...small.map((p) => ({ file: p.file, kind: 'small' as const, label: p.label })), ...large.map((p) => ({ file: p.file, kind: 'large' as const, label: p.label }))];
+  const profiled = withSize.filter((p) => !small.includes(p) && !large.includes(p) && nonSrgbProfile(p.meta)).slice(0, Math.ceil(count / 8));
+  const picked = new Set([...small, ...large, ...profiled].map((p) => p.file));
+  const out: DeploymentPhoto[] = [
+    ...small.map((p) => ({ file: p.file, kind: 'small' as const, label: p.label })),
+    ...large.map((p) => ({ file: p.file, kind: 'large' as const, label: p.label })),
+    ...profiled.map((p) => ({ file: p.file, kind: 'profiled' as const, label: p.label })),
+  ];
   // Derived copies from regular photos, spread over the classes.
   const regular = withSize.filter((p) => !picked.has(p.file));
   const byLabel = new Map<string, typeof regular>();

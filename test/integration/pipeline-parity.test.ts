@@ -56,10 +56,10 @@ describe.skipIf(skip)('pipeline parity of exports', () => {
     tmp.cleanup();
   });
 
-  it('trains on the recorded bilinear spec and says so in the run', () => {
+  it('trains on the recorded spec of new projects (bilinear, colour profiles ignored) and says so in the run', () => {
     const source = resolveModelSource(t.project.db, t.project.dir, t.cache, {});
-    expect(source.preprocessing).toMatchObject({ resampling: 'bilinear', resizeMode: 'center-crop' });
-    expect(photos.map((p) => p.kind)).toEqual(expect.arrayContaining(['small', 'large', 'exif-rotated', 'enlarged', 'shrunk']));
+    expect(source.preprocessing).toMatchObject({ resampling: 'bilinear', resizeMode: 'center-crop', colourProfile: 'ignore' });
+    expect(photos.map((p) => p.kind)).toEqual(expect.arrayContaining(['small', 'large', 'exif-rotated', 'enlarged', 'shrunk', 'profiled']));
   });
 
   it('records pipeline parity for every format in parity.json, within 1e-3 and the same top-1', () => {

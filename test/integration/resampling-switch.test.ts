@@ -10,7 +10,8 @@ import { loadBackbone } from '../../electron/engine/backbones/load.js';
 import { readRunConfig, runTraining } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import { openProject, type Project } from '../../electron/project/project.js';
-import { readSettings } from '../../electron/project/settings.js';
+import { previewBilinearSwitch, switchToBilinear } from '../../electron/project/resampling.js';
+import { readSettings, updateSettings } from '../../electron/project/settings.js';
 import { runCliChild } from '../helpers/cli.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
@@ -52,7 +53,7 @@ describe.skipIf(skip !== null)('switching a Lanczos3 project to bilinear', () =>
 
     const preview = await runCliChild(['resampling', dir, 'bilinear', '--json']);
     expect(preview.code).toBe(0);
-    expect(preview.json()).toMatchObject({ previous: 'lanczos3', changed: true, switched: false, imagesToEmbed: images, cachedVectorsKept: oldVectors });
+    expect(preview.json()).toMatchObject({ previous: 'lanczos3', previousColourProfile: 'convert', changed: true, switched: false, imagesToEmbed: images, cachedVectorsKept: oldVectors });
     project = openProject(dir);
     expect(readSettings(project.db).preprocessing.resampling).toBeUndefined();
     project.close();
@@ -65,9 +66,9 @@ describe.skipIf(skip !== null)('switching a Lanczos3 project to bilinear', () =>
     expect(done.stdout.join('\n')).toContain(`The next train embeds all ${images} photos again`);
     project = openProject(dir);
     try {
-      expect(readSettings(project.db).preprocessing).toEqual({ inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' });
+      expect(readSettings(project.db).preprocessing).toEqual({ inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear', colourProfile: 'ignore' });
       const next = await train(project, cache);
-      expect(readRunConfig(project.db, next.runId).preprocessing.resampling).toBe('bilinear');
+      expect(readRunConfig(project.db, next.runId).preprocessing).toMatchObject({ resampling: 'bilinear', colourProfile: 'ignore' });
       // New cache keys: every photo embedded again; the old run's vectors are still there.
       expect(embeddings(project)).toBe(oldVectors * 2);
       expect(readRunConfig(project.db, old.runId).preprocessing.resampling).toBeUndefined();
@@ -77,5 +78,15 @@ describe.skipIf(skip !== null)('switching a Lanczos3 project to bilinear', () =>
 
     const again = await runCliChild(['resampling', dir, 'bilinear', '--yes', '--json']);
     expect(again.json()).toMatchObject({ changed: false, switched: false });
+
+    // A project recorded with bilinear before colour profiles were ignored moves too.
+    project = openProject(dir);
+    try {
+      updateSettings(project.db, { preprocessing: { inputSize: 224, resizeMode: 'center-crop', scaling: 'minus1to1', resampling: 'bilinear' } });
+      expect(previewBilinearSwitch(project.db)).toMatchObject({ previous: 'bilinear', previousColourProfile: 'convert', changed: true, imagesToEmbed: images });
+      expect(switchToBilinear(project.db).settings.preprocessing.colourProfile).toBe('ignore');
+    } finally {
+      project.close();
+    }
   }, 600_000);
 });

@@ -87,13 +87,18 @@ export const classesCommand: Command = {
   },
 };
 
+function describeSpec(r: { previous: string; previousColourProfile: string }): string {
+  return `${r.previous}, colour profiles ${r.previousColourProfile === 'ignore' ? 'ignored' : 'converted to sRGB'}`;
+}
+
 export const resamplingCommand: Command = {
   name: 'resampling',
   usage: 'PROJECT bilinear [--yes]',
-  summary: "move a project made before issue 22 from sharp's Lanczos3 resize to bilinear",
+  summary: "move an older project to new projects' preprocessing: bilinear resize, colour profiles ignored",
   details: [
-    "New projects resize with the studio's bilinear, which Teachable Machine, TF.js, ONNX and Python",
-    "pipelines reproduce; projects made earlier keep sharp's Lanczos3 until moved. Without --yes it",
+    "New projects resize with the studio's bilinear and decode without colour-profile conversion, which",
+    "Teachable Machine, TF.js, ONNX and Python pipelines reproduce; projects made earlier keep sharp's",
+    'Lanczos3 (or the conversion of colour profiles to sRGB) until moved. Without --yes it',
     'only says what would happen. The next train embeds every photo again (cached embeddings are',
     'keyed by the spec); past runs keep the spec they recorded and their cached embeddings.',
   ].join('\n'),
@@ -107,11 +112,11 @@ export const resamplingCommand: Command = {
     const done = confirmed && r.changed;
     out.result({ ...r, switched: done }, () =>
       !r.changed
-        ? 'The project already resizes with bilinear: nothing to do.'
+        ? 'The project already resizes with bilinear and ignores colour profiles: nothing to do.'
         : done
-          ? [`Switched from ${r.previous} to bilinear.`, `The next train embeds all ${r.imagesToEmbed} photos again; past runs keep their spec (${r.cachedVectorsKept} cached embeddings kept for them).`]
+          ? [`Switched from ${describeSpec(r)} to bilinear, colour profiles ignored.`, `The next train embeds all ${r.imagesToEmbed} photos again; past runs keep their spec (${r.cachedVectorsKept} cached embeddings kept for them).`]
           : [
-              `The project resizes with ${r.previous}. Switching to bilinear makes the next train embed all ${r.imagesToEmbed} photos again;`,
+              `The project uses ${describeSpec(r)}. Switching to bilinear with colour profiles ignored makes the next train embed all ${r.imagesToEmbed} photos again;`,
               'past runs keep their spec. Nothing changed: run again with --yes to switch.',
             ],
     );

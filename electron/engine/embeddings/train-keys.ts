@@ -9,9 +9,15 @@ import { drawAugmentation, type AugmentParams } from '../images/augment.js';
 import { specHash, type CacheKey } from './cache.js';
 
 export function runPreprocessing(backbone: BackboneSpec, settings: Settings): Preprocessing {
-  const { resampling } = settings.preprocessing;
+  const { resampling, colourProfile } = settings.preprocessing;
   // Left out when absent, so a legacy spec (and its embedding cache key) stays byte-identical.
-  return { inputSize: backbone.input.size, resizeMode: settings.preprocessing.resizeMode, scaling: backbone.input.scaling, ...(resampling ? { resampling } : {}) };
+  return {
+    inputSize: backbone.input.size,
+    resizeMode: settings.preprocessing.resizeMode,
+    scaling: backbone.input.scaling,
+    ...(resampling ? { resampling } : {}),
+    ...(colourProfile ? { colourProfile } : {}),
+  };
 }
 
 /** Training's key for one view of an image (augmentation and seed do not enter a view-0 key). */

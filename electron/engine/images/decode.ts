@@ -1,10 +1,10 @@
 // Pixels for the model: sharp decodes any supported format, applies EXIF orientation, converts
-// grayscale/CMYK/alpha to sRGB RGB, refuses decompression bombs, optionally augments, and
+// grayscale/CMYK/alpha to RGB (an embedded colour profile to sRGB, or ignored, by the spec), refuses decompression bombs, optionally augments, and
 // resizes by the recorded preprocessing spec (sharp's Lanczos3 for specs recorded before issue
 // 22, the studio's own bilinear, resample.ts, since). Training, prediction, preview and every export's
 // parity check go through this one function.
 import fs from 'node:fs';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
 import { SCALING } from '../../onnx/input-scaling.js';
 import type { Preprocessing } from '../../domain/schemas.js';
@@ -25,9 +25,22 @@ export interface DecodedImage {
   size: number;
 }
 
-function open(source: ImageSource, animated = false) {
-  // failOn 'error': warnings (a slightly odd but readable JPEG) decode, truncated data fails.
-  return sharp(source, { limitInputPixels: PIXEL_LIMIT, failOn: 'error', animated, autoOrient: true });
+/** The colour-profile rule a recorded spec names; specs from before the field converted to sRGB. */
+export function colourProfileOf(spec: Preprocessing): NonNullable<Preprocessing['colourProfile']> {
+  return spec.colourProfile ?? 'convert';
+}
+
+/**
+ * sharp's input options for a model input under `spec` (the import's shared decode uses them too,
+ * with its own pixel limit). failOn 'error': warnings (a slightly odd but readable JPEG) decode,
+ * truncated data fails. ignoreIcc: the stored values, as every deployment can decode them.
+ */
+export function decodeOptions(spec: Preprocessing, limitInputPixels = PIXEL_LIMIT): SharpOptions {
+  return { limitInputPixels, failOn: 'error', autoOrient: true, ...(colourProfileOf(spec) === 'ignore' ? { ignoreIcc: true } : {}) };
+}
+
+function open(source: ImageSource, spec: Preprocessing) {
+  return sharp(source, decodeOptions(spec));
 }
 
 /** An oriented, flattened, sRGB 8-bit RGB image in memory. */
@@ -37,7 +50,10 @@ export interface RawRgb {
   height: number;
 }
 
-/** Flattened (alpha on white), sRGB, 8-bit RGB pixels: what the model input is resized from. */
+/**
+ * Flattened (alpha on white), 8-bit RGB pixels, sRGB (or, when the spec ignores colour profiles,
+ * the stored RGB values): what the model input is resized from.
+ */
 export async function toRawRgb(image: Sharp): Promise<RawRgb> {
   const { data, info } = await image
     .flatten({ background: ALPHA_BACKGROUND })
@@ -66,17 +82,17 @@ function raw(image: RawRgb): Sharp {
  */
 async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing, decoded?: RawRgb): Promise<Sharp> {
   // Large photos are shrunk first (one extra pass); small ones go through in a single pipeline.
-  const meta = decoded ? null : await open(source).metadata();
+  const meta = decoded ? null : await open(source, spec).metadata();
   const width = decoded?.width ?? meta?.autoOrient?.width ?? meta?.width ?? 0;
   const height = decoded?.height ?? meta?.autoOrient?.height ?? meta?.height ?? 0;
   const side = spec.inputSize * WORKING_SCALE;
   const big = Math.min(width, height) > side * 1.5;
   // The shrink decodes from the file (JPEG shrink-on-load), as it always did, so a view is the
   // same whether or not the caller had the full decode at hand.
-  const working = big ? await toRawRgb(open(source).resize(side, side, { fit: 'outside', withoutEnlargement: true })) : null;
+  const working = big ? await toRawRgb(open(source, spec).resize(side, side, { fit: 'outside', withoutEnlargement: true })) : null;
   const w0 = working?.width ?? Math.max(1, width);
   const h0 = working?.height ?? Math.max(1, height);
-  let image = working ? raw(working) : decoded ? raw(decoded) : open(source);
+  let image = working ? raw(working) : decoded ? raw(decoded) : open(source, spec);
   // The box of the original aspect that stays free of rotation corners, centred.
   let box = { left: 0, top: 0, width: w0, height: h0 };
   if (p.rotationDeg !== 0) {
@@ -154,15 +170,15 @@ async function requireImage(source: ImageSource): Promise<void> {
 }
 
 /**
- * `decoded`: the source's full decode as toRawRgb gives it, when the caller has it already (the
- * import, which decodes every photo once for its thumbnail): used instead of decoding again,
+ * `decoded`: the source's full decode as toRawRgb gives it, with decodeOptions(spec), when the caller
+ * has it already (the import, which decodes every photo once for its thumbnail): used instead of decoding again,
  * for 'bilinear' specs of opaque images only (where the result is the same byte for byte).
  */
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY, decoded?: RawRgb): Promise<DecodedImage> {
   await requireImage(source);
   const full = decoded && resamplingOf(spec) === 'bilinear' ? decoded : undefined;
   if (full && isIdentity(augment)) return { pixels: resizeBilinear(full, spec.inputSize, spec.resizeMode), size: spec.inputSize };
-  const image = isIdentity(augment) ? await resizeBySpec(open(source), spec) : await augmented(source, augment, spec, full);
+  const image = isIdentity(augment) ? await resizeBySpec(open(source, spec), spec) : await augmented(source, augment, spec, full);
   const { data, width, height } = await toRawRgb(image);
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };

@@ -7,7 +7,7 @@
 // decoded and resized by the studio's own Python preprocessing (snippets.ts: Pillow with the EXIF
 // orientation, the spec's resize), so the model trains on the input the studio gives it.
 import type { Preprocessing } from '../../domain/schemas.js';
-import { resamplingOf } from '../../engine/images/decode.js';
+import { colourProfileOf, resamplingOf } from '../../engine/images/decode.js';
 import { pythonPreprocessing } from '../model/snippets.js';
 
 export const TRAIN_SCRIPT = 'train.py';
@@ -53,7 +53,7 @@ except ImportError:
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # preprocessing.json: the model scales raw 0..255 pixels itself; the photos are decoded and resized
-# exactly as the studio does (EXIF orientation, colour profile to sRGB, transparency on white, "${resamplingOf(spec)}" resize).
+# exactly as the studio does (EXIF orientation, colour profile ${colourProfileOf(spec) === 'ignore' ? 'ignored' : 'to sRGB'}, transparency on white, "${resamplingOf(spec)}" resize).
 SIZE, MODE, RESAMPLING = ${spec.inputSize}, "${spec.resizeMode}", "${resamplingOf(spec)}"
 
 
@@ -98,7 +98,7 @@ def rows(args, labels):
     return by_split
 
 
-${pythonPreprocessing()}${resamplingOf(spec) === 'lanczos3' ? LANCZOS_RESIZE : ''}
+${pythonPreprocessing(colourProfileOf(spec))}${resamplingOf(spec) === 'lanczos3' ? LANCZOS_RESIZE : ''}
 
 def load_image(path):
     """One photo as the model's input: SIZE x SIZE x 3 float32 values 0..255, as the studio makes it."""

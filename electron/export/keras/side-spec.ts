@@ -14,14 +14,15 @@ export const KerasSideSpec = z.object({
   resizeMode: Preprocessing.shape.resizeMode,
   scaling: Preprocessing.shape.scaling,
   resampling: Preprocessing.shape.resampling,
+  colourProfile: Preprocessing.shape.colourProfile,
   backboneId: z.string().min(1),
   labels: z.array(z.string()).min(2),
 });
 export type KerasSideSpec = z.infer<typeof KerasSideSpec>;
 
 export function preprocessingOf(side: KerasSideSpec): Preprocessing {
-  const { inputSize, resizeMode, scaling, resampling } = side;
-  return { inputSize, resizeMode, scaling, ...(resampling ? { resampling } : {}) };
+  const { inputSize, resizeMode, scaling, resampling, colourProfile } = side;
+  return { inputSize, resizeMode, scaling, ...(resampling ? { resampling } : {}), ...(colourProfile ? { colourProfile } : {}) };
 }
 
 /** The side spec of `file` (a .keras path); a clear error when the file or the spec is missing or wrong. */

@@ -2,7 +2,7 @@
 // training and the parity check used) plus everything a user must do before the model sees
 // pixels, spelled out, so that the file alone is enough to feed it correctly.
 import type { BackboneSpec } from '../../engine/backbones/catalogue.js';
-import { ALPHA_BACKGROUND } from '../../engine/images/decode.js';
+import { ALPHA_BACKGROUND, colourProfileOf } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import { SCALING } from '../../onnx/input-scaling.js';
 
@@ -19,6 +19,11 @@ export function scalingFormula(scaling: Preprocessing['scaling']): string {
   return divisor === 1 && offset === 0 ? 'x' : `x / ${divisor}${offset ? ` - ${offset}` : ''}`;
 }
 
+/** The colour step of a spec, for READMEs: "an image is EXIF-oriented, <this>, ...". */
+export function colourStep(spec: Preprocessing): string {
+  return colourProfileOf(spec) === 'ignore' ? 'decoded without colour-profile conversion (an embedded ICC profile is ignored)' : 'converted to sRGB';
+}
+
 export interface InputSpecFile extends Preprocessing {
   inputScaling: InputScaling;
   input: string;
@@ -27,7 +32,7 @@ export interface InputSpecFile extends Preprocessing {
   dtype: 'float32';
   exif: string;
   alpha: string;
-  colourSpace: 'sRGB';
+  colourSpace: string;
   resize: string;
   scalingFormula: string;
   backboneId: string;
@@ -48,7 +53,10 @@ export function inputSpecFile(spec: Preprocessing, backbone: BackboneSpec, label
     dtype: 'float32',
     exif: 'apply the EXIF orientation before resizing',
     alpha: `composite transparent pixels onto ${ALPHA_BACKGROUND}`,
-    colourSpace: 'sRGB',
+    colourSpace:
+      colourProfileOf(spec) === 'ignore'
+        ? 'RGB values as stored in the file: ignore any embedded colour profile (no conversion to sRGB)'
+        : 'sRGB: convert an embedded colour profile to sRGB',
     resize: RESIZE[spec.resizeMode](spec.inputSize),
     scalingFormula: scalingFormula(spec.scaling),
     backboneId: backbone.id,

@@ -5,7 +5,7 @@
 // Chromium (Chromium is a test tool, not part of the product).
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { ALPHA_BACKGROUND, PIXEL_LIMIT, resamplingOf } from '../../engine/images/decode.js';
+import { ALPHA_BACKGROUND, colourProfileOf, PIXEL_LIMIT, resamplingOf } from '../../engine/images/decode.js';
 import type { ModelExportFormat, PipelineParity, Preprocessing } from '../../domain/schemas.js';
 import { compareOutputs } from '../../onnx/output-parity.js';
 import type { CandidateModel } from './parity-check.js';
@@ -33,7 +33,7 @@ function jsResize(spec: Preprocessing): Resize {
 function tfjsResize(spec: Preprocessing): Resize {
   const shim = { ...tf, browser: { fromPixels: (t: tf.Tensor3D) => t } };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the README's text is what is checked
-  const toInput = new Function('tf', `${tfjsBrowserSnippet(spec.inputSize, spec.resizeMode)}\nreturn toInput;`)(shim) as (t: tf.Tensor3D) => tf.Tensor4D;
+  const toInput = new Function('tf', `${tfjsBrowserSnippet(spec.inputSize, spec.resizeMode, colourProfileOf(spec))}\nreturn toInput;`)(shim) as (t: tf.Tensor3D) => tf.Tensor4D;
   return async (data, width, height, channels) => {
     const pixels = tf.tidy(() => tf.slice(tf.tensor3d(data, [height, width, channels], 'int32'), [0, 0, 0], [height, width, 3]) as tf.Tensor3D);
     const input = toInput(pixels); // disposes pixels, as fromPixels' tensor
@@ -45,13 +45,15 @@ function tfjsResize(spec: Preprocessing): Resize {
 
 export function deploymentPipeline(format: Exclude<ModelExportFormat, 'card'>, spec: Preprocessing): Pipeline | null {
   if (resamplingOf(spec) !== 'bilinear') return null;
+  // What stands for the browser's decode: the README's decodePhoto (profiles ignored) or an <img>.
+  const decode = colourProfileOf(spec) === 'ignore' ? "sharp decode as the README's decodePhoto()" : 'sharp decode as the <img>';
   switch (format) {
     case 'onnx':
       return { name: "sharp decode + predict.mjs's resize()", resize: jsResize(spec) };
     case 'teachable':
-      return { name: "decode + the README's studioCanvas() resize, handed to predict() at its input size", resize: jsResize(spec) };
+      return { name: `${decode} + the README's studioCanvas() resize, handed to predict() at its input size (copied unscaled)`, resize: jsResize(spec) };
     case 'tfjs':
-      return { name: "sharp decode as tf.browser.fromPixels + the README's toInput()", resize: tfjsResize(spec) };
+      return { name: `${decode} + tf.browser.fromPixels + the README's toInput()`, resize: tfjsResize(spec) };
     case 'tflite':
     case 'keras':
     case 'bundle':
@@ -60,9 +62,13 @@ export function deploymentPipeline(format: Exclude<ModelExportFormat, 'card'>, s
   }
 }
 
-/** A photo decoded as the READMEs' Node code decodes it: EXIF-oriented, on white, sRGB. */
-async function decodeFull(file: string): Promise<{ data: Uint8Array; width: number; height: number; channels: number }> {
-  const { data, info } = await sharp(file, { limitInputPixels: PIXEL_LIMIT, autoOrient: true })
+/**
+ * A photo decoded as the READMEs' Node code decodes it: EXIF-oriented, on white, sRGB or (a spec
+ * that ignores colour profiles) the stored values, as their browser code's decodePhoto gets them.
+ */
+async function decodeFull(file: string, spec: Preprocessing): Promise<{ data: Uint8Array; width: number; height: number; channels: number }> {
+  const ignoreIcc = colourProfileOf(spec) === 'ignore';
+  const { data, info } = await sharp(file, { limitInputPixels: PIXEL_LIMIT, autoOrient: true, ignoreIcc })
     .flatten({ background: ALPHA_BACKGROUND })
     .toColourspace('srgb')
     .raw()
@@ -92,7 +98,7 @@ export async function checkPipelineParity(r: PipelineRequest): Promise<PipelineP
     const inputs = new Float32Array(files.length * per);
     for (const [i, file] of files.entries()) {
       r.checkpoint?.();
-      const photo = await decodeFull(file);
+      const photo = await decodeFull(file, r.spec);
       inputs.set(await pipeline.resize(photo.data, photo.width, photo.height, photo.channels), i * per);
     }
     exported.set(await r.candidate.predict(inputs, files.length), start * r.classes);

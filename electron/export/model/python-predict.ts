@@ -1,10 +1,10 @@
 // predict.py beside the Keras and TFLite exports of a 'bilinear' spec: the studio's own Python
-// preprocessing (snippets.ts pythonPreprocessing: Pillow, EXIF orientation, colour profile to sRGB, the studio's
+// preprocessing (snippets.ts pythonPreprocessing: Pillow, EXIF orientation, colour profile by the spec, the studio's
 // resize)
 // feeding keras.models.load_model or tf.lite.Interpreter; the READMEs show it verbatim and the
 // tests run it on real photos against the studio. Prints JSON lines {file, labels, probabilities}
 // like the ONNX export's predict.py.
-import { resamplingOf } from '../../engine/images/decode.js';
+import { colourProfileOf, resamplingOf } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import { pythonPreprocessing } from './snippets.js';
 
@@ -20,7 +20,7 @@ SIZE, MODE = ${spec.inputSize}, "${spec.resizeMode}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-${pythonPreprocessing()}
+${pythonPreprocessing(colourProfileOf(spec))}
 
 labels = json.load(open(os.path.join(HERE, "labels.json")))
 ${run}`;

@@ -3,7 +3,7 @@
 // predict.py), and the pipeline-parity tests and bench:export run exactly these texts. Each
 // reproduces the studio's resize (engine/images/resample.ts): bilinear with half-pixel centres
 // over Teachable Machine's centre-crop arithmetic, rounded half to even.
-import type { Preprocessing } from '../../domain/schemas.js';
+import type { ColourProfile, Preprocessing } from '../../domain/schemas.js';
 
 type Mode = Preprocessing['resizeMode'];
 
@@ -54,8 +54,13 @@ function resize(data, width, height, channels) {
 }`;
 }
 
+/** sharp's input options in the READMEs' Node code: the stored values when the spec ignores profiles. */
+export function sharpInput(colour: ColourProfile): string {
+  return colour === 'ignore' ? ', { ignoreIcc: true }' : '';
+}
+
 /** Node: decode with sharp as the studio does, resize, run the ONNX model; prints JSON lines. */
-export function onnxNodeScript(size: number, mode: Mode): string {
+export function onnxNodeScript(size: number, mode: Mode, colour: ColourProfile): string {
   return `// node predict.mjs photo.jpg [more.jpg ...]   (npm install onnxruntime-node sharp)
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -64,9 +69,9 @@ import sharp from 'sharp';
 
 ${resizeJs(size, mode)}
 
-/** Decoded as the studio decodes: EXIF orientation applied, transparency on white, sRGB. */
+/** Decoded as the studio decodes: EXIF orientation applied, transparency on white, ${colour === 'ignore' ? 'embedded colour profile ignored (values as stored)' : 'sRGB'}. */
 async function load(file) {
-  const { data, info } = await sharp(file).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').raw()
+  const { data, info } = await sharp(file${sharpInput(colour)}).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').raw()
     .toBuffer({ resolveWithObject: true });
   return resize(data, info.width, info.height, info.channels);
 }
@@ -82,21 +87,23 @@ for (const file of process.argv.slice(2)) {
 `;
 }
 
+/** Python's colour step: none for specs that ignore profiles (Pillow decodes the stored values). */
+const PYTHON_TO_SRGB = `
+    icc = img.info.get("icc_profile")
+    if icc and img.mode in ("RGB", "RGBA", "CMYK"):  # Pillow keeps the raw values; the studio converts
+        out = "RGBA" if img.mode == "RGBA" else "RGB"
+        img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"), outputMode=out)`;
+
 /**
- * Python: \`load(path)\` (Pillow decode, EXIF orientation, colour profile to sRGB, alpha on white) and \`resize(a)\` (the
+ * Python: \`load(path)\` (Pillow decode, EXIF orientation, colour profile ignored or converted to sRGB by the spec, alpha on white) and \`resize(a)\` (the
  * studio's resize in numpy), SIZE and MODE given by the script around it; the ONNX predict.py and
  * the training bundle's train.py both use this text; the script around it imports io, math, numpy
  * as np and Image, ImageCms, ImageOps from PIL.
  */
-export function pythonPreprocessing(): string {
+export function pythonPreprocessing(colour: ColourProfile): string {
   return `def load(path):
-    """Decoded as the studio decodes: EXIF orientation applied, embedded colour profile to sRGB,
-    transparency on white."""
-    img = ImageOps.exif_transpose(Image.open(path))
-    icc = img.info.get("icc_profile")
-    if icc and img.mode in ("RGB", "RGBA", "CMYK"):  # Pillow keeps the raw values; the studio converts
-        out = "RGBA" if img.mode == "RGBA" else "RGB"
-        img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"), outputMode=out)
+    """Decoded as the studio decodes: EXIF orientation applied, ${colour === 'ignore' ? 'embedded colour profile ignored\n    (the values as stored)' : 'embedded colour profile to sRGB'}, transparency on white."""
+    img = ImageOps.exif_transpose(Image.open(path))${colour === 'ignore' ? '' : PYTHON_TO_SRGB}
     if img.mode in ("RGBA", "LA", "PA", "P"):
         img = img.convert("RGBA")
         img = Image.alpha_composite(Image.new("RGBA", img.size, (255, 255, 255, 255)), img)
@@ -144,7 +151,7 @@ def resize(a):
 }
 
 /** Python: Pillow decode, numpy resize, onnxruntime; prints JSON lines. */
-export function onnxPythonScript(size: number, mode: Mode): string {
+export function onnxPythonScript(size: number, mode: Mode, colour: ColourProfile): string {
   return `# python predict.py photo.jpg [more.jpg ...]   (pip install onnxruntime pillow numpy)
 import io, json, math, os, sys
 import numpy as np, onnxruntime as ort
@@ -154,7 +161,7 @@ SIZE, MODE = ${size}, "${mode}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-${pythonPreprocessing()}
+${pythonPreprocessing(colour)}
 
 session = ort.InferenceSession(os.path.join(HERE, "model.onnx"))
 labels = json.load(open(os.path.join(HERE, "labels.json")))
@@ -165,17 +172,42 @@ for path in sys.argv[1:]:
 }
 
 /**
- * Browser, TF.js 4: \`toInput(img)\` turns a decoded <img> (the browser applies EXIF) into the
- * model's [1, SIZE, SIZE, 3] input: tf.browser.fromPixels at the photo's natural size, then the
- * studio's resize in plain JavaScript, exact on every backend (tf.image.resizeBilinear with
- * half-pixel centres computes the same kernel, but wasm and WebGL round some pixels differently).
+ * Browser: \`decodePhoto(source)\` decodes a photo's file (a URL, a File or a Blob) as the studio
+ * does for specs that ignore colour profiles: EXIF orientation applied, the stored values
+ * (colorSpaceConversion 'none'; an <img> would be converted to the screen's sRGB, rounded the
+ * browser's own way). Empty for specs that convert (they take the <img>).
  */
-export function tfjsBrowserSnippet(size: number, mode: Mode): string {
-  return `${resizeJs(size, mode)}
+function decodePhotoJs(colour: ColourProfile): string {
+  if (colour !== 'ignore') return '';
+  return `
+/** A photo (URL, File or Blob) decoded as the studio decodes it: EXIF orientation applied, colour profile ignored. */
+async function decodePhoto(source) {
+  const blob = source instanceof Blob ? source : await (await fetch(source)).blob();
+  return createImageBitmap(blob, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+}
+`;
+}
 
-/** An <img> (decoded at its natural size, no CSS size) as the model's input, resized as the studio does. */
-function toInput(img) {
-  const pixels = tf.browser.fromPixels(img); // [height, width, 3]: the whole photo, EXIF applied
+/** How a README's page gets the decoded photo the snippets take. */
+export function decodedPhotoJs(colour: ColourProfile): string {
+  return colour === 'ignore'
+    ? "const photo = await decodePhoto('photo.jpg'); // EXIF applied, colour profile ignored, as the studio decodes"
+    : "const photo = new Image(); // the browser applies the EXIF orientation when decoding\n  photo.src = 'photo.jpg';\n  await photo.decode();";
+}
+
+/**
+ * Browser, TF.js 4: \`toInput(photo)\` turns a decoded photo (decodePhoto's ImageBitmap, or an
+ * <img> for specs that convert colour profiles) into the model's [1, SIZE, SIZE, 3] input:
+ * tf.browser.fromPixels at the photo's natural size, then the studio's resize in plain
+ * JavaScript, exact on every backend (tf.image.resizeBilinear with half-pixel centres computes
+ * the same kernel, but wasm and WebGL round some pixels differently).
+ */
+export function tfjsBrowserSnippet(size: number, mode: Mode, colour: ColourProfile): string {
+  return `${resizeJs(size, mode)}
+${decodePhotoJs(colour)}
+/** A decoded photo (at its natural size, no CSS size) as the model's input, resized as the studio does. */
+function toInput(photo) {
+  const pixels = tf.browser.fromPixels(photo); // [height, width, 3]: the whole photo, EXIF applied
   const [height, width] = pixels.shape;
   const input = resize(pixels.dataSync(), width, height, 3);
   pixels.dispose();
@@ -189,16 +221,16 @@ function toInput(img) {
  * Teachable Machine's predict() then takes as it is (its crop of a canvas of its input size is
  * the identity).
  */
-export function teachableBrowserSnippet(size: number, mode: Mode): string {
+export function teachableBrowserSnippet(size: number, mode: Mode, colour: ColourProfile): string {
   return `${resizeJs(size, mode)}
-
-/** The photo resized as the studio does, on a ${size}x${size} canvas for model.predict(). */
-function studioCanvas(img) {
+${decodePhotoJs(colour)}
+/** A decoded photo resized as the studio does, on a ${size}x${size} canvas for model.predict(). */
+function studioCanvas(photo) {
   const full = document.createElement('canvas');
-  full.width = img.naturalWidth; full.height = img.naturalHeight;
+  full.width = photo.naturalWidth || photo.width; full.height = photo.naturalHeight || photo.height;
   const fctx = full.getContext('2d');
   fctx.fillStyle = '#fff'; fctx.fillRect(0, 0, full.width, full.height); // transparency on white
-  fctx.drawImage(img, 0, 0);
+  fctx.drawImage(photo, 0, 0);
   const input = resize(fctx.getImageData(0, 0, full.width, full.height).data, full.width, full.height, 4);
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = SIZE;

@@ -1,12 +1,13 @@
 // The README beside an ONNX export: how to run it with onnxruntime in Python and in Node.
-import { resamplingOf } from '../../engine/images/decode.js';
+import { colourProfileOf, resamplingOf } from '../../engine/images/decode.js';
+import { colourStep } from '../model/input-spec.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import { onnxNodeScript, onnxPythonScript } from '../model/snippets.js';
 
 /** The runnable scripts an ONNX export of a 'bilinear' spec ships (README shows them verbatim). */
 export function onnxScripts(spec: Preprocessing): Record<string, string> {
   if (resamplingOf(spec) !== 'bilinear') return {};
-  return { 'predict.mjs': onnxNodeScript(spec.inputSize, spec.resizeMode), 'predict.py': onnxPythonScript(spec.inputSize, spec.resizeMode) };
+  return { 'predict.mjs': onnxNodeScript(spec.inputSize, spec.resizeMode, colourProfileOf(spec)), 'predict.py': onnxPythonScript(spec.inputSize, spec.resizeMode, colourProfileOf(spec)) };
 }
 
 /** What every ONNX README starts with: the model's input and output. */
@@ -27,8 +28,8 @@ function bilinearReadme(title: string, labels: string[], spec: Preprocessing): s
   const n = spec.inputSize;
   const scripts = onnxScripts(spec);
   return `${header(title, labels, spec)}
-Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
-white, and resized by \`${spec.resizeMode}\` to ${n}x${n} with plain bilinear interpolation (half-pixel
+Before the model, an image is EXIF-oriented, ${colourStep(spec)}, transparent pixels
+are put on white, and resized by \`${spec.resizeMode}\` to ${n}x${n} with plain bilinear interpolation (half-pixel
 centres, no antialiasing; for a centre crop, Teachable Machine's arithmetic: scale the shorter side
 to ${n}, round the scaled size up, drop floor(excess / 2) pixels). This is the studio's own
 resize, so the two scripts below give the studio's pixels, not an approximation. Library resizes
@@ -69,8 +70,8 @@ export function onnxReadme(title: string, labels: string[], spec: Preprocessing)
   if (resamplingOf(spec) === 'bilinear') return bilinearReadme(title, labels, spec);
   const n = spec.inputSize;
   return `${header(title, labels, spec)}
-Before the model, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on
-white, and it is resized by \`${spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
+Before the model, an image is EXIF-oriented, ${colourStep(spec)}, transparent pixels
+are put on white, and it is resized by \`${spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
 ## Python
 

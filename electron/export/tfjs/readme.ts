@@ -1,9 +1,9 @@
 // The README beside a TF.js export: how to load the model and predict one photo in Node and in
 // a browser, with the run's own preprocessing written out.
-import { resamplingOf } from '../../engine/images/decode.js';
+import { colourProfileOf, resamplingOf } from '../../engine/images/decode.js';
 import type { Preprocessing } from '../../domain/schemas.js';
-import { scalingFormula } from '../model/input-spec.js';
-import { resizeJs, tfjsBrowserSnippet } from '../model/snippets.js';
+import { colourStep, scalingFormula } from '../model/input-spec.js';
+import { decodedPhotoJs, resizeJs, sharpInput, tfjsBrowserSnippet } from '../model/snippets.js';
 import { version_layers as TFJS_VERSION } from '@tensorflow/tfjs-layers';
 
 const SHARP_FIT: Record<Preprocessing['resizeMode'], string> = {
@@ -51,7 +51,7 @@ const x = tf.tensor4d(Float32Array.from(data), [1, ${n}, ${n}, 3]);`;
 function bilinearNode(spec: Preprocessing): string {
   return `${resizeJs(spec.inputSize, spec.resizeMode)}
 
-const { data, info } = await sharp('photo.jpg')
+const { data, info } = await sharp('photo.jpg'${sharpInput(colourProfileOf(spec))})
   .rotate() // EXIF orientation
   .flatten({ background: '#ffffff' })
   .toColourspace('srgb')
@@ -80,15 +80,13 @@ function canvasBrowser(spec: Preprocessing): string {
 
 function bilinearBrowser(spec: Preprocessing): string {
   return `<script>
-${tfjsBrowserSnippet(spec.inputSize, spec.resizeMode)}
+${tfjsBrowserSnippet(spec.inputSize, spec.resizeMode, colourProfileOf(spec))}
 </script>
 <script type="module">
   const model = await tf.loadLayersModel('model.json');
   const labels = await (await fetch('labels.json')).json();
-  const img = new Image(); // the browser applies the EXIF orientation when decoding
-  img.src = 'photo.jpg';
-  await img.decode();
-  const probs = await model.predict(toInput(img)).data();
+  ${decodedPhotoJs(colourProfileOf(spec))}
+  const probs = await model.predict(toInput(photo)).data();
   console.log(labels.map((label, i) => [label, probs[i]]));`;
 }
 
@@ -102,8 +100,8 @@ probabilities of ${r.labels.length} classes (${r.labels.map((l) => JSON.stringif
 ${r.quantization ? `Weights are quantized to ${r.quantization}; TF.js restores them on load.\n` : ''}
 Input: \`float32 [batch, ${n}, ${n}, 3]\`, RGB, raw values 0..255: the model scales them itself
 (\`${scalingFormula(r.spec.scaling)}\`, its first layer). It needs TensorFlow.js 4 (made with ${TFJS_VERSION}).
-Before that, an image is EXIF-oriented, converted to sRGB, transparent pixels are put on white,
-and it is resized by \`${r.spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
+Before that, an image is EXIF-oriented, ${colourStep(r.spec)}, transparent pixels are put
+on white, and it is resized by \`${r.spec.resizeMode}\` to ${n}x${n} (see \`preprocessing.json\`).
 
 When it was exported, these files were loaded again and checked against the studio's own
 predictions on photos of the project: \`parity.json\` holds the figures, \`model-card.md\` the rest.
@@ -136,7 +134,7 @@ ${bilinear ? bilinearBrowser(r.spec) : canvasBrowser(r.spec)}
 ${
   bilinear
     ? `\`toInput\` is the studio's resize (bilinear with half-pixel centres over Teachable Machine's centre
-crop), so the browser gets the studio's pixels from the decoded photo. When this folder was
+crop)${colourProfileOf(r.spec) === 'ignore' ? " and `decodePhoto` decodes as the studio does (an `<img>` would have its colour profile converted, rounded the browser's own way)" : ''}, so the browser gets the studio's pixels. When this folder was
 exported, this very code fed the model photo files of the project (\`parity.json\`, \`pipeline\`);
 \`npm run bench:export\` runs it in Chromium. tf.image.resizeBilinear(pixels, size, false, true)
 computes the same kernel but the wasm and WebGL backends round a few pixels differently. A

@@ -1,6 +1,6 @@
 // Channels that open, create and configure a project.
 import { z } from 'zod';
-import { AbsolutePath, LabelSummary, ProjectInfo, RecentProject, Resampling, Settings, SettingsPatch } from '../../domain/schemas.js';
+import { AbsolutePath, ColourProfile, LabelSummary, ProjectInfo, RecentProject, Resampling, Settings, SettingsPatch } from '../../domain/schemas.js';
 import { channel, none } from './define.js';
 
 export const projectChannels = {
@@ -19,12 +19,13 @@ export const projectChannels = {
   'settings:get': channel(none, Settings),
   'settings:update': channel(SettingsPatch, Settings),
   /**
-   * Moves a project recorded with sharp's Lanczos3 to the 'bilinear' resize (issue 22), after
+   * Moves a project recorded with sharp's Lanczos3 (or bilinear converting colour profiles) to
+   * new projects' spec, 'bilinear' with colour profiles ignored (issue 22), after
    * the user confirmed: `preview: true` only says what would happen. Cached embeddings of the old
    * spec no longer match, so the next train embeds every photo again; past runs keep their spec.
    */
   'settings:resampling': channel(
     z.strictObject({ resampling: z.literal('bilinear'), preview: z.boolean().optional() }),
-    z.object({ previous: Resampling, changed: z.boolean(), imagesToEmbed: z.int().min(0), cachedVectorsKept: z.int().min(0), settings: Settings }),
+    z.object({ previous: Resampling, previousColourProfile: ColourProfile, changed: z.boolean(), imagesToEmbed: z.int().min(0), cachedVectorsKept: z.int().min(0), settings: Settings }),
   ),
 };
