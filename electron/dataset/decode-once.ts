@@ -28,14 +28,13 @@ export interface ViewRequest {
 }
 
 /**
- * `full`: the shared decode. View 0 always resizes from it; augmented views start from it only
- * for JPEGs (8-bit): training augments a 16-bit PNG at 16 bits, so those decode again from the
- * in-memory bytes to stay byte for byte what Train would compute.
+ * `full`: the shared decode, which every view starts from (training warps its augmented views
+ * from the same 8-bit decode of the file, so they are byte for byte what Train computes).
  */
-async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb, format?: string): Promise<ModelInput[]> {
+async function modelInputs(input: string | Buffer, spec: Preprocessing, views: readonly ViewRequest[], full?: RawRgb): Promise<ModelInput[]> {
   const made = await Promise.all(
     views.map(({ view, augment }) =>
-      decodeForModel(input, spec, augment, view === 0 || format === 'jpeg' ? full : undefined).then(
+      decodeForModel(input, spec, augment, full).then(
         (d): ModelInput => ({ view, pixels: d.pixels.slice() }),
         (): ModelInput | null => null,
       ),
@@ -75,6 +74,6 @@ export async function thumbnailAndModelInputs(
   // The thumbnail and every view from the same pixels (augmented views of large photos shrink
   // from the in-memory bytes, as training does).
   const thumbnail = profiled ? makeThumbnail(input, dest, format, { pixelLimit: options.pixelLimit, complete: options.complete }) : makeThumbnailFromPixels({ ...full, channels: 3 }, dest);
-  const [stats, inputs] = await Promise.all([thumbnail, modelInputs(input, spec, views, full, format)]);
+  const [stats, inputs] = await Promise.all([thumbnail, modelInputs(input, spec, views, full)]);
   return { stats, inputs };
 }

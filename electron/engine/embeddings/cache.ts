@@ -11,7 +11,7 @@ import { planShards } from './shards.js';
 export type EmbeddingDtype = 'float32' | 'float16';
 
 /** Bumped when the augmentation code changes what a view looks like (cached views go stale). */
-const AUGMENT_VERSION = 2;
+const AUGMENT_VERSION = 3;
 
 /** Vectors a run may hold decoded in memory (keepInMemory): 50,000 rows of 1280 values. */
 const RESIDENT_BYTES = 256 * 1024 * 1024;

@@ -9,6 +9,7 @@ import { SNIFF_BYTES, describeNonImage, sniff } from '../../dataset/sniff.js';
 import { SCALING } from '../../onnx/input-scaling.js';
 import type { Preprocessing } from '../../domain/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
+import { warpView } from './augment-warp.js';
 import { resizeBilinear } from './resample.js';
 
 /** Images above this many pixels are refused before decoding (about 12k x 8k). */
@@ -76,50 +77,24 @@ function raw(image: RawRgb): Sharp {
 }
 
 /**
- * Geometric and photometric augmentation in one sharp pipeline over a working copy (see
- * WORKING_SCALE): rotate, crop the rotation's grey corners and the zoom in one extract, resize
- * by the spec, then flips and colour (pointwise, so cheaper on the small image).
+ * The pixels an augmented view is warped from (see WORKING_SCALE): a large photo shrunk from
+ * the file (JPEG shrink-on-load), else the full decode — the caller's when it has one (the
+ * import's single decode; the same bytes toRawRgb gives from the file).
  */
-async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing, decoded?: RawRgb): Promise<Sharp> {
-  // Large photos are shrunk first (one extra pass); small ones go through in a single pipeline.
+async function workingCopy(source: ImageSource, spec: Preprocessing, decoded?: RawRgb): Promise<RawRgb> {
   const meta = decoded ? null : await open(source, spec).metadata();
   const width = decoded?.width ?? meta?.autoOrient?.width ?? meta?.width ?? 0;
   const height = decoded?.height ?? meta?.autoOrient?.height ?? meta?.height ?? 0;
   const side = spec.inputSize * WORKING_SCALE;
-  const big = Math.min(width, height) > side * 1.5;
-  // The shrink decodes from the file (JPEG shrink-on-load), as it always did, so a view is the
-  // same whether or not the caller had the full decode at hand.
-  const working = big ? await toRawRgb(open(source, spec).resize(side, side, { fit: 'outside', withoutEnlargement: true })) : null;
-  const w0 = working?.width ?? Math.max(1, width);
-  const h0 = working?.height ?? Math.max(1, height);
-  let image = working ? raw(working) : decoded ? raw(decoded) : open(source, spec);
-  // The box of the original aspect that stays free of rotation corners, centred.
-  let box = { left: 0, top: 0, width: w0, height: h0 };
-  if (p.rotationDeg !== 0) {
-    image = image.rotate(p.rotationDeg, { background: '#808080' });
-    const t = (Math.abs(p.rotationDeg) * Math.PI) / 180;
-    const rw = w0 * Math.abs(Math.cos(t)) + h0 * Math.abs(Math.sin(t));
-    const rh = w0 * Math.abs(Math.sin(t)) + h0 * Math.abs(Math.cos(t));
-    const s = 1 / (Math.cos(t) + Math.sin(t) * Math.max(w0 / h0, h0 / w0));
-    // One pixel inside on each side: sharp rounds the rotated canvas its own way.
-    const width = Math.max(1, Math.floor(w0 * s) - 2);
-    const height = Math.max(1, Math.floor(h0 * s) - 2);
-    box = { left: Math.max(0, Math.floor((rw - width) / 2)), top: Math.max(0, Math.floor((rh - height) / 2)), width, height };
-  }
-  const cw = Math.max(1, Math.round(box.width * p.cropScale));
-  const ch = Math.max(1, Math.round(box.height * p.cropScale));
-  image = image.extract({
-    left: box.left + Math.round((box.width - cw) * p.cropX),
-    top: box.top + Math.round((box.height - ch) * p.cropY),
-    width: cw,
-    height: ch,
-  });
-  image = await resizeBySpec(image, spec);
-  if (p.flipHorizontal) image = image.flop();
-  if (p.flipVertical) image = image.flip();
-  if (p.brightness !== 1 || p.saturation !== 1) image = image.modulate({ brightness: p.brightness, saturation: p.saturation });
-  if (p.contrast !== 1) image = image.linear(p.contrast, 128 * (1 - p.contrast));
-  return image;
+  // The shrink decodes from the source, as it always did, so a view is the same whether or not
+  // the caller had the full decode at hand.
+  if (Math.min(width, height) > side * 1.5) return toRawRgb(open(source, spec).resize(side, side, { fit: 'outside', withoutEnlargement: true }));
+  return decoded ?? toRawRgb(open(source, spec));
+}
+
+/** An augmented view: rotation, zoom crop, the spec's resize, flips and colour in one pass (augment-warp.ts). */
+async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocessing, decoded?: RawRgb): Promise<DecodedImage> {
+  return { pixels: warpView(await workingCopy(source, spec, decoded), p, spec), size: spec.inputSize };
 }
 
 /** The kernel a recorded spec names; specs from before the field existed used sharp's Lanczos3. */
@@ -170,16 +145,17 @@ async function requireImage(source: ImageSource): Promise<void> {
 }
 
 /**
- * `decoded`: the source's full decode as toRawRgb gives it, with decodeOptions(spec), when the caller
- * has it already (the import, which decodes every photo once for its thumbnail): used instead of decoding again,
- * for 'bilinear' specs of opaque images only (where the result is the same byte for byte).
+ * `decoded`: the source's full decode as toRawRgb gives it, with decodeOptions(spec), when the caller has it already (the
+ * import, which decodes every photo once for its thumbnail) and the image is opaque: used
+ * instead of decoding again by augmented views, and by view 0 of 'bilinear' specs (where the
+ * result is the same byte for byte).
  */
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY, decoded?: RawRgb): Promise<DecodedImage> {
   await requireImage(source);
-  const full = decoded && resamplingOf(spec) === 'bilinear' ? decoded : undefined;
-  if (full && isIdentity(augment)) return { pixels: resizeBilinear(full, spec.inputSize, spec.resizeMode), size: spec.inputSize };
-  const image = isIdentity(augment) ? await resizeBySpec(open(source, spec), spec) : await augmented(source, augment, spec, full);
-  const { data, width, height } = await toRawRgb(image);
+  // Augmented views are warped by our own code whatever the spec's kernel (they only train).
+  if (!isIdentity(augment)) return augmented(source, augment, spec, decoded);
+  if (decoded && resamplingOf(spec) === 'bilinear') return { pixels: resizeBilinear(decoded, spec.inputSize, spec.resizeMode), size: spec.inputSize };
+  const { data, width, height } = await toRawRgb(await resizeBySpec(open(source, spec), spec));
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };
 }
