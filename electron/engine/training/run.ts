@@ -24,7 +24,7 @@ import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
-import { fineTuneTop, type FineTuneResult } from '../finetune/fine-tune-run.js';
+import { fineTuneTop, tunedCacheId, type FineTuneResult } from '../finetune/fine-tune-run.js';
 import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
@@ -240,6 +240,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const kept = tuned.bestEpoch > 0;
       fineTuneRecord = { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings, kept, startHead: start.own ? 'trained without the stop set' : 'final head', stopImages: start.stop.length };
       if (!kept) {
+        // Nothing reads a dropped fine-tune's embeddings (`backbone@run-N`): they leave the cache.
+        tuned.embeddings.dropAll();
         disposeTop(tuned.weights);
         tuned = null;
         if (start.own) start.head.dispose();
@@ -269,8 +271,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const valMetrics =
         valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
       const headRecord: HeadRecord | null = plan.reused
-        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
-        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
+        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, refitMembers: config.refitMembers, reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, refitMembers: plan.refitOn ? config.refitMembers : null, reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
@@ -354,6 +356,14 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       if (tuned) disposeTop(tuned.weights);
     }
   } catch (error) {
+    // A run that ends without its model leaves no tuned embeddings behind (nothing would read them).
+    if (config.fineTuneBlocks > 0) {
+      try {
+        new EmbeddingCache(db, tunedCacheId(backbone.id, runId), embedder.dim, 'float32').dropAll();
+      } catch (cleanup) {
+        console.warn(`Run ${runId}: its fine-tuned embeddings could not be dropped: ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`);
+      }
+    }
     const cancelled = error instanceof StudioError && error.code === 'cancelled';
     finishRun(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? {} : { error: error instanceof Error ? error.message : String(error) });
     throw error;
