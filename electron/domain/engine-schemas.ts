@@ -70,6 +70,8 @@ export const HeadChoice = z.object({
   refitImages: z.int().nullable(),
   /** Seeded heads the refit averaged into the final one (absent in runs before refit ensembles: one). */
   refitMembers: z.int().nullable().optional(),
+  /** Epochs each refit member trained (absent in older runs: `epochs`). */
+  refitEpochs: z.int().nullable().optional(),
   /** The run whose selection a retrain reused (its scores are that run's), or null. */
   reusedFrom: z.int().nullable(),
 });

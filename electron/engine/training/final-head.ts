@@ -14,7 +14,7 @@ import { candidateConfig, candidateL2, headCandidates, selectHead, SELECTION_FOL
 import { trainHead, type EpochStats, type LabeledKey, type TrainedHead } from './head.js';
 import { ExpectedEpochs } from './expected-epochs.js';
 import { holdOutValidation } from './holdout.js';
-import { trainRefitEnsemble } from './refit-ensemble.js';
+import { memberEpochs, trainRefitEnsemble } from './refit-ensemble.js';
 import { searchesHead } from '../../domain/head-plan.js';
 
 /** An earlier run's choice a retrain may reuse. */
@@ -101,7 +101,7 @@ export async function trainFinalHead(options: {
       l2: candidateL2(chosen),
       train: plan.refitOn!.flatMap(options.rows),
       cache: options.cache,
-      epochs,
+      epochs: memberEpochs(epochs, config.refitMembers),
       members: config.refitMembers,
       ...hooks,
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),

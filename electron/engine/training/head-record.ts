@@ -9,6 +9,8 @@ export interface HeadRecord extends HeadChoice {
   refitImages: number | null;
   /** Seeded heads the refit averaged into the final one (refit-ensemble.ts), or null without a refit. */
   refitMembers: number | null;
+  /** Epochs each refit member trained (memberEpochs(epochs, refitMembers)), or null without a refit. */
+  refitEpochs: number | null;
   /** The run whose selection this run reused (a retrain), or null when it selected itself. */
   reusedFrom: number | null;
 }

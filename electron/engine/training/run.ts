@@ -29,6 +29,7 @@ import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
 import { configuredHead } from './head-selection.js';
+import { memberEpochs } from './refit-ensemble.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | HeadStage | 'evaluating' | 'predicting' | 'saving';
 
@@ -106,6 +107,11 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   const raw = runConfigJson(db, runId);
   if (raw === undefined) throw new StudioError('not_found', `There is no run ${runId}.`);
   return JSON.parse(raw) as RunRecordConfig;
+}
+
+/** What a run records about its refit: photos, seeded members and each member's epochs. */
+function refitRecord(images: number, chosenEpochs: number, members: number): Pick<HeadRecord, 'refitImages' | 'refitMembers' | 'refitEpochs'> {
+  return { refitImages: images, refitMembers: members, refitEpochs: memberEpochs(chosenEpochs, members) };
 }
 
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
@@ -271,8 +277,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const valMetrics =
         valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
       const headRecord: HeadRecord | null = plan.reused
-        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, refitMembers: config.refitMembers, reusedFrom: plan.reused.runId }
-        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, refitMembers: plan.refitOn ? config.refitMembers : null, reusedFrom: null };
+        ? { ...plan.reused.choice, valStage, ...refitRecord(plan.refitOn!.length, plan.reused.choice.epochs, config.refitMembers), reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage, ...(plan.refitOn ? refitRecord(plan.refitOn.length, choice.epochs, config.refitMembers) : { refitImages: null, refitMembers: null, refitEpochs: null }), reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
