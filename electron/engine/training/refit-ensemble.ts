@@ -6,7 +6,7 @@
 // Members train ENSEMBLE_EXTRA_EPOCHS past the epoch selection found best for one head: that
 // epoch is where ONE head's held-out loss bottoms out, before its variance grows; averaging
 // cancels much of that variance, so members gain from fitting further. Measured
-// (test/bench/ensemble-explore.ts, 5 seeds, train → val, 3 members): flowers 0.845 at the chosen
+// (test/bench/refit-variants.ts MODE=fixed, 5 seeds, train → val, 3 members): flowers 0.845 at the chosen
 // epochs, 0.88 five epochs further; hymenoptera 0.901 and 0.909.
 // The ensemble's history is member 0's (the run's learning curve); progress counts every
 // member's epochs.
