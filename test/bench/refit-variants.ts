@@ -22,13 +22,13 @@ import { EmbeddingCache } from '../../electron/engine/embeddings/cache.js';
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { runPreprocessing, trainKey } from '../../electron/engine/embeddings/train-keys.js';
 import { drawAugmentation } from '../../electron/engine/images/augment.js';
-import { seededRandom, shuffleInPlace } from '../../electron/engine/images/random.js';
 import { SMALL_CLASS, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
 import { predictCached, trainHead, type LabeledKey } from '../../electron/engine/training/head.js';
 import { holdOutValidation } from '../../electron/engine/training/holdout.js';
 import { loadExamples, runClasses, type Example } from '../../electron/project/examples.js';
 import { openProject } from '../../electron/project/project.js';
 import { readSettings } from '../../electron/project/settings.js';
+import { resplit } from './resplit.js';
 import { fixture } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
@@ -44,19 +44,6 @@ const { dir: backboneDir } = await importBackboneFolder(fixture('models', spec.f
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
-function resplit(examples: readonly Example[], r: number): { train: Example[]; test: Example[] } {
-  const byClass = new Map<number, Example[]>();
-  for (const e of examples) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
-  const train: Example[] = [];
-  const test: Example[] = [];
-  for (const [label, members] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    shuffleInPlace(members, seededRandom(`resplit-${r}:${label}`));
-    const n = Math.round(members.length * 0.2);
-    test.push(...members.slice(0, n));
-    train.push(...members.slice(n));
-  }
-  return { train, test };
-}
 
 const out: Record<string, number> = {};
 for (const name of DATASETS) {

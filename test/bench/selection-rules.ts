@@ -24,7 +24,6 @@ import { EmbeddingCache, specHash, type CacheKey } from '../../electron/engine/e
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
-import { seededRandom, shuffleInPlace } from '../../electron/engine/images/random.js';
 import { candidateConfig, candidateL2, chooseWinner, headCandidates, selectHead, SMALL_CLASS, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
 import { predictCached, trainHead, type LabeledKey } from '../../electron/engine/training/head.js';
 import { holdOutValidation } from '../../electron/engine/training/holdout.js';
@@ -32,6 +31,7 @@ import { memberEpochs, trainRefitEnsemble } from '../../electron/engine/training
 import { argmaxRow } from '../../electron/engine/training/metrics.js';
 import { loadExamples, runClasses, type Example } from '../../electron/project/examples.js';
 import { readSettings } from '../../electron/project/settings.js';
+import { resplit } from './resplit.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
@@ -50,20 +50,6 @@ console.log(`backend: ${backend.label}; load average ${os.loadavg().map((l) => l
 const spec = findBackbone('mobilenet-v2-0.35-224')!;
 const { dir: backboneDir } = await importBackboneFolder(fixture('models', spec.fixture!), { cache: path.join(work, 'models'), spec });
 
-/** A stratified 80/20 re-split of the pooled photos. */
-function resplit(examples: readonly Example[], r: number): { train: Example[]; test: Example[] } {
-  const byClass = new Map<number, Example[]>();
-  for (const e of examples) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
-  const train: Example[] = [];
-  const test: Example[] = [];
-  for (const [label, members] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    shuffleInPlace(members, seededRandom(`resplit-${r}:${label}`));
-    const n = Math.round(members.length * 0.2);
-    test.push(...members.slice(0, n));
-    train.push(...members.slice(n));
-  }
-  return { train, test };
-}
 
 const results: Record<string, Record<string, number>> = {};
 for (const name of DATASETS) {
