@@ -249,6 +249,17 @@ describe('a run that selects and refits', () => {
     expect(project.db.prepare("SELECT id FROM images WHERE split = 'test' ORDER BY id").pluck().all()).toEqual(testBefore);
   }, 180_000);
 
+  it("trains on a hold-out whose photos' augmented views were never embedded (only the rows it reads are held in memory)", async () => {
+    // headSearch off, no validation split: the head trains on 85 % of train in all views and
+    // early-stops on the hold-out's view 0; the hold-out's augmented views are not embedded (and
+    // this embedder embeds nothing: every view it is asked for fails and is left out).
+    const { train, headOf } = syntheticProject(60, (i) => (i % 5 === 0 ? 'test' : 'train'));
+    const run = await train(TrainConfig.parse({ augmentViews: 1, outOfFoldK: 0, headSearch: 'off' }));
+    expect(run.val!.count).toBeGreaterThan(0);
+    expect(run.test!.count).toBe(12);
+    expect(headOf(run.runId)).toBeUndefined();
+  }, 120_000);
+
   it("lets a retrain reuse the first run's choice, and gives the same weights for the same seed", async () => {
     const { train, headOf, valLosses, probs } = syntheticProject(100, (i) => (i % 5 === 0 ? 'test' : 'train'));
     const config = TrainConfig.parse({ augmentViews: 0, outOfFoldK: 0 });

@@ -181,7 +181,9 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const tTrain = Date.now();
     hooks.progress?.('training', 0, 1);
     // Every epoch reads the training rows and the validation photos again: from memory, not SQLite.
-    cache.keepInMemory([...train.flatMap(rows), ...val.flatMap((e) => row0(e) ?? [])].map((r) => r.key));
+    // Exactly the rows the head stage reads: every view of the photos heads train on, view 0 of
+    // the rest (a hold-out's augmented views were never embedded, and asking for them threw).
+    cache.keepInMemory([...trainedOn.flatMap(rows), ...[...train, ...val].flatMap((e) => row0(e) ?? [])].map((r) => r.key));
     const final = await trainFinalHead({
       plan,
       rows,
