@@ -68,6 +68,10 @@ export const HeadChoice = z.object({
   /** 'selection': the validation figures are the selection stage's held-out training photos (the final head was refit on them); 'final': the final head's on the validation split (or the hold-out it kept); 'none': a reused choice refit on every training photo, no validation split. */
   valStage: z.enum(['selection', 'final', 'none']),
   refitImages: z.int().nullable(),
+  /** Seeded heads the refit averaged into the final one (absent in runs before refit ensembles: one). */
+  refitMembers: z.int().nullable().optional(),
+  /** Epochs each refit member trained (absent in older runs: `epochs`). */
+  refitEpochs: z.int().nullable().optional(),
   /** The run whose selection a retrain reused (its scores are that run's), or null. */
   reusedFrom: z.int().nullable(),
 });

@@ -287,6 +287,11 @@ export const TrainConfig = z.strictObject({
   headSearch: z.enum(['auto', 'always', 'off']).default('auto'),
   /** When validation was carved from the training photos (k folds or a hold-out): after selection, retrain the chosen head on all of them. */
   refit: z.boolean().default(true),
+  /**
+   * Heads a refit trains with different seeds and averages into one (mean logits, exported as
+   * one ordinary head, see merge-heads.ts): a small dataset's head otherwise depends on its seed.
+   */
+  refitMembers: z.int().min(1).max(8).default(3),
   fineTuneLearningRate: z.number().positive().max(0.1).default(0.001),
   /** Most fine-tuning epochs (stopped early on validation loss; the frozen model is kept if none is better). */
   fineTuneEpochs: z.int().min(1).max(100).default(8),

@@ -13,5 +13,6 @@ export function embeddingStatements(db: Db) {
     countSpec: db.prepare('SELECT count(*) FROM embeddings WHERE backbone_id = ? AND spec_hash = ?').pluck(),
     range: db.prepare(`SELECT image_hash, view, dtype, data ${range}`).raw(),
     keysInRange: db.prepare(`SELECT image_hash, view ${range}`).raw(),
+    deleteBackbone: db.prepare('DELETE FROM embeddings WHERE backbone_id = ?'),
   };
 }

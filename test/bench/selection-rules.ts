@@ -6,8 +6,10 @@
 //   keep_default  the configured MLP keeps ties (the rule head-selection.ts applies)
 //   lowest_loss   the lowest pooled held-out loss wins, no tie rule
 //   keep_simple   softmax regression keeps ties (the textbook one-standard-error rule)
-// beside each candidate refit, and mlp_no_refit: the MLP early-stopped on a 15 % hold-out of
-// the re-split's training photos (the one-click head before selection).
+// beside each candidate refit, mlp_no_refit: the MLP early-stopped on a 15 % hold-out of
+// the re-split's training photos (the one-click head before selection), and mlp_ensemble: the
+// MLP refit as one click refits it (config.refitMembers seeded heads merged, refit-ensemble.ts)
+// where `mlp` is one head for the chosen epochs.
 // View 0 only (no augmented views), so it compares rules, not the one-click's absolute accuracy.
 // Environment: RESPLITS=6, BENCH_DATASETS=flower_photos_small,hymenoptera. Ends with one JSON line.
 import fs from 'node:fs';
@@ -22,13 +24,14 @@ import { EmbeddingCache, specHash, type CacheKey } from '../../electron/engine/e
 import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { runPreprocessing } from '../../electron/engine/embeddings/train-keys.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
-import { seededRandom, shuffleInPlace } from '../../electron/engine/images/random.js';
 import { candidateConfig, candidateL2, chooseWinner, headCandidates, selectHead, SMALL_CLASS, stratifiedFolds } from '../../electron/engine/training/head-selection.js';
 import { predictCached, trainHead, type LabeledKey } from '../../electron/engine/training/head.js';
 import { holdOutValidation } from '../../electron/engine/training/holdout.js';
+import { memberEpochs, trainRefitEnsemble } from '../../electron/engine/training/refit-ensemble.js';
 import { argmaxRow } from '../../electron/engine/training/metrics.js';
 import { loadExamples, runClasses, type Example } from '../../electron/project/examples.js';
 import { readSettings } from '../../electron/project/settings.js';
+import { resplit } from './resplit.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
@@ -47,20 +50,6 @@ console.log(`backend: ${backend.label}; load average ${os.loadavg().map((l) => l
 const spec = findBackbone('mobilenet-v2-0.35-224')!;
 const { dir: backboneDir } = await importBackboneFolder(fixture('models', spec.fixture!), { cache: path.join(work, 'models'), spec });
 
-/** A stratified 80/20 re-split of the pooled photos. */
-function resplit(examples: readonly Example[], r: number): { train: Example[]; test: Example[] } {
-  const byClass = new Map<number, Example[]>();
-  for (const e of examples) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
-  const train: Example[] = [];
-  const test: Example[] = [];
-  for (const [label, members] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    shuffleInPlace(members, seededRandom(`resplit-${r}:${label}`));
-    const n = Math.round(members.length * 0.2);
-    test.push(...members.slice(0, n));
-    train.push(...members.slice(n));
-  }
-  return { train, test };
-}
 
 const results: Record<string, Record<string, number>> = {};
 for (const name of DATASETS) {
@@ -76,7 +65,7 @@ for (const name of DATASETS) {
   const key = (e: Example): CacheKey => ({ imageHash: e.hash, view: 0, specHash: specHash(preprocessing, 0, settings.augmentation, 0) });
   const rows = (set: readonly Example[]): LabeledKey[] => set.map((e) => ({ key: key(e), label: e.label }));
   await embedItems(examples.map((e) => ({ key: key(e), paths: e.paths, augment: IDENTITY })), { embedder: ladder.embedder, cache, preprocessing });
-  const picks: Record<string, number[]> = { keep_default: [], lowest_loss: [], keep_simple: [], mlp: [], linear_1e3: [], linear_1e4: [], mlp_no_refit: [] };
+  const picks: Record<string, number[]> = { keep_default: [], lowest_loss: [], keep_simple: [], mlp: [], linear_1e3: [], linear_1e4: [], mlp_no_refit: [], mlp_ensemble: [] };
   for (let r = 1; r <= RESPLITS; r++) {
     const { train, test } = resplit(examples, r);
     const config = TrainConfig.parse({ seed: r, augmentViews: 0 });
@@ -112,11 +101,15 @@ for (const name of DATASETS) {
     const legacyProbs = await predictCached(legacy.model, cache, test.map(key), nClasses);
     legacy.model.dispose();
     picks.mlp_no_refit!.push(test.filter((e, j) => argmaxRow(legacyProbs, j, nClasses) === e.label).length / test.length);
+    const ensemble = await trainRefitEnsemble({ dim, nClasses, config, train: rows(train), cache, epochs: memberEpochs(scored[0]!.epochs, config.refitMembers), members: config.refitMembers });
+    const ensembleProbs = await predictCached(ensemble.model, cache, test.map(key), nClasses);
+    ensemble.model.dispose();
+    picks.mlp_ensemble!.push(test.filter((e, j) => argmaxRow(ensembleProbs, j, nClasses) === e.label).length / test.length);
     for (const [rule, i] of Object.entries(pick)) picks[rule]!.push(testAcc[i]!);
     picks.mlp!.push(testAcc[0]!);
     picks.linear_1e3!.push(testAcc[1]!);
     picks.linear_1e4!.push(testAcc[2]!);
-    console.log(`${name} re-split ${r}: held-out loss ${losses.map((l) => l.toFixed(3)).join(' / ')} (mlp / linear 1e-3 / 1e-4); test ${testAcc.map((a) => a.toFixed(3)).join(' / ')}, MLP without refit ${picks.mlp_no_refit!.at(-1)!.toFixed(3)}; picks ${JSON.stringify(pick)}`);
+    console.log(`${name} re-split ${r}: held-out loss ${losses.map((l) => l.toFixed(3)).join(' / ')} (mlp / linear 1e-3 / 1e-4); test ${testAcc.map((a) => a.toFixed(3)).join(' / ')}, MLP without refit ${picks.mlp_no_refit!.at(-1)!.toFixed(3)}, MLP ensemble ${picks.mlp_ensemble!.at(-1)!.toFixed(3)}; picks ${JSON.stringify(pick)}`);
   }
   results[name] = Object.fromEntries(Object.entries(picks).map(([rule, accs]) => [rule, round(mean(accs))]));
   ladder.embedder.dispose();

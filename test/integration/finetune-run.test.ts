@@ -17,6 +17,9 @@ import { embedItems } from '../../electron/engine/embeddings/pipeline.js';
 import { cutBackbone } from '../../electron/engine/finetune/cut-backbone.js';
 import { disposeTop, foldTop, planTop, type FoldedTop } from '../../electron/engine/finetune/mobilenet-top.js';
 import { trainTop } from '../../electron/engine/finetune/train-top.js';
+import { tunedCacheId } from '../../electron/engine/finetune/fine-tune-run.js';
+import { runTraining } from '../../electron/engine/training/run.js';
+import { readSettings } from '../../electron/project/settings.js';
 import { readTunedTop } from '../../electron/engine/finetune/tuned-files.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
 import { buildHead } from '../../electron/engine/training/head.js';
@@ -175,6 +178,27 @@ describe.skipIf(skip)('a fine-tuned run', () => {
       model.backbone?.dispose();
     }
   });
+
+  it('drops the tuned embeddings of blocks it does not keep, and keeps those of blocks it keeps', async () => {
+    const spec = findBackbone('mobilenet-v2-0.35-224')!;
+    const backboneDir = path.join(t.cache, spec.id);
+    const backbone = await loadBackbone(backboneDir, spec);
+    const tunedRows = (runId: number) => t.project.db.prepare('SELECT count(*) FROM embeddings WHERE backbone_id = ?').pluck().get(tunedCacheId(spec.id, runId)) as number;
+    try {
+      // A step too small to move the stop-set loss by the 1e-4 an epoch must gain: no
+      // fine-tuning epoch beats the frozen blocks, so the run drops them.
+      const config = TrainConfig.parse({ epochs: 3, augmentViews: 0, outOfFoldK: 0, fineTuneBlocks: 1, fineTuneEpochs: 1, fineTuneLearningRate: 1e-7 });
+      const dropped = await runTraining({ db: t.project.db, projectDir: t.project.dir, embedder: backbone, backbone: spec, backboneDir, backend: await initBackend('wasm'), config, settings: readSettings(t.project.db) });
+      const metrics = JSON.parse(t.project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(dropped.runId) as string) as { fineTune: { kept: boolean } };
+      expect(metrics.fineTune.kept).toBe(false);
+      expect(fs.existsSync(path.join(t.project.dir, 'models', `run-${dropped.runId}`, 'fine-tune.json'))).toBe(false);
+      expect(tunedRows(dropped.runId)).toBe(0);
+      // The kept run's tuned embeddings stay: its evaluation and predictions were read from them.
+      expect(tunedRows(t.run.runId)).toBeGreaterThan(0);
+    } finally {
+      backbone.dispose();
+    }
+  }, 600_000);
 
   it.each(['tfjs', 'teachable', 'onnx'] as const)('exports %s with the tuned blocks, passing parity', async (format) => {
     const r = await exportModel({ ...request(), format, sampleCount: 8 });

@@ -218,7 +218,7 @@ describe('a run that selects and refits', () => {
     const headOf = (runId: number) =>
       (
         JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(runId) as string) as {
-          head?: { refitImages: number | null; valStage: string; method: string; epochs: number; reusedFrom: number | null; chosen: unknown };
+          head?: { refitImages: number | null; refitMembers: number | null; refitEpochs: number | null; valStage: string; method: string; epochs: number; reusedFrom: number | null; chosen: unknown };
         }
       ).head;
     const valLosses = (runId: number) => project.db.prepare('SELECT val_loss FROM run_epochs WHERE run_id = ? ORDER BY epoch').pluck().all(runId) as Array<number | null>;
@@ -233,10 +233,12 @@ describe('a run that selects and refits', () => {
     const refit = await train(config);
     const held = await train({ ...config, refit: false });
     // 240 training images, 60 test images (every fifth); 120 per class: a 15 % hold-out.
-    expect(headOf(refit.runId)).toMatchObject({ method: 'hold-out', valStage: 'selection', refitImages: 240, reusedFrom: null });
-    expect(headOf(held.runId)).toMatchObject({ method: 'hold-out', valStage: 'final', refitImages: null });
-    // The refit learned from all 240 for the chosen epochs (no validation left); the other from 204, early-stopped.
-    expect(valLosses(refit.runId)).toHaveLength(headOf(refit.runId)!.epochs);
+    expect(headOf(refit.runId)).toMatchObject({ method: 'hold-out', valStage: 'selection', refitImages: 240, refitMembers: 3, reusedFrom: null });
+    expect(headOf(held.runId)).toMatchObject({ method: 'hold-out', valStage: 'final', refitImages: null, refitMembers: null, refitEpochs: null });
+    // The refit learned from all 240 (no validation left): 3 seeded heads, each 5 epochs past the
+    // chosen ones (refit-ensemble.ts), the first one's epochs the run's curve; the other from 204, early-stopped.
+    expect(headOf(refit.runId)!.refitEpochs).toBe(headOf(refit.runId)!.epochs + 5);
+    expect(valLosses(refit.runId)).toHaveLength(headOf(refit.runId)!.refitEpochs!);
     expect(valLosses(refit.runId).every((v) => v === null)).toBe(true);
     expect(valLosses(held.runId).every((v) => v !== null)).toBe(true);
     // The same 36 validation images scored at the selection stage, the same 60 test images.
@@ -246,6 +248,17 @@ describe('a run that selects and refits', () => {
     expect(refit.test!.perClass.map((c) => c.support)).toEqual(held.test!.perClass.map((c) => c.support));
     expect(project.db.prepare("SELECT id FROM images WHERE split = 'test' ORDER BY id").pluck().all()).toEqual(testBefore);
   }, 180_000);
+
+  it("trains on a hold-out whose photos' augmented views were never embedded (only the rows it reads are held in memory)", async () => {
+    // headSearch off, no validation split: the head trains on 85 % of train in all views and
+    // early-stops on the hold-out's view 0; the hold-out's augmented views are not embedded (and
+    // this embedder embeds nothing: every view it is asked for fails and is left out).
+    const { train, headOf } = syntheticProject(60, (i) => (i % 5 === 0 ? 'test' : 'train'));
+    const run = await train(TrainConfig.parse({ augmentViews: 1, outOfFoldK: 0, headSearch: 'off' }));
+    expect(run.val!.count).toBeGreaterThan(0);
+    expect(run.test!.count).toBe(12);
+    expect(headOf(run.runId)).toBeUndefined();
+  }, 120_000);
 
   it("lets a retrain reuse the first run's choice, and gives the same weights for the same seed", async () => {
     const { train, headOf, valLosses, probs } = syntheticProject(100, (i) => (i % 5 === 0 ? 'test' : 'train'));

@@ -97,7 +97,9 @@ describe.skipIf(skip)('a training run on hymenoptera', () => {
     const chosen = metrics.head.scores.find((s) => JSON.stringify(s.candidate) === JSON.stringify(metrics.head.chosen))!;
     // A challenger only wins with a lower held-out loss than the default's.
     expect(chosen.valLoss).toBeLessThanOrEqual(metrics.head.scores[0]!.valLoss);
-    expect(metrics.bestEpoch).toBe(metrics.head.epochs);
+    // The refit: 3 seeded heads merged into one, each 5 epochs past the chosen ones (refit-ensemble.ts).
+    expect(metrics.head).toMatchObject({ refitMembers: 3, refitEpochs: metrics.head.epochs + 5 });
+    expect(metrics.bestEpoch).toBe(metrics.head.epochs + 5);
     expect(metrics.test.accuracy).toBe(run.test!.accuracy);
     expect(metrics.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2 * PER_CLASS);
     expect(metrics.bestEpoch).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { toHtml, toMarkdown } from '../../electron/export/card/blocks.js';
-import type { CardData } from '../../electron/export/card/card-data.js';
+import { headDescription, type CardData } from '../../electron/export/card/card-data.js';
 import { confusionSvg, svgToPng } from '../../electron/export/card/confusion-image.js';
 import { accuracyMargin, knownLimitations } from '../../electron/export/card/limitations.js';
 import { cardBlocks, parityLine } from '../../electron/export/card/model-card.js';
@@ -99,5 +99,20 @@ describe('model card', () => {
     let blue = 0;
     for (let i = 0; i < data.length; i += info.channels) if (data[i + 2]! > 200 && data[i]! < 100) blue++;
     expect(blue).toBeGreaterThan(500);
+  });
+});
+
+describe("the card's head row", () => {
+  const config = { hiddenUnits: 128, dropout: 0.3 };
+  it('describes the layers the run saved: the chosen head, a refit ensemble merged side by side', () => {
+    // Runs before head selection: the configured head.
+    expect(headDescription(config, 3, undefined)).toBe('dense 128 (ReLU) → dropout 0.3 → dense 3 (softmax)');
+    // Softmax regression chosen over the configured MLP: no hidden layer, no dropout.
+    expect(headDescription(config, 3, { chosen: { kind: 'linear', param: 1e-4 } })).toBe('dense 3 (softmax)');
+    // A refit of 3 seeded MLPs: one dense layer of 3 x 128 units.
+    expect(headDescription(config, 3, { chosen: { kind: 'mlp', param: 128 }, refitMembers: 3 })).toBe(
+      'dense 384 (ReLU) → dropout 0.3 → dense 3 (softmax): 3 MLPs of 128 hidden units trained with different seeds, merged into one (their averaged logits)',
+    );
+    expect(headDescription(config, 2, { chosen: { kind: 'linear', param: 1e-3 }, refitMembers: 3 })).toMatch(/^dense 2 \(softmax\): 3 softmax regressions/);
   });
 });

@@ -38,6 +38,7 @@ export class EmbeddingCache {
   private readonly countSpecStmt;
   private readonly rangeStmt;
   private readonly keysInRangeStmt;
+  private readonly deleteStmt;
   /** Rows per spec hash, counted once (counting walks every row: 2.5 µs each) until a write. */
   private readonly specRows = new Map<string, number>();
   /** Vectors held decoded in memory (keepInMemory): the row of each key in `values`. */
@@ -56,6 +57,17 @@ export class EmbeddingCache {
     this.countSpecStmt = statements.countSpec;
     this.rangeStmt = statements.range;
     this.keysInRangeStmt = statements.keysInRange;
+    this.deleteStmt = statements.deleteBackbone;
+  }
+
+  /**
+   * Deletes every vector of this cache's backbone id. For caches that belong to one run (a
+   * fine-tune's tuned embeddings, `backbone@run-N`) once nothing will read them; returns the rows deleted.
+   */
+  dropAll(): number {
+    this.specRows.clear();
+    this.resident = null;
+    return this.deleteStmt.run(this.backboneId).changes;
   }
 
   has(key: CacheKey): boolean {

@@ -45,7 +45,7 @@ export interface FineTuneInput {
 export interface FineTuneResult {
   plan: TopPlan;
   weights: FoldedTop;
-  /** Fine-tuned embeddings (view 0) of every `predict` item that could be read. */
+  /** Fine-tuned embeddings (view 0) of every `predict` item that could be read; empty when bestEpoch is 0. */
   embeddings: EmbeddingCache;
   bestEpoch: number;
   epochs: number;
@@ -129,11 +129,13 @@ export async function fineTuneTop(input: FineTuneInput): Promise<FineTuneResult>
 
     try {
       const t2 = Date.now();
-      const predictable = readable(input.predict);
-      const keys = predictable.map((p) => p.key);
-      const vectors = await embedFromCut(plan, tuned.weights, cutCache, keys, hooks.checkpoint);
       const embeddings = new EmbeddingCache(db, tunedCacheId(backbone.id, input.runId), loaded.dim, 'float32');
-      embeddings.putMany(keys, vectors);
+      // No epoch beat the frozen blocks: the run drops them (run.ts), so nothing would read
+      // their embeddings.
+      if (tuned.bestEpoch > 0) {
+        const keys = readable(input.predict).map((p) => p.key);
+        embeddings.putMany(keys, await embedFromCut(plan, tuned.weights, cutCache, keys, hooks.checkpoint));
+      }
       return {
         plan,
         weights: tuned.weights,

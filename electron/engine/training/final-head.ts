@@ -14,6 +14,8 @@ import { candidateConfig, candidateL2, headCandidates, selectHead, SELECTION_FOL
 import { trainHead, type EpochStats, type LabeledKey, type TrainedHead } from './head.js';
 import { ExpectedEpochs } from './expected-epochs.js';
 import { holdOutValidation } from './holdout.js';
+import { memberEpochs, trainRefitEnsemble } from './refit-ensemble.js';
+import { searchesHead } from '../../domain/head-plan.js';
 
 /** An earlier run's choice a retrain may reuse. */
 export interface ReusableChoice {
@@ -32,14 +34,6 @@ export interface HeadPlan {
   search: boolean;
 }
 
-/**
- * Above this many training photos the configured head trains alone, early-stopped on the
- * validation split or a 15 % hold-out, as before selection: the carved slice then costs little
- * accuracy, linear heads win where photos per class are few, and selection measured 2.2x the
- * head's time on bench:engine's 10,000 cached embeddings (the budget is 1.2x).
- */
-export const LARGE_TRAIN = 5000;
-
 function smallestClass(examples: readonly Example[]): number {
   const counts = new Map<number, number>();
   for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
@@ -52,7 +46,7 @@ function singleFold(train: Example[], val: Example[], seed: number): { fold: Fol
 }
 
 export function planHead(train: Example[], val: Example[], config: TrainConfig, previous: ReusableChoice | null): HeadPlan {
-  const search = config.headSearch !== 'off' && train.length <= LARGE_TRAIN;
+  const search = searchesHead(config.headSearch, train.length);
   if (!search || !config.refit) {
     const { fold, method } = singleFold(train, val, config.seed);
     return { folds: [fold], method, refitOn: null, reused: null, search };
@@ -98,21 +92,20 @@ export async function trainFinalHead(options: {
 }): Promise<FinalHead> {
   const { plan, config } = options;
   const hooks = { ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.onBatch ? { onBatch: options.onBatch } : {}) };
+  // The refit: config.refitMembers seeded heads averaged into one (refit-ensemble.ts).
   const refit = (chosen: HeadCandidate, epochs: number) =>
-    trainHead({
+    trainRefitEnsemble({
       dim: options.dim,
       nClasses: options.nClasses,
       config: candidateConfig(config, chosen),
       l2: candidateL2(chosen),
       train: plan.refitOn!.flatMap(options.rows),
-      val: [],
       cache: options.cache,
-      fixedEpochs: epochs,
+      epochs: memberEpochs(epochs, config.refitMembers),
+      members: config.refitMembers,
       ...hooks,
-      onEpoch: (stats) => {
-        options.onEpoch?.(stats);
-        options.onProgress?.(stats.epoch, epochs, 'training');
-      },
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+      onProgress: (done, total) => options.onProgress?.(done, total, 'training'),
     });
   if (plan.reused) {
     options.onProgress?.(0, plan.reused.choice.epochs, 'training');

@@ -7,6 +7,10 @@ export interface HeadRecord extends HeadChoice {
   valStage: 'selection' | 'final' | 'none';
   /** Photos the winner was refit on (train + val), or null without a refit. */
   refitImages: number | null;
+  /** Seeded heads the refit averaged into the final one (refit-ensemble.ts), or null without a refit. */
+  refitMembers: number | null;
+  /** Epochs each refit member trained (memberEpochs(epochs, refitMembers)), or null without a refit. */
+  refitEpochs: number | null;
   /** The run whose selection this run reused (a retrain), or null when it selected itself. */
   reusedFrom: number | null;
 }

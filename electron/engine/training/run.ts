@@ -24,11 +24,12 @@ import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
 import { rebuildDamagedEmbeddingCache } from '../../project/integrity.js';
-import { fineTuneTop, type FineTuneResult } from '../finetune/fine-tune-run.js';
+import { fineTuneTop, tunedCacheId, type FineTuneResult } from '../finetune/fine-tune-run.js';
 import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
 import { configuredHead } from './head-selection.js';
+import { memberEpochs } from './refit-ensemble.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | HeadStage | 'evaluating' | 'predicting' | 'saving';
 
@@ -108,6 +109,11 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   return JSON.parse(raw) as RunRecordConfig;
 }
 
+/** What a run records about its refit: photos, seeded members and each member's epochs. */
+function refitRecord(images: number, chosenEpochs: number, members: number): Pick<HeadRecord, 'refitImages' | 'refitMembers' | 'refitEpochs'> {
+  return { refitImages: images, refitMembers: members, refitEpochs: memberEpochs(chosenEpochs, members) };
+}
+
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
   return trainKey(preprocessing, settings.augmentation, seed, example.hash, view);
 }
@@ -174,7 +180,9 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
     // Every epoch reads the training rows and the validation photos again: from memory, not SQLite.
-    cache.keepInMemory([...train.flatMap(rows), ...val.flatMap((e) => row0(e) ?? [])].map((r) => r.key));
+    // Exactly the rows the head stage reads: every view of the photos heads train on, view 0 of
+    // the rest (a hold-out's augmented views were never embedded, and asking for them threw).
+    cache.keepInMemory([...trainedOn.flatMap(rows), ...[...train, ...val].flatMap((e) => row0(e) ?? [])].map((r) => r.key));
     const final = await trainFinalHead({
       plan,
       rows,
@@ -239,6 +247,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const kept = tuned.bestEpoch > 0;
       fineTuneRecord = { blocks: config.fineTuneBlocks, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, valLossBefore: tuned.valLossBefore, timings: tuned.timings, kept, startHead: start.own ? 'trained without the stop set' : 'final head', stopImages: start.stop.length };
       if (!kept) {
+        // Nothing reads a dropped fine-tune's embeddings (`backbone@run-N`): they leave the cache.
+        tuned.embeddings.dropAll();
         disposeTop(tuned.weights);
         tuned = null;
         if (start.own) start.head.dispose();
@@ -268,8 +278,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const valMetrics =
         valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
       const headRecord: HeadRecord | null = plan.reused
-        ? { ...plan.reused.choice, valStage, refitImages: plan.refitOn!.length, reusedFrom: plan.reused.runId }
-        : choice && { ...choice, valStage, refitImages: plan.refitOn?.length ?? null, reusedFrom: null };
+        ? { ...plan.reused.choice, valStage, ...refitRecord(plan.refitOn!.length, plan.reused.choice.epochs, config.refitMembers), reusedFrom: plan.reused.runId }
+        : choice && { ...choice, valStage, ...(plan.refitOn ? refitRecord(plan.refitOn.length, choice.epochs, config.refitMembers) : { refitImages: null, refitMembers: null, refitEpochs: null }), reusedFrom: null };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
@@ -353,6 +363,14 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       if (tuned) disposeTop(tuned.weights);
     }
   } catch (error) {
+    // A run that ends without its model leaves no tuned embeddings behind (nothing would read them).
+    if (config.fineTuneBlocks > 0) {
+      try {
+        new EmbeddingCache(db, tunedCacheId(backbone.id, runId), embedder.dim, 'float32').dropAll();
+      } catch (cleanup) {
+        console.warn(`Run ${runId}: its fine-tuned embeddings could not be dropped: ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`);
+      }
+    }
     const cancelled = error instanceof StudioError && error.code === 'cancelled';
     finishRun(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? {} : { error: error instanceof Error ? error.message : String(error) });
     throw error;

@@ -70,7 +70,27 @@ function classCounts(db: Db, source: ModelSource): ClassCounts[] {
   });
 }
 
-function trainingRows(source: ModelSource): Array<[string, string]> {
+/** What a run's metrics say about its head (runs.metrics.head; absent before head selection). */
+export interface HeadFacts {
+  chosen: { kind: 'linear' | 'mlp'; param: number };
+  refitMembers?: number | null;
+}
+
+/**
+ * The head's layers as the run saved them: the chosen head (head selection may have picked
+ * softmax regression over the configured MLP), and a refit ensemble's members merged side by
+ * side (refit-ensemble.ts), so the card describes the layers an exported file holds.
+ */
+export function headDescription(config: { hiddenUnits: number; dropout: number }, nClasses: number, head: HeadFacts | undefined): string {
+  const hidden = head ? (head.chosen.kind === 'mlp' ? head.chosen.param : 0) : config.hiddenUnits;
+  const members = head?.refitMembers ?? 1;
+  const dropout = hidden > 0 ? config.dropout : 0;
+  const layers = `${hidden > 0 ? `dense ${hidden * members} (ReLU) → ` : ''}${dropout > 0 ? `dropout ${dropout} → ` : ''}dense ${nClasses} (softmax)`;
+  const kind = hidden > 0 ? `MLPs of ${hidden} hidden units` : 'softmax regressions';
+  return members > 1 ? `${layers}: ${members} ${kind} trained with different seeds, merged into one (their averaged logits)` : layers;
+}
+
+function trainingRows(source: ModelSource, head: HeadFacts | undefined): Array<[string, string]> {
   const c = source.config;
   const a = c.augmentation;
   const augmentation = [
@@ -84,7 +104,7 @@ function trainingRows(source: ModelSource): Array<[string, string]> {
   ].filter(Boolean);
   return [
     ['Backbone', 'frozen (embeddings cached); only the head is trained'],
-    ['Head', `${c.hiddenUnits > 0 ? `dense ${c.hiddenUnits} (ReLU) → ` : ''}${c.dropout > 0 ? `dropout ${c.dropout} → ` : ''}dense ${c.classNames.length} (softmax)`],
+    ['Head', headDescription(c, c.classNames.length, head)],
     ['Optimizer', `Adam, learning rate ${c.learningRate}`],
     ['Epochs', `up to ${c.epochs}${c.patience > 0 ? `, early stopping after ${c.patience} without a better validation loss (best weights kept)` : ''}`],
     ['Batch size', c.batchSize > 0 ? String(c.batchSize) : 'automatic'],
@@ -112,7 +132,7 @@ export interface CardInput {
 export function cardData(db: Db, input: CardInput): CardData {
   const { source } = input;
   const run = runFacts(db, source.runId) as RunRow;
-  const metrics = run.metrics ? (JSON.parse(run.metrics) as { val?: SplitMetrics | null; test?: SplitMetrics | null; bestEpoch?: number; epochs?: number }) : {};
+  const metrics = run.metrics ? (JSON.parse(run.metrics) as { val?: SplitMetrics | null; test?: SplitMetrics | null; bestEpoch?: number; epochs?: number; head?: HeadFacts }) : {};
   const classes = classCounts(db, source);
   const val = metrics.val ?? null;
   const test = metrics.test ?? null;
@@ -141,7 +161,7 @@ export function cardData(db: Db, input: CardInput): CardData {
     },
     preprocessing: source.preprocessing,
     input: inputSpecFile(source.preprocessing, source.backbone, source.classNames, 'external'),
-    training: trainingRows(source),
+    training: trainingRows(source, metrics.head),
     backend: run.backend,
     embedEngine: run.embedEngine,
     bestEpoch: metrics.bestEpoch ?? null,

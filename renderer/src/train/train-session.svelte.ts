@@ -145,7 +145,7 @@ export class TrainSession {
   private async loadResult(runId: number): Promise<void> {
     const detail = await this.studio.invoke('runs:get', { runId }).catch(() => null);
     if (detail && shownRun(this.state) === runId) {
-      const head = detail.head && { refitImages: detail.head.refitImages, epochs: detail.head.epochs, valStage: detail.head.valStage };
+      const head = detail.head && { refitImages: detail.head.refitImages, epochs: detail.head.refitEpochs ?? detail.head.epochs, valStage: detail.head.valStage };
       this.result = { runId, valAccuracy: detail.valAccuracy, bestEpoch: detail.bestEpoch, backbone: runBackboneLabel(detail), head };
     }
   }

@@ -19,6 +19,7 @@ export class TrainSettings {
   /** Null: the project's augmentation setting. */
   augmentViews = $state<number | null>(null);
   seed = $state(TRAIN_DEFAULTS.seed);
+  refitMembers = $state(TRAIN_DEFAULTS.refitMembers);
   fineTuneBlocks = $state(TRAIN_DEFAULTS.fineTuneBlocks);
   fineTuneLearningRate = $state(TRAIN_DEFAULTS.fineTuneLearningRate);
   fineTuneEpochs = $state(TRAIN_DEFAULTS.fineTuneEpochs);
@@ -37,6 +38,7 @@ export class TrainSettings {
       classWeights: this.classWeights,
       labelSmoothing: this.labelSmoothing,
       seed: this.seed,
+      refitMembers: this.refitMembers,
       fineTuneBlocks: this.fineTuneBlocks,
       fineTuneLearningRate: this.fineTuneLearningRate,
       fineTuneEpochs: this.fineTuneEpochs,
