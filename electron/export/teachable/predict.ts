@@ -1,5 +1,5 @@
 // A Teachable Machine model predicting image files in plain Node: decoded by sharp exactly as
-// the studio decodes (EXIF orientation, sRGB, alpha on white), centre-cropped to its input size
+// the studio decodes (EXIF orientation, the colour-profile rule of its spec, alpha on white), centre-cropped to its input size
 // as Teachable Machine's library does, scaled x / 127 - 1, then the model's own forward pass.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -7,7 +7,8 @@ import { currentBackend, initBackend } from '../../engine/backend.js';
 import { decodeForModel, scalePixels, type ImageSource } from '../../engine/images/decode.js';
 import { fromDisk } from '../../engine/model-files.js';
 import { StudioError } from '../../domain/result.js';
-import type { Preprocessing } from '../../domain/schemas.js';
+import { ColourProfile, type Preprocessing } from '../../domain/schemas.js';
+import { z } from 'zod';
 import { readTeachableFolder, TM_IMAGE_SIZE, TM_PREPROCESSING } from './format.js';
 
 const BATCH = 16;
@@ -47,7 +48,7 @@ export async function loadTeachableModel(dir: string): Promise<TeachableModel> {
     model.dispose();
     throw new StudioError('invalid_payload', `The model in ${dir} ${problem}.`);
   }
-  const preprocessing: Preprocessing = { ...TM_PREPROCESSING, inputSize: h ?? folder.metadata.imageSize ?? TM_IMAGE_SIZE };
+  const preprocessing: Preprocessing = { ...TM_PREPROCESSING, inputSize: h ?? folder.metadata.imageSize ?? TM_IMAGE_SIZE, ...studioColourProfile(folder.metadata.userMetadata) };
   const per = preprocessing.inputSize * preprocessing.inputSize * 3;
 
   return {
@@ -99,4 +100,17 @@ export async function predictTeachableFiles(dir: string, files: readonly string[
   } finally {
     tm.dispose();
   }
+}
+
+/** What the studio records in an export's userMetadata, of which only the colour rule matters here. */
+const StudioUserMetadata = z.object({ preprocessing: z.object({ colourProfile: ColourProfile }) });
+
+/**
+ * A model the studio exported decodes photos by the colour-profile rule its run trained with
+ * (new projects ignore embedded profiles). One from Teachable Machine itself saw browser-decoded
+ * pixels, converted to sRGB: TM_PREPROCESSING's rule (no field means 'convert').
+ */
+function studioColourProfile(userMetadata: unknown): Pick<Preprocessing, 'colourProfile'> {
+  const recorded = StudioUserMetadata.safeParse(userMetadata);
+  return recorded.success ? { colourProfile: recorded.data.preprocessing.colourProfile } : {};
 }
