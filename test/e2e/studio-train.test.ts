@@ -159,7 +159,11 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     expect(await points()).toBe(epochs);
     expect(await page.getByTestId('accuracy-chart').locator('canvas').count()).toBe(1);
     // Both charts mark the epoch whose model was kept, where the reported accuracy is read.
-    const { bestEpoch } = await invoke<{ bestEpoch: number | null }>(studio, 'runs:get', { runId: run!.id });
+    const { bestEpoch, head } = await invoke<{ bestEpoch: number | null; head: { refitImages: number | null; refitMembers?: number; refitEpochs?: number } | null }>(studio, 'runs:get', { runId: run!.id });
+    // The outcome names what was kept: the chosen head refit on every training photo, its seeds averaged.
+    expect(head?.refitImages).toBe(160);
+    expect(head?.refitMembers).toBe(3);
+    expect(await text('train-outcome')).toContain(`refit on all 160 training photos for ${head!.refitEpochs} epochs, 3 seeds averaged into one`);
     await expect.poll(() => attr('loss-chart', 'data-marker')).toBe(String(bestEpoch));
     expect(await attr('accuracy-chart', 'data-marker')).toBe(String(bestEpoch));
     await shot('train.png');
@@ -174,6 +178,7 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     // Runs are named by number, backbone and validation accuracy, not by an internal id.
     expect(await page.getByTestId('run-item').first().locator('strong').textContent()).toMatch(/^Run \d+ · MobileNetV2 0\.35.* · \d+\.\d %$/);
     await expect.poll(() => page.getByTestId('per-class').locator('tbody tr').count()).toBe(6);
+    expect(await page.getByText(/then refit on all 160 training photos/).textContent()).toMatch(/for \d+ epochs, 3 seeds averaged into one head/);
     await shot('evaluate.png', 1100);
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('evaluate-dark.png', 1100);
