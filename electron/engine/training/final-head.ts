@@ -107,10 +107,7 @@ export async function trainFinalHead(options: {
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
       onProgress: (done, total) => options.onProgress?.(done, total, 'training'),
     });
-  if (plan.reused) {
-    options.onProgress?.(0, plan.reused.choice.epochs, 'training');
-    return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
-  }
+  if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
 
   const candidates = headCandidates(config, plan.search);
   const folds = plan.folds.map((f) => ({ train: f.train.flatMap(options.rows), val: f.val.map(options.row0).filter((r) => r !== null) }));
@@ -142,7 +139,6 @@ export async function trainFinalHead(options: {
     for (const stats of selection.model.history) options.onEpoch?.(stats);
     return { head: selection.model, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
   }
-  options.onProgress?.(0, selection.choice.epochs, 'training');
   const head = await refit(selection.choice.chosen, selection.choice.epochs);
   return { head, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
 }

@@ -36,6 +36,8 @@ export async function trainRefitEnsemble(
   const { members, epochs, onEpoch, onProgress, ...head } = options;
   const count = Math.max(1, members);
   const trained: TrainedHead[] = [];
+  // The stage shows at once, with every member's epochs counted.
+  onProgress?.(0, count * epochs);
   try {
     for (let j = 0; j < count; j++) {
       const config: TrainConfig = { ...head.config, seed: memberSeed(head.config.seed, j) };
