@@ -74,6 +74,10 @@ export const HeadChoice = z.object({
   refitEpochs: z.int().nullable().optional(),
   /** The run whose selection a retrain reused (its scores are that run's), or null. */
   reusedFrom: z.int().nullable(),
+  /** A retrain that started from the previous run's head and trained `epochs` more on every training photo, instead of refitting cold (absent or null: no). */
+  warmStart: z.object({ fromRun: z.int(), epochs: z.int(), chain: z.int() }).nullable().optional(),
+  /** Why a retrain that reused a choice refit cold instead. */
+  coldReason: z.string().optional(),
 });
 export type HeadChoice = z.infer<typeof HeadChoice>;
 

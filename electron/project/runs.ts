@@ -134,16 +134,17 @@ export function runDetail(db: Db, runId: number) {
 /**
  * The newest finished run's head selection on the same backbone and the same classes (ids in
  * the same order), with the run that made it: what a retrain reuses instead of selecting again.
- * Runs that reused a choice themselves point back to the run that made it.
+ * Runs that reused a choice themselves point back to the run that made it; `latestRun` is the
+ * run the record was read from (the newest such run: a retrain's warm-start candidate).
  */
-export function latestHeadChoice(db: Db, backboneId: string, classIds: readonly number[]): { runId: number; choice: HeadChoice } | null {
+export function latestHeadChoice(db: Db, backboneId: string, classIds: readonly number[]): { runId: number; latestRun: number; choice: HeadChoice } | null {
   const rows = db.prepare(`SELECT id, config, metrics FROM runs WHERE status = 'done' AND metrics IS NOT NULL ORDER BY id DESC LIMIT 50`).all() as Array<{ id: number; config: string; metrics: string }>;
   for (const row of rows) {
     const config = JSON.parse(row.config) as { backboneId?: string; classIds?: number[] };
     if (config.backboneId !== backboneId || JSON.stringify(config.classIds ?? []) !== JSON.stringify(classIds)) continue;
     const head = (JSON.parse(row.metrics) as { head?: HeadChoice }).head;
     if (!head || head.scores.length < 2) continue;
-    return { runId: head.reusedFrom ?? row.id, choice: head };
+    return { runId: head.reusedFrom ?? row.id, latestRun: row.id, choice: head };
   }
   return null;
 }

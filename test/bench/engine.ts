@@ -22,6 +22,7 @@ import { runTraining } from '../../electron/engine/training/run.js';
 import { TrainConfig } from '../../electron/domain/schemas.js';
 import { applyLabels } from '../../electron/project/labels.js';
 import { readSettings } from '../../electron/project/settings.js';
+import { runDetail } from '../../electron/project/runs.js';
 import { fixture, fixturesUnavailable } from '../helpers/fixtures.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { syntheticRetrain } from './synthetic-retrain.js';
@@ -124,25 +125,31 @@ log(`one-click: ${round(trainS)} s ${JSON.stringify(run.timings)}, val acc ${rou
 const oof = await checkLabels(project.db, run.runId);
 log(`check labels (out-of-fold, after training): ${oof.checked} images in ${round(oof.ms / 1000)} s`);
 
-// 4. Retrain after adding labels: 20 training images come in newly labeled. Their augmented
-// views were never embedded (they were unlabeled), only their plain view (from prediction).
+// 4. Retrain after adding labels: 20 training images come in newly labeled. The project first
+// trains without them, from scratch (untimed: the run before they came in, which the retrain may
+// start from); their augmented views were never embedded (they were unlabeled), only their
+// plain view (from prediction).
 const newlyLabeled = loadExamples(project.db, run.classes).filter((e) => e.split === 'train').slice(0, 20);
 const byClass = new Map<number, number[]>();
 for (const e of newlyLabeled) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e.imageId]);
 for (const e of newlyLabeled) project.db.prepare('DELETE FROM embeddings WHERE image_hash = ? AND view > 0').run(e.hash);
 for (const ids of byClass.values()) applyLabels(project.db, ids, null);
+const before = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config: { ...config, headSearch: 'always' }, settings: readSettings(project.db) });
+log(`trained without the 20 (the previous run): test acc ${round(before.test?.accuracy ?? 0, 3)}`);
 for (const [label, ids] of byClass) applyLabels(project.db, ids, run.classes.ids[label]!);
 t = Date.now();
 const retrain = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings: readSettings(project.db) });
 const retrainS = (Date.now() - t) / 1000;
-log(`retrain after 20 new labels: ${round(retrainS)} s (${retrain.embedded.computed} views embedded, ${retrain.embedded.cached} from cache)`);
+const retrainHead = runDetail(project.db, retrain.runId)?.head as { warmStart?: unknown; coldReason?: string } | null;
+log(`retrain head: warm start ${JSON.stringify(retrainHead?.warmStart ?? null)}${retrainHead?.coldReason ? ` (cold: ${retrainHead.coldReason})` : ''}`);
+log(`retrain after 20 new labels: ${round(retrainS)} s ${JSON.stringify(retrain.timings)} (${retrain.embedded.computed} views embedded, ${retrain.embedded.cached} from cache), epochs ${retrain.epochs}, test acc ${round(retrain.test?.accuracy ?? 0, 3)}`);
 // The same retrain as one click trained before head selection (the configured head alone,
 // early-stopped on a hold-out, no refit), measured in this run: the speed budget is a ratio.
 for (const e of newlyLabeled) project.db.prepare('DELETE FROM embeddings WHERE image_hash = ? AND view > 0').run(e.hash);
 t = Date.now();
-await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config: { ...config, headSearch: 'off' }, settings: readSettings(project.db) });
+const retrainLegacy = await runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config: { ...config, headSearch: 'off' }, settings: readSettings(project.db) });
 const retrainLegacyS = (Date.now() - t) / 1000;
-log(`retrain as before head selection: ${round(retrainLegacyS)} s`);
+log(`retrain as before head selection: ${round(retrainLegacyS)} s ${JSON.stringify(retrainLegacy.timings)}, epochs ${retrainLegacy.epochs}, test acc ${round(retrainLegacy.test?.accuracy ?? 0, 3)}`);
 project.close();
 
 // 5. Retrain from cache on 10,000 synthetic embeddings (5 classes, class-dependent means).

@@ -23,6 +23,7 @@ import { applyLabels } from '../../electron/project/labels.js';
 import { createProject, type Project } from '../../electron/project/project.js';
 import { readSettings, updateSettings } from '../../electron/project/settings.js';
 import { fakeHash } from '../helpers/seed.js';
+import { syntheticRunProject } from '../helpers/synthetic-runs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('studio-head-selection-');
@@ -174,6 +175,7 @@ describe('the plan', () => {
     const train = Array.from({ length: 60 }, (_, i) => example(i, i % 2));
     const previous = {
       runId: 7,
+      latestRun: 9,
       choice: { method: 'k-fold' as const, folds: 5, chosen: { kind: 'linear' as const, param: 1e-3 }, epochs: 9, scores: [] },
     };
     const reused = planHead(train, [], config, previous);
@@ -195,36 +197,7 @@ describe('the plan', () => {
 
 describe('a run that selects and refits', () => {
   /** A project of `n` labeled images with cached view-0 vectors, splits set by `split`. */
-  function syntheticProject(n: number, split: (i: number) => 'train' | 'test') {
-    const project = newProject();
-    const spec = findBackbone('mobilenet-v2-0.35-224')!;
-    updateSettings(project.db, { split: { train: 1, val: 0, test: 0, seed: 1 } });
-    const settings = readSettings(project.db);
-    const classIds = [0, 1].map((c) => createClass(project.db, { name: `c${c}` }).id);
-    const cache = new EmbeddingCache(project.db, spec.id, DIM);
-    const hash = specHash(runPreprocessing(spec, settings), 0, settings.augmentation, 42);
-    const random = seededRandom(9);
-    const keys: CacheKey[] = [];
-    const vectors = new Float32Array(n * DIM);
-    for (let i = 0; i < n; i++) {
-      const { id } = insertImage(project.db, { hash: fakeHash(i), path: `/synthetic/${i}.jpg`, byteSize: 1, width: 8, height: 8, format: 'jpeg', split: split(i) });
-      applyLabels(project.db, [id], classIds[i % 2]!, { source: 'import' });
-      vectors.set(noise(random, 2).map((x, d) => x + (d === i % 2 ? 1.5 : 0)), i * DIM);
-      keys.push({ imageHash: fakeHash(i), view: 0, specHash: hash });
-    }
-    cache.putMany(keys, vectors);
-    const embedder: Embedder = { spec, dim: DIM, engine: 'tfjs-wasm', embed: () => Promise.reject(new Error('served from the cache')), dispose: () => undefined };
-    const train = (config: TrainConfig) => runTraining({ db: project.db, projectDir: project.dir, embedder, backbone: spec, backend, config, settings });
-    const headOf = (runId: number) =>
-      (
-        JSON.parse(project.db.prepare('SELECT metrics FROM runs WHERE id = ?').pluck().get(runId) as string) as {
-          head?: { refitImages: number | null; refitMembers: number | null; refitEpochs: number | null; valStage: string; method: string; epochs: number; reusedFrom: number | null; chosen: unknown };
-        }
-      ).head;
-    const valLosses = (runId: number) => project.db.prepare('SELECT val_loss FROM run_epochs WHERE run_id = ? ORDER BY epoch').pluck().all(runId) as Array<number | null>;
-    const probs = (runId: number) => (project.db.prepare('SELECT probs FROM predictions WHERE run_id = ? ORDER BY image_id').pluck().all(runId) as Buffer[]).map((b) => b.toString('hex'));
-    return { project, train, headOf, valLosses, probs };
-  }
+  const syntheticProject = (n: number, split: (i: number) => 'train' | 'test') => syntheticRunProject(newProject(), backend, n, split);
 
   it('refits the winner on every training image and leaves the test split alone', async () => {
     const { project, train, headOf, valLosses } = syntheticProject(300, (i) => (i % 5 === 0 ? 'test' : 'train'));

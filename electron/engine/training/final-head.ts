@@ -7,6 +7,7 @@
 // backbone reuses the head an earlier run chose and only refits it: selection costs several
 // trainings, a retrain after a few new labels should cost one. The test split never reaches
 // this module.
+import type * as tf from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../../domain/schemas.js';
 import type { EmbeddingCache } from '../embeddings/cache.js';
 import type { Example } from '../../project/examples.js';
@@ -20,6 +21,8 @@ import { searchesHead } from '../../domain/head-plan.js';
 /** An earlier run's choice a retrain may reuse. */
 export interface ReusableChoice {
   runId: number;
+  /** The newest run with this choice (the reusing run itself, or runId): the warm start's base. */
+  latestRun: number;
   choice: HeadChoice;
 }
 
@@ -89,6 +92,8 @@ export async function trainFinalHead(options: {
   onProgress?: (done: number, total: number, stage: HeadStage) => void;
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
+  /** A reused choice's previous head to continue for `epochs` instead of the cold refit (warm-start.ts). */
+  warm?: { weights: readonly tf.Tensor[]; epochs: number } | null;
 }): Promise<FinalHead> {
   const { plan, config } = options;
   const hooks = { ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.onBatch ? { onBatch: options.onBatch } : {}) };
@@ -107,6 +112,31 @@ export async function trainFinalHead(options: {
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
       onProgress: (done, total) => options.onProgress?.(done, total, 'training'),
     });
+  if (plan.reused && options.warm) {
+    // The previous merged head (its width is the members' units side by side) trained further
+    // on every training photo; its epochs are the run's learning curve.
+    const { weights, epochs } = options.warm;
+    const chosen = plan.reused.choice.chosen;
+    const hidden = weights.length === 4 ? weights[0]!.shape[1]! : 0;
+    options.onProgress?.(0, epochs, 'training');
+    const head = await trainHead({
+      dim: options.dim,
+      nClasses: options.nClasses,
+      config: { ...candidateConfig(config, chosen), hiddenUnits: hidden },
+      l2: candidateL2(chosen),
+      train: plan.refitOn!.flatMap(options.rows),
+      val: [],
+      cache: options.cache,
+      fixedEpochs: epochs,
+      initialWeights: weights,
+      ...hooks,
+      onEpoch: (stats) => {
+        options.onEpoch?.(stats);
+        options.onProgress?.(stats.epoch, epochs, 'training');
+      },
+    });
+    return { head, choice: null, heldOutProbs: null };
+  }
   if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
 
   const candidates = headCandidates(config, plan.search);

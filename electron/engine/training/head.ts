@@ -33,6 +33,8 @@ export interface HeadTrainingOptions {
   fixedEpochs?: number;
   /** L2 penalty on the kernels (sum of squares times this); 0 or absent: none. */
   l2?: number;
+  /** Weights to start from instead of the seeded initialization (a warm start, warm-start.ts); the caller's. */
+  initialWeights?: readonly tf.Tensor[];
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
   /** Called between batches; throws to cancel. */
@@ -215,6 +217,7 @@ export async function trainEpoch(options: {
 export async function trainHead(options: HeadTrainingOptions): Promise<TrainedHead> {
   const { dim, nClasses, config, cache } = options;
   const model = buildHead(dim, nClasses, config);
+  if (options.initialWeights) model.setWeights([...options.initialWeights]);
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
   const batchSize = config.batchSize > 0 ? config.batchSize : autoBatchSize(options.train.length);

@@ -28,8 +28,10 @@ import { fineTuneTop, tunedCacheId, type FineTuneResult } from '../finetune/fine
 import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
-import { configuredHead } from './head-selection.js';
+import { configuredHead, type HeadChoice } from './head-selection.js';
 import { memberEpochs } from './refit-ensemble.js';
+import { labelBookmark } from '../../project/label-history.js';
+import { headSignature, loadWarmStart, trainingSetDigest, type WarmStart } from './warm-start.js';
 
 export type TrainPhase = 'preparing' | 'embedding' | HeadStage | 'evaluating' | 'predicting' | 'saving';
 
@@ -114,6 +116,11 @@ function refitRecord(images: number, chosenEpochs: number, members: number): Pic
   return { refitImages: images, refitMembers: members, refitEpochs: memberEpochs(chosenEpochs, members) };
 }
 
+/** The selection's own fields of a stored head record (not what the run that stored it did with it). */
+function choiceOf(head: HeadChoice): HeadChoice {
+  return { method: head.method, folds: head.folds, chosen: head.chosen, epochs: head.epochs, scores: head.scores };
+}
+
 function keyFor(example: Example, view: number, preprocessing: Preprocessing, settings: Settings, seed: number): CacheKey {
   return trainKey(preprocessing, settings.augmentation, seed, example.hash, view);
 }
@@ -129,6 +136,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
   const classes = runClasses(db);
   if (classes.ids.length < 2) throw new StudioError('conflict', 'Label images of at least two classes before training.');
   const examples = loadExamples(db, classes);
+  // Where the label history stands as the photos are read: a later retrain counts the changes since.
+  const bookmark = labelBookmark(db);
   const labeled = examples.filter((e) => e.label >= 0);
   const train = labeled.filter((e) => e.split === 'train');
   const test = labeled.filter((e) => e.split === 'test');
@@ -179,11 +188,29 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
     const rows = (e: Example): LabeledKey[] => [0, ...Array.from({ length: views }, (_, v) => v + 1)].filter((v) => usable(e, v)).map((v) => ({ key: key(e, v), label: e.label }));
     const row0 = (e: Example): LabeledKey | null => (usable(e, 0) ? { key: key(e, 0), label: e.label } : null);
     const tTrain = Date.now();
+    // A retrain that reuses a choice starts from the previous run's head where that is fair (warm-start.ts).
+    const trainDigest = plan.refitOn ? trainingSetDigest(plan.refitOn) : null;
+    let warm: WarmStart | null = null;
+    if (plan.reused) {
+      const chosen = plan.reused.choice.chosen;
+      warm = await loadWarmStart(db, input.projectDir, plan.reused.latestRun, {
+        signature: headSignature(runConfig),
+        chosen,
+        trainDigest: trainDigest!,
+        trainImages: plan.refitOn!.length,
+        fineTuneBlocks: config.fineTuneBlocks,
+        dim: embedder.dim,
+        nClasses: classes.ids.length,
+        hidden: chosen.kind === 'mlp' ? chosen.param * config.refitMembers : 0,
+      });
+    }
+    const warmRecord = warm && 'record' in warm ? warm.record : null;
     // Every epoch reads the training rows and the validation photos again: from memory, not SQLite.
     // Exactly the rows the head stage reads: every view of the photos heads train on, view 0 of
     // the rest (a hold-out's augmented views were never embedded, and asking for them threw).
     cache.keepInMemory([...trainedOn.flatMap(rows), ...[...train, ...val].flatMap((e) => row0(e) ?? [])].map((r) => r.key));
     const final = await trainFinalHead({
+      warm: warm && 'weights' in warm ? { weights: warm.weights, epochs: warm.record.epochs } : null,
       plan,
       rows,
       row0,
@@ -198,6 +225,8 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         hooks.epoch?.(runId, stats);
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
+    }).finally(() => {
+      if (warm && 'weights' in warm) warm.weights.forEach((w) => w.dispose());
     });
     const { choice, heldOutProbs } = final;
     let head = final.head;
@@ -277,9 +306,18 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       const valOk = val.filter((e) => usable(e, 0));
       const valMetrics =
         valStage === 'final' ? await evaluate(val) : valStage === 'selection' && valOk.length ? splitMetrics(heldOutProbs!, valOk.map((e) => e.label), valOk.map((e) => e.imageId), classes) : null;
+      // What a later retrain needs to judge a warm start from this run (warm-start.ts).
+      const fitRecord = { ...(trainDigest ? { trainDigest, labelBookmark: bookmark } : {}), warmStart: warmRecord, ...(warm && 'refused' in warm ? { coldReason: warm.refused } : {}) };
       const headRecord: HeadRecord | null = plan.reused
-        ? { ...plan.reused.choice, valStage, ...refitRecord(plan.refitOn!.length, plan.reused.choice.epochs, config.refitMembers), reusedFrom: plan.reused.runId }
-        : choice && { ...choice, valStage, ...(plan.refitOn ? refitRecord(plan.refitOn.length, choice.epochs, config.refitMembers) : { refitImages: null, refitMembers: null, refitEpochs: null }), reusedFrom: null };
+        ? {
+            ...choiceOf(plan.reused.choice),
+            valStage,
+            ...refitRecord(plan.refitOn!.length, plan.reused.choice.epochs, config.refitMembers),
+            ...(warmRecord ? { refitEpochs: warmRecord.epochs } : {}),
+            reusedFrom: plan.reused.runId,
+            ...fitRecord,
+          }
+        : choice && { ...choice, valStage, ...(plan.refitOn ? refitRecord(plan.refitOn.length, choice.epochs, config.refitMembers) : { refitImages: null, refitMembers: null, refitEpochs: null }), reusedFrom: null, ...fitRecord };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
