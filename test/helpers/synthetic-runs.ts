@@ -1,7 +1,6 @@
 // A project of two classes whose labeled photos have synthetic cached view-0 vectors (class c
 // shifted along dimension c), trained through the real runTraining with an embedder that refuses
 // to embed: head selection, refit and retrain tests know the right answer and run in seconds.
-import path from 'node:path';
 import type { BackendInfo } from '../../electron/engine/backend.js';
 import { findBackbone } from '../../electron/engine/backbones/catalogue.js';
 import type { Embedder } from '../../electron/engine/embedder.js';
