@@ -32,7 +32,7 @@ export class TrainSession {
     bestEpoch: number | null;
     backbone: string;
     /** The head selection's record (null for runs before it, or a head trained alone). */
-    head: { refitImages: number | null; epochs: number; valStage: string; members: number } | null;
+    head: { refitImages: number | null; epochs: number; valStage: string; members: number; warmFrom: number | null } | null;
   } | null>(null);
   error = $state<string | null>(null);
 
@@ -145,7 +145,7 @@ export class TrainSession {
   private async loadResult(runId: number): Promise<void> {
     const detail = await this.studio.invoke('runs:get', { runId }).catch(() => null);
     if (detail && shownRun(this.state) === runId) {
-      const head = detail.head && { refitImages: detail.head.refitImages, epochs: detail.head.refitEpochs ?? detail.head.epochs, valStage: detail.head.valStage, members: detail.head.refitMembers ?? 1 };
+      const head = detail.head && { refitImages: detail.head.refitImages, epochs: detail.head.refitEpochs ?? detail.head.epochs, valStage: detail.head.valStage, members: detail.head.refitMembers ?? 1, warmFrom: detail.head.warmStart?.fromRun ?? null };
       this.result = { runId, valAccuracy: detail.valAccuracy, bestEpoch: detail.bestEpoch, backbone: runBackboneLabel(detail), head };
     }
   }
