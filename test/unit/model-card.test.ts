@@ -114,5 +114,9 @@ describe("the card's head row", () => {
       'dense 384 (ReLU) → dropout 0.3 → dense 3 (softmax): 3 MLPs of 128 hidden units trained with different seeds, merged into one (their averaged logits)',
     );
     expect(headDescription(config, 2, { chosen: { kind: 'linear', param: 1e-3 }, refitMembers: 3 })).toMatch(/^dense 2 \(softmax\): 3 softmax regressions/);
+    // A warm-started retrain: the same layers, trained further from an earlier run's head.
+    expect(headDescription(config, 3, { chosen: { kind: 'mlp', param: 128 }, refitMembers: 3, warmStart: { fromRun: 4, epochs: 1 } })).toMatch(
+      /^dense 384 \(ReLU\).*averaged logits\); this run started from run 4's head and trained it 1 more epoch on all its training photos$/,
+    );
   });
 });

@@ -74,6 +74,8 @@ function classCounts(db: Db, source: ModelSource): ClassCounts[] {
 export interface HeadFacts {
   chosen: { kind: 'linear' | 'mlp'; param: number };
   refitMembers?: number | null;
+  /** A retrain that started from an earlier run's head (engine/training/warm-start.ts). */
+  warmStart?: { fromRun: number; epochs: number } | null;
 }
 
 /**
@@ -87,7 +89,9 @@ export function headDescription(config: { hiddenUnits: number; dropout: number }
   const dropout = hidden > 0 ? config.dropout : 0;
   const layers = `${hidden > 0 ? `dense ${hidden * members} (ReLU) → ` : ''}${dropout > 0 ? `dropout ${dropout} → ` : ''}dense ${nClasses} (softmax)`;
   const kind = hidden > 0 ? `MLPs of ${hidden} hidden units` : 'softmax regressions';
-  return members > 1 ? `${layers}: ${members} ${kind} trained with different seeds, merged into one (their averaged logits)` : layers;
+  const described = members > 1 ? `${layers}: ${members} ${kind} trained with different seeds, merged into one (their averaged logits)` : layers;
+  const warm = head?.warmStart;
+  return warm ? `${described}; this run started from run ${warm.fromRun}'s head and trained it ${warm.epochs} more epoch${warm.epochs === 1 ? '' : 's'} on all its training photos` : described;
 }
 
 function trainingRows(source: ModelSource, head: HeadFacts | undefined): Array<[string, string]> {
