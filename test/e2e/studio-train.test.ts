@@ -326,6 +326,28 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     await page.setViewportSize(VIEWPORT);
   }, 300_000);
 
+  it('retrains after a few labels change, starting from the last run’s head, and says so', async () => {
+    // Ten training photos lose their label: few enough changes for a warm start (warm-start.ts).
+    const ids = db().prepare("SELECT i.id FROM images i JOIN labels l ON l.image_id = i.id WHERE i.split = 'train' ORDER BY i.id LIMIT 10").pluck().all() as number[];
+    expect(ids).toHaveLength(10);
+    await invoke(studio, 'labels:set', { imageIds: ids, classId: null });
+    const before = (await invoke<RunSummary[]>(studio, 'runs:list', {})).length;
+    await nav('Train').click();
+    await expect.poll(() => page.getByTestId('train-button').isEnabled()).toBe(true);
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toMatch(/Training finished\./);
+    const runs = await invoke<RunSummary[]>(studio, 'runs:list', {});
+    expect(runs.length).toBe(before + 1);
+    const { head } = await invoke<{ head: { warmStart?: { fromRun: number; epochs: number } | null; coldReason?: string; refitImages: number | null } | null }>(studio, 'runs:get', { runId: runs[0]!.id });
+    expect(head?.coldReason).toBeUndefined();
+    expect(head?.warmStart).toBeTruthy();
+    expect(head?.refitImages).toBe(150);
+    expect(await text('train-outcome')).toContain(`run ${head!.warmStart!.fromRun}'s head trained ${head!.warmStart!.epochs} more epoch`);
+    await page.getByRole('button', { name: 'See the evaluation' }).click();
+    await expect.poll(() => text('head-choice')).toContain(`warm-started from run ${head!.warmStart!.fromRun}'s head`);
+    await shot('evaluate-warm.png');
+  }, TRAIN_TIMEOUT_MS);
+
     it('left no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });
