@@ -27,12 +27,20 @@ const seeds = (process.env.BENCH_SEEDS ?? '42,1,7,3,11').split(',').map(Number);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-resize-seeds-'));
 const backend = await initBackend((process.env.STUDIO_BACKEND as BackendName | undefined) ?? 'wasm');
 const { spec, dir: backboneDir } = await installFixtureBackbone(path.join(work, 'cache'), 'mobilenet-v2-0.35-224');
-const specs: Record<string, Preprocessing> = {
+const allSpecs: Record<string, Preprocessing> = {
   legacy: LEGACY_PREPROCESSING,
   new: DEFAULT_SETTINGS.preprocessing,
+  bilinear_ignore: { ...LEGACY_PREPROCESSING, resampling: 'bilinear', colourProfile: 'ignore' },
   bilinear_convert: { ...LEGACY_PREPROCESSING, resampling: 'bilinear' },
   lanczos3_ignore: { ...LEGACY_PREPROCESSING, colourProfile: 'ignore' },
+  triangle_ignore: { ...LEGACY_PREPROCESSING, resampling: 'triangle', colourProfile: 'ignore' },
+  triangle_convert: { ...LEGACY_PREPROCESSING, resampling: 'triangle' },
+  cubic_ignore: { ...LEGACY_PREPROCESSING, resampling: 'cubic', colourProfile: 'ignore' },
+  lanczos3own_ignore: { ...LEGACY_PREPROCESSING, resampling: 'lanczos3-own', colourProfile: 'ignore' },
 };
+// BENCH_SPECS=legacy,new,triangle_ignore picks some ('legacy' and 'new' are always run).
+const picked = new Set(['legacy', 'new', ...(process.env.BENCH_SPECS ?? Object.keys(allSpecs).join(',')).split(',')]);
+const specs = Object.fromEntries(Object.entries(allSpecs).filter(([k]) => picked.has(k)));
 const datasets = (process.env.BENCH_DATASETS ?? 'hymenoptera,flower_photos_small').split(',');
 const deltas: Record<string, number[]> = {};
 const variants: Record<string, Record<string, number>> = {};
