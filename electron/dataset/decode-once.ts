@@ -51,7 +51,7 @@ export async function thumbnailAndModelInputs(
   views: readonly ViewRequest[],
   options: { pixelLimit: number; complete: boolean | null; transparent?: boolean },
 ): Promise<DecodedOnce> {
-  if (resamplingOf(spec) === 'lanczos3' || options.transparent) {
+  if (resamplingOf(spec) !== 'bilinear' || options.transparent) {
     // Specs recorded before issue 22 resize with sharp's Lanczos3 from the file: no shared
     // decode to reuse, but the bytes are in memory already (no second read). Transparent
     // images keep their alpha in the thumbnail and its stats, which the model input (flattened

@@ -146,11 +146,9 @@ export const Scaling = z.enum(['minus1to1', 'zero1', 'raw255', 'teachable']);
 /**
  * The resize kernel. 'bilinear': half-pixel-centre bilinear over Teachable Machine's crop
  * arithmetic, in the studio's own code, which tf.image.resizeBilinear, ONNX Resize and a canvas
- * reproduce (issue 22). 'triangle': the same placement, antialiased (the triangle widens with the
- * shrink factor, engine/images/resample-triangle.ts), reproduced by the export snippets in
- * JavaScript and numpy. 'lanczos3': sharp's default, what every spec without this field used.
+ * reproduce (issue 22). 'lanczos3': sharp's default, what every spec without this field used.
  */
-export const Resampling = z.enum(['lanczos3', 'bilinear', 'triangle', 'cubic', 'lanczos3-own']);
+export const Resampling = z.enum(['lanczos3', 'bilinear']);
 export type Resampling = z.infer<typeof Resampling>;
 
 /**

@@ -11,7 +11,6 @@ import type { Preprocessing } from '../../domain/schemas.js';
 import { IDENTITY, isIdentity, type AugmentParams } from './augment.js';
 import { warpView } from './augment-warp.js';
 import { resizeBilinear } from './resample.js';
-import { CUBIC, LANCZOS3, resizeTriangle, TRIANGLE } from './resample-triangle.js';
 
 /** Images above this many pixels are refused before decoding (about 12k x 8k). */
 export const PIXEL_LIMIT = 100_000_000;
@@ -103,18 +102,11 @@ export function resamplingOf(spec: Preprocessing): NonNullable<Preprocessing['re
   return spec.resampling ?? 'lanczos3';
 }
 
-/** The studio's own resize of a full decode, for the specs whose kernel is ours ('bilinear', 'triangle'). */
-export function resizeOwn(full: RawRgb, spec: Preprocessing): Uint8Array {
-  const kernel = resamplingOf(spec);
-  if (kernel === 'bilinear') return resizeBilinear(full, spec.inputSize, spec.resizeMode);
-  return resizeTriangle(full, spec.inputSize, spec.resizeMode, kernel === 'cubic' ? CUBIC : kernel === 'lanczos3-own' ? LANCZOS3 : TRIANGLE);
-}
-
-/** The spec's resize on an (oriented) image: sharp's for 'lanczos3', ours otherwise. */
+/** The spec's resize on an (oriented) image: sharp's for 'lanczos3', ours for 'bilinear'. */
 async function resizeBySpec(image: Sharp, spec: Preprocessing): Promise<Sharp> {
   if (resamplingOf(spec) === 'lanczos3') return sharpResize(image, spec);
   const full = await toRawRgb(image);
-  const pixels = resizeOwn(full, spec);
+  const pixels = resizeBilinear(full, spec.inputSize, spec.resizeMode);
   return raw({ data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), width: spec.inputSize, height: spec.inputSize });
 }
 
@@ -155,14 +147,14 @@ async function requireImage(source: ImageSource): Promise<void> {
 /**
  * `decoded`: the source's full decode as toRawRgb gives it, with decodeOptions(spec), when the caller has it already (the
  * import, which decodes every photo once for its thumbnail) and the image is opaque: used
- * instead of decoding again by augmented views, and by view 0 of specs with our own kernel (where the
+ * instead of decoding again by augmented views, and by view 0 of 'bilinear' specs (where the
  * result is the same byte for byte).
  */
 export async function decodeForModel(source: ImageSource, spec: Preprocessing, augment: AugmentParams = IDENTITY, decoded?: RawRgb): Promise<DecodedImage> {
   await requireImage(source);
   // Augmented views are warped by our own code whatever the spec's kernel (they only train).
   if (!isIdentity(augment)) return augmented(source, augment, spec, decoded);
-  if (decoded && resamplingOf(spec) !== 'lanczos3') return { pixels: resizeOwn(decoded, spec), size: spec.inputSize };
+  if (decoded && resamplingOf(spec) === 'bilinear') return { pixels: resizeBilinear(decoded, spec.inputSize, spec.resizeMode), size: spec.inputSize };
   const { data, width, height } = await toRawRgb(await resizeBySpec(open(source, spec), spec));
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };
