@@ -7,7 +7,7 @@
 // A batch is copied once when it is sent (the caller may refill its buffer at once) and the
 // copy is transferred; outputs come back transferred. Batches run in the order sent, one at a
 // time (each run already uses its intra-op threads). A thread that dies fails what it had and
-// every later call with the reason, and the caller (the embedder pool) loads it again.
+// every later call with the reason.
 import type { Worker } from 'node:worker_threads';
 import type { InferenceReply, InferenceRequest, InferenceWorkerData } from './inference-protocol.js';
 import { spawnWorkerEntry } from './spawn.js';
@@ -28,6 +28,9 @@ export class InferenceThread {
     readonly exampleShape: [number, number, number],
     readonly threads: number,
   ) {
+    // Idle, the thread does not keep a process alive (a script that forgets dispose() still
+    // exits); while a batch is out it does, as a synchronous run would have.
+    worker.unref();
     worker.on('message', (reply: InferenceReply) => this.receive(reply));
     worker.on('error', (error) => this.fail(new Error(`the inference thread failed: ${error.message}`)));
     worker.on('exit', (code) => this.fail(new Error(`the inference thread stopped (exit code ${code})`)));
@@ -79,6 +82,7 @@ export class InferenceThread {
     }
     const id = this.nextId++;
     const copy = pixels.slice();
+    if (this.pending.size === 0) this.worker.ref();
     const result = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     const request: InferenceRequest = { type: 'run', id, pixels: copy, count };
     this.worker.postMessage(request, [copy.buffer as ArrayBuffer]);
@@ -90,9 +94,8 @@ export class InferenceThread {
     if (this.failure) return;
     this.failure = new Error('This inference thread has been disposed.');
     const request: InferenceRequest = { type: 'dispose' };
+    // The worker exits once its port closes (after the batches already sent).
     this.worker.postMessage(request);
-    // The worker exits once its port closes; do not keep the process alive for it.
-    this.worker.unref();
   }
 
   private receive(reply: InferenceReply): void {
@@ -100,6 +103,7 @@ export class InferenceThread {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
     if (reply.type === 'output') waiting.resolve(reply.output);
     else waiting.reject(new Error(reply.message));
   }
