@@ -42,6 +42,9 @@ export interface EmbedStageOptions {
   onProgress?: (embedded: number, accepted: number) => void;
 }
 
+/** Batches handed to the sink at once. */
+const IN_FLIGHT = 2;
+
 export class EmbedStage {
   private queue: StageItem[] = [];
   private readonly seen = new Set<string>();
@@ -50,6 +53,8 @@ export class EmbedStage {
   private running: Promise<void> | null = null;
   private spaceWaiters: Array<() => void> = [];
   private failure: unknown = null;
+  /** Set while drain waits with a free slot: called when a batch is ready (or the stage stops). */
+  private onFilled: (() => void) | null = null;
   private closing = false;
   /** Items handed over / written to the cache. */
   accepted = 0;
@@ -107,23 +112,43 @@ export class EmbedStage {
   }
 
   private kick(): void {
-    this.running ??= this.drain().finally(() => {
+    if (this.running) {
+      if (this.ready() || this.stopped) this.onFilled?.();
+      return;
+    }
+    this.running = this.drain().finally(() => {
       this.running = null;
       if (this.ready()) this.kick();
     });
   }
 
+  /**
+   * Two batches in flight at most: while the backbone (on its own thread) embeds one, the
+   * engine worker scales the next into its batch, so neither waits for the other.
+   */
   private async drain(): Promise<void> {
-    while (this.ready()) {
+    const inFlight = new Set<Promise<void>>();
+    while (this.ready() || inFlight.size > 0) {
+      if (!this.ready() || inFlight.size >= IN_FLIGHT) {
+        // A batch coming back, or (with a slot free) a batch filling up, whichever is first.
+        const filled = inFlight.size < IN_FLIGHT ? [new Promise<void>((resolve) => (this.onFilled = resolve))] : [];
+        await Promise.race([...inFlight, ...filled]);
+        this.onFilled = null;
+        continue;
+      }
       const batch = this.queue.splice(0, this.batchSize);
       this.wake();
-      try {
-        await this.sink.embed(batch);
-        this.embedded += batch.length;
-        this.report();
-      } catch (error) {
-        this.failure = error;
-      }
+      const embedding: Promise<void> = this.sink.embed(batch).then(
+        () => {
+          this.embedded += batch.length;
+          this.report();
+        },
+        (error: unknown) => {
+          this.failure ??= error;
+        },
+      );
+      inFlight.add(embedding);
+      void embedding.finally(() => inFlight.delete(embedding));
     }
     // Stopped: what is still queued is left to the catch-up pass.
     if (this.stopped) this.queue = [];

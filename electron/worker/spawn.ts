@@ -13,12 +13,20 @@ function tsxEsmApi(from: string): string {
   return path.join(path.dirname(manifest), pkg.exports['./esm/api']!.import.default);
 }
 
-export function spawnEngineWorker(options: WorkerOptions): Worker {
+/**
+ * A worker thread running `name` (an entry beside this file: `name.ts` from sources, `name.js`
+ * in the built app, where the bundler emits every entry into one flat folder).
+ */
+export function spawnWorkerEntry(name: string, workerData: unknown): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./engine-worker.js', here), { workerData: options });
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData });
   // A worker does not inherit the parent's TypeScript loader: register tsx inside it first.
-  const entry = new URL('./engine-worker.ts', here).href;
+  const entry = new URL(`./${name}.ts`, here).href;
   const tsx = pathToFileURL(tsxEsmApi(here)).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: options });
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export function spawnEngineWorker(options: WorkerOptions): Worker {
+  return spawnWorkerEntry('engine-worker', options);
 }

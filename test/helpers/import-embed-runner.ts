@@ -35,12 +35,15 @@ const stage = new EmbedStage(
     missing: (hash) => missingViews(check, importViews(plan), hash),
     embed: async (items) => {
       const e = await load(items.map((i) => i.path));
-      written += await embedPixels(
+      // Two batches may be embedding at once (the stage's IN_FLIGHT): add after the await,
+      // or both would add to the count read before it.
+      const count = await embedPixels(
         e,
         new EmbeddingCache(project.db, backboneId, e.dim),
         plan,
         items.flatMap(({ hash, inputs }) => inputs.map(({ view, pixels }) => ({ hash, view, pixels }))),
       );
+      written += count;
       process.stdout.write(`embedded ${written}\n`);
     },
   },

@@ -123,7 +123,7 @@ describe('electron-builder --dir with a stand-in Electron', () => {
   }, 240_000);
 
   it('puts the built app, the catalogue and the icons in app.asar, and no sources or tests', () => {
-    for (const file of ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/electron/engine-worker.js', '/dist/electron/cli.js', '/dist/renderer/index.html', '/resources/backbones.json', '/resources/icons/512x512.png']) {
+    for (const file of ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/electron/engine-worker.js', '/dist/electron/inference-worker.js', '/dist/electron/cli.js', '/dist/renderer/index.html', '/resources/backbones.json', '/resources/icons/512x512.png']) {
       expect(asarFiles, file).toContain(file);
     }
     expect(asarFiles.filter((f) => /^\/(test|electron|renderer|scripts)\//.test(f))).toEqual([]);

@@ -1,6 +1,6 @@
 // The import's embedding stage: full batches, a bounded queue that holds the producer back,
 // cancel, and a failing backbone that stops the stage without failing the import.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EmbedStage, type EmbedSink, type StageItem } from '../../electron/dataset/embed-stage.js';
 import type { Preprocessing } from '../../electron/domain/schemas.js';
 import { IDENTITY } from '../../electron/engine/images/augment.js';
@@ -51,8 +51,8 @@ describe('EmbedStage', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 50));
-    // One batch taken by the blocked backbone, four waiting, the producer held at the fifth.
-    expect(pushed).toBeLessThanOrEqual(7);
+    // Two batches taken by the blocked backbone (IN_FLIGHT), four waiting, the producer held at the fifth.
+    expect(pushed).toBeLessThanOrEqual(9);
     expect(pushed).toBeGreaterThanOrEqual(4);
     gate = Promise.resolve();
     open();
@@ -75,7 +75,8 @@ describe('EmbedStage', () => {
     await producer;
     open();
     await stage.finish();
-    expect(s.batches.flat().length).toBeLessThanOrEqual(2);
+    // At most the two batches the backbone had when the cancel came.
+    expect(s.batches.flat().length).toBeLessThanOrEqual(4);
     expect(stage.wants('h9')).toEqual([]);
   });
 
@@ -88,4 +89,34 @@ describe('EmbedStage', () => {
     expect(s.batches).toEqual([['h0', 'h1']]);
     expect(stage.wants('h7')).toEqual([]);
   });
+
+  it('hands the backbone a second batch while the first is embedded, never a third', async () => {
+    let inSink = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const s = sink({
+      gate: async () => {
+        inSink++;
+        most = Math.max(most, inSink);
+        await new Promise<void>((r) => gates.push(r));
+        inSink--;
+      },
+    });
+    const stage = new EmbedStage(s, { batchSize: 2, maxQueued: 8 });
+    for (let i = 0; i < 8; i++) await stage.push(item(i));
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    // Two batches are with the backbone; the other four items wait for a free slot.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gates).toHaveLength(2);
+    const done = stage.finish();
+    for (let released = 0; released < 4; released++) {
+      await vi.waitFor(() => expect(gates.length).toBeGreaterThan(released));
+      gates[released]!();
+    }
+    await done;
+    expect(most).toBe(2);
+    expect(s.batches.flat().sort()).toEqual(Array.from({ length: 8 }, (_, i) => `h${i}`).sort());
+    expect(stage.embedded).toBe(8);
+  });
 });
+

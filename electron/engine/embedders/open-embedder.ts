@@ -69,7 +69,7 @@ export async function openEmbedder(spec: BackboneSpec, dir: string, options: Ope
       });
     }
     if (!onnx.bytes) return tfjs(onnx.record.reason ?? 'the ONNX conversion is not usable', onnx.record);
-    const embedder = await onnxEmbedder(spec, onnx.bytes, tfBackbone.dim, options.threads);
+    const embedder = await onnxEmbedder(spec, onnx.bytes, tfBackbone.dim, options.threads ? { threads: options.threads } : {});
     tfBackbone.dispose();
     return { embedder, report: { engine: embedder.engine, skipped, onnx: onnx.record } };
   } catch (error) {

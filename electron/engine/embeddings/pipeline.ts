@@ -1,6 +1,9 @@
 // Embedding as a pipeline: several images decode (sharp, on libuv threads) while the current
-// batch runs through the backbone, so both cores stay busy. Already cached views are skipped,
-// each image is decoded once per view, and an unreadable image is reported, not fatal.
+// batch runs through the backbone, so both cores stay busy. With the backbone on its own thread
+// (onnxruntime, inference-thread.ts) the next batch is also warped and scaled meanwhile: two
+// batch buffers take turns, one being filled while the other is embedded, and vectors are
+// written in batch order. Already cached views are skipped, each image is decoded once per
+// view, and an unreadable image is reported, not fatal.
 import type { Preprocessing } from '../../domain/schemas.js';
 import type { Embedder } from '../embedder.js';
 import type { AugmentParams } from '../images/augment.js';
@@ -63,11 +66,15 @@ export async function embedItems(items: readonly EmbedItem[], options: EmbedOpti
 
   const size = preprocessing.inputSize;
   const pixelsPerImage = size * size * 3;
-  const batch = new Float32Array(batchSize * pixelsPerImage);
+  // Two buffers: the one being filled, and the one the backbone may still be reading.
+  const buffers = [new Float32Array(batchSize * pixelsPerImage), new Float32Array(batchSize * pixelsPerImage)];
+  let filling = 0;
   let batchKeys: CacheKey[] = [];
   let next = 0;
   const pending: Array<Promise<{ item: EmbedItem; decoded: DecodedImage | null; reason?: string }>> = [];
   let waiting = 0;
+  /** The batch being embedded (at most one: runs are serial anyway, memory stays two batches). */
+  let embedding: Promise<void> | null = null;
 
   const launch = () => {
     while (pending.length < inFlight && next < todo.length) {
@@ -81,16 +88,30 @@ export async function embedItems(items: readonly EmbedItem[], options: EmbedOpti
     }
   };
 
-  const flush = async () => {
-    if (batchKeys.length === 0) return;
+  const embedBatch = async (keys: CacheKey[], pixels: Float32Array) => {
     const t = Date.now();
-    const vectors = await embedder.embed(batch.subarray(0, batchKeys.length * pixelsPerImage), batchKeys.length);
+    const vectors = await embedder.embed(pixels, keys.length);
     result.embedMs += Date.now() - t;
-    cache.putMany(batchKeys, vectors);
-    result.embedded += batchKeys.length;
-    batchKeys = [];
+    cache.putMany(keys, vectors);
+    result.embedded += keys.length;
     options.onProgress?.({ done: result.cached + result.embedded + result.failed.length, total });
-    options.checkpoint?.();
+  };
+
+  /** Waits for the batch before (and stops here on a cancel), then starts this one. */
+  const flush = async () => {
+    if (embedding) {
+      await embedding;
+      embedding = null;
+      options.checkpoint?.();
+    }
+    if (batchKeys.length === 0) return;
+    const keys = batchKeys;
+    const pixels = buffers[filling]!.subarray(0, keys.length * pixelsPerImage);
+    batchKeys = [];
+    filling = 1 - filling;
+    embedding = embedBatch(keys, pixels);
+    // Not awaited here; a failure surfaces at the next flush. Mark it handled meanwhile.
+    embedding.catch(() => undefined);
   };
 
   launch();
@@ -103,10 +124,12 @@ export async function embedItems(items: readonly EmbedItem[], options: EmbedOpti
       result.failed.push({ key: item.key, reason: reason ?? 'could not decode' });
       continue;
     }
-    scalePixels(decoded.pixels, preprocessing.scaling, batch, batchKeys.length * pixelsPerImage);
+    scalePixels(decoded.pixels, preprocessing.scaling, buffers[filling]!, batchKeys.length * pixelsPerImage);
     batchKeys.push(item.key);
     if (batchKeys.length === batchSize) await flush();
   }
+  await flush();
+  // The last batch (flush started it); a second call waits for it.
   await flush();
   // Decode time the backbone had to wait for; the rest overlapped with embedding.
   result.decodeMs = waiting;
