@@ -72,10 +72,6 @@ export async function toRawRgb(image: Sharp): Promise<RawRgb> {
  */
 const WORKING_SCALE = 2;
 
-function raw(image: RawRgb): Sharp {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-}
-
 /**
  * The pixels an augmented view is warped from (see WORKING_SCALE): a large photo shrunk from
  * the file (JPEG shrink-on-load), else the full decode — the caller's when it has one (the
@@ -100,14 +96,6 @@ async function augmented(source: ImageSource, p: AugmentParams, spec: Preprocess
 /** The kernel a recorded spec names; specs from before the field existed used sharp's Lanczos3. */
 export function resamplingOf(spec: Preprocessing): NonNullable<Preprocessing['resampling']> {
   return spec.resampling ?? 'lanczos3';
-}
-
-/** The spec's resize on an (oriented) image: sharp's for 'lanczos3', ours for 'bilinear'. */
-async function resizeBySpec(image: Sharp, spec: Preprocessing): Promise<Sharp> {
-  if (resamplingOf(spec) === 'lanczos3') return sharpResize(image, spec);
-  const full = await toRawRgb(image);
-  const pixels = resizeBilinear(full, spec.inputSize, spec.resizeMode);
-  return raw({ data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), width: spec.inputSize, height: spec.inputSize });
 }
 
 function sharpResize(image: Sharp, spec: Preprocessing): Sharp {
@@ -154,8 +142,10 @@ export async function decodeForModel(source: ImageSource, spec: Preprocessing, a
   await requireImage(source);
   // Augmented views are warped by our own code whatever the spec's kernel (they only train).
   if (!isIdentity(augment)) return augmented(source, augment, spec, decoded);
-  if (decoded && resamplingOf(spec) === 'bilinear') return { pixels: resizeBilinear(decoded, spec.inputSize, spec.resizeMode), size: spec.inputSize };
-  const { data, width, height } = await toRawRgb(await resizeBySpec(open(source, spec), spec));
+  // 'bilinear': our resize of the full decode (the caller's, or made here), returned as it is —
+  // no second sharp pipeline just to read the same bytes back (it cost about as much as the resize).
+  if (resamplingOf(spec) === 'bilinear') return { pixels: resizeBilinear(decoded ?? (await toRawRgb(open(source, spec))), spec.inputSize, spec.resizeMode), size: spec.inputSize };
+  const { data, width, height } = await toRawRgb(sharpResize(open(source, spec), spec));
   if (width !== spec.inputSize || height !== spec.inputSize) throw new Error(`resize produced ${width}x${height}`);
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size: spec.inputSize };
 }
