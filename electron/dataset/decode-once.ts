@@ -35,7 +35,8 @@ async function modelInputs(input: string | Buffer, spec: Preprocessing, views: r
   const made = await Promise.all(
     views.map(({ view, augment }) =>
       decodeForModel(input, spec, augment, full).then(
-        (d): ModelInput => ({ view, pixels: d.pixels.slice() }),
+        // Sent to the engine worker: a view of a larger buffer would carry all of it along.
+        (d): ModelInput => ({ view, pixels: d.pixels.byteOffset === 0 && d.pixels.byteLength === d.pixels.buffer.byteLength ? d.pixels : d.pixels.slice() }),
         (): ModelInput | null => null,
       ),
     ),

@@ -5,7 +5,7 @@
 // the caller sends a batch and goes on preparing the next while this thread runs the model.
 //
 // A batch is copied once when it is sent (the caller may refill its buffer at once) and the
-// copy is transferred; outputs come back transferred. Batches run in the order sent, one at a
+// copy is transferred (a caller that hands its buffer over has it transferred instead); outputs come back transferred. Batches run in the order sent, one at a
 // time (each run already uses its intra-op threads). A thread that dies fails what it had and
 // every later call with the reason.
 import type { Worker } from 'node:worker_threads';
@@ -74,14 +74,18 @@ export class InferenceThread {
     return this.exampleShape[0] * this.exampleShape[1] * this.exampleShape[2];
   }
 
-  /** One batch of `count` NHWC examples; `pixels` may be reused as soon as this returns. */
-  run(pixels: Float32Array, count: number): Promise<Float32Array> {
+  /**
+   * One batch of `count` NHWC examples; `pixels` may be reused as soon as this returns — unless
+   * `handOver`, where the caller gives its buffer up and it is transferred, not copied.
+   */
+  run(pixels: Float32Array, count: number, options: { handOver?: boolean } = {}): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     if (pixels.length !== count * this.exampleSize) {
       return Promise.reject(new Error(`Expected ${count} x ${this.exampleShape.join('x')} values, got ${pixels.length}.`));
     }
     const id = this.nextId++;
-    const copy = pixels.slice();
+    const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength;
+    const copy = options.handOver && whole && pixels.buffer instanceof ArrayBuffer ? pixels : pixels.slice();
     if (this.pending.size === 0) this.worker.ref();
     const result = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     const request: InferenceRequest = { type: 'run', id, pixels: copy, count };

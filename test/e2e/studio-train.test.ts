@@ -344,8 +344,9 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     expect(head?.refitImages).toBe(150);
     expect(await text('train-outcome')).toContain(`run ${head!.warmStart!.fromRun}'s head trained ${head!.warmStart!.epochs} more epoch`);
     // One epoch is one point: the accuracy axis still spans 0-100 % (it auto-ranged to 0-2).
+    await expect.poll(() => attr('accuracy-chart', 'data-y-max')).toBe('1');
     expect(await attr('accuracy-chart', 'data-y-min')).toBe('0');
-    expect(await attr('accuracy-chart', 'data-y-max')).toBe('1');
+    expect(await attr('accuracy-chart', 'data-points')).toBe('1');
     await shot('train-warm.png');
     await page.getByRole('button', { name: 'See the evaluation' }).click();
     await expect.poll(() => text('head-choice')).toContain(`warm-started from run ${head!.warmStart!.fromRun}'s head`);

@@ -71,6 +71,20 @@ describe.skipIf(skip)('inference thread', () => {
     expect(maxAbsDiff(threaded.subarray(0, embedder.dim), threaded.subarray(embedder.dim, 2 * embedder.dim))).toBeGreaterThan(1e-2);
   });
 
+  it('takes a handed-over batch without copying it (the caller’s buffer is gone), same vectors', async () => {
+    const given = scaled.slice();
+    const handed = await embedder.embed(given, photos.length, { handOver: true });
+    expect(given.byteLength).toBe(0);
+    expect(maxAbsDiff(handed, await inThread.run(scaled, photos.length))).toBeLessThanOrEqual(1e-5);
+    // A view of a larger buffer is copied even when handed over: the rest of it stays the caller's.
+    const larger = new Float32Array(scaled.length + size);
+    larger.set(scaled);
+    const part = larger.subarray(0, scaled.length);
+    const fromPart = await embedder.embed(part, photos.length, { handOver: true });
+    expect(larger.byteLength).toBe(scaled.byteLength + size * 4);
+    expect(maxAbsDiff(fromPart, handed)).toBe(0);
+  });
+
   it('keeps batches sent back to back apart, while the caller refills its buffer', async () => {
     const thread = await InferenceThread.create(model, { threads: 1 });
     try {

@@ -32,7 +32,7 @@ export async function onnxEmbedder(spec: BackboneSpec, bytes: Uint8Array, dim: n
     spec,
     dim,
     engine: 'onnxruntime',
-    embed: (batch, n) => runner.run(batch, n),
+    embed: (batch, n, options) => (runner instanceof InferenceThread ? runner.run(batch, n, options) : runner.run(batch, n)),
     dispose: () => void runner.dispose(),
   };
 }

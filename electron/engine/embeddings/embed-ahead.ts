@@ -57,7 +57,7 @@ export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, pla
     if (item.pixels.length !== size) throw new Error(`model input of ${item.hash.slice(0, 12)} has ${item.pixels.length} values, expected ${size}`);
     scalePixels(item.pixels, preprocessing.scaling, batch, i * size);
   });
-  const vectors = await embedder.embed(batch, todo.length);
+  const vectors = await embedder.embed(batch, todo.length, { handOver: true });
   cache.putMany(
     todo.map((t) => t.key),
     vectors,
