@@ -69,8 +69,17 @@ export function planHead(train: Example[], val: Example[], config: TrainConfig, 
 /** What the head stage is doing, shown as the job's phase: a selection can take most of it. */
 export type HeadStage = 'choosing head' | 'training';
 
+/** The refit the final head came from: photos, seeded members and the epochs each trained. */
+export interface RefitDone {
+  images: number;
+  members: number;
+  epochs: number;
+}
+
 export interface FinalHead {
   head: TrainedHead;
+  /** What was refit on every training photo (null: the head is the selection's or the fold's own). */
+  refit: RefitDone | null;
   /** The selection (null when an earlier run's choice was reused). */
   choice: HeadChoice | null;
   /** The winner's selection-stage probabilities on plan.folds' validation photos, in order. */
@@ -97,21 +106,25 @@ export async function trainFinalHead(options: {
 }): Promise<FinalHead> {
   const { plan, config } = options;
   const hooks = { ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.onBatch ? { onBatch: options.onBatch } : {}) };
-  // The refit: config.refitMembers seeded heads averaged into one (refit-ensemble.ts).
-  const refit = (chosen: HeadCandidate, epochs: number) =>
-    trainRefitEnsemble({
+  // The refit: config.refitMembers seeded heads averaged into one (refit-ensemble.ts). What it
+  // trained is returned with the head, so the run records exactly that.
+  const refit = async (chosen: HeadCandidate, chosenEpochs: number): Promise<{ head: TrainedHead; refit: RefitDone }> => {
+    const done: RefitDone = { images: plan.refitOn!.length, members: config.refitMembers, epochs: memberEpochs(chosenEpochs, config.refitMembers) };
+    const head = await trainRefitEnsemble({
       dim: options.dim,
       nClasses: options.nClasses,
       config: candidateConfig(config, chosen),
       l2: candidateL2(chosen),
       train: plan.refitOn!.flatMap(options.rows),
       cache: options.cache,
-      epochs: memberEpochs(epochs, config.refitMembers),
-      members: config.refitMembers,
+      epochs: done.epochs,
+      members: done.members,
       ...hooks,
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
-      onProgress: (done, total) => options.onProgress?.(done, total, 'training'),
+      onProgress: (d, total) => options.onProgress?.(d, total, 'training'),
     });
+    return { head, refit: done };
+  };
   if (plan.reused && options.warm) {
     // The previous merged head (its width is the members' units side by side) trained further
     // on every training photo; its epochs are the run's learning curve.
@@ -135,9 +148,9 @@ export async function trainFinalHead(options: {
         options.onProgress?.(stats.epoch, epochs, 'training');
       },
     });
-    return { head, choice: null, heldOutProbs: null };
+    return { head, refit: { images: plan.refitOn!.length, members: config.refitMembers, epochs }, choice: null, heldOutProbs: null };
   }
-  if (plan.reused) return { head: await refit(plan.reused.choice.chosen, plan.reused.choice.epochs), choice: null, heldOutProbs: null };
+  if (plan.reused) return { ...(await refit(plan.reused.choice.chosen, plan.reused.choice.epochs)), choice: null, heldOutProbs: null };
 
   const candidates = headCandidates(config, plan.search);
   const folds = plan.folds.map((f) => ({ train: f.train.flatMap(options.rows), val: f.val.map(options.row0).filter((r) => r !== null) }));
@@ -150,7 +163,7 @@ export async function trainFinalHead(options: {
     };
     options.onProgress?.(0, config.epochs, 'training');
     const head = await trainHead({ dim: options.dim, nClasses: options.nClasses, config, train: folds[0]!.train, val: folds[0]!.val, cache: options.cache, ...hooks, onEpoch });
-    return { head, choice: null, heldOutProbs: null };
+    return { head, refit: null, choice: null, heldOutProbs: null };
   }
   const selection = await selectHead({
     dim: options.dim,
@@ -167,8 +180,7 @@ export async function trainFinalHead(options: {
   if (selection.model) {
     // The winner's own epochs: the run's learning curve.
     for (const stats of selection.model.history) options.onEpoch?.(stats);
-    return { head: selection.model, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
+    return { head: selection.model, refit: null, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
   }
-  const head = await refit(selection.choice.chosen, selection.choice.epochs);
-  return { head, choice: selection.choice, heldOutProbs: selection.heldOutProbs };
+  return { ...(await refit(selection.choice.chosen, selection.choice.epochs)), choice: selection.choice, heldOutProbs: selection.heldOutProbs };
 }

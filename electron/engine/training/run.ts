@@ -19,7 +19,7 @@ import { runPreprocessing, trainKey } from '../embeddings/train-keys.js';
 import { drawAugmentation } from '../images/augment.js';
 import { toDisk } from '../model-files.js';
 import { loadExamples, runClasses, type Example, type RunClasses } from '../../project/examples.js';
-import { planHead, trainFinalHead, type HeadStage } from './final-head.js';
+import { planHead, trainFinalHead, type HeadStage, type RefitDone } from './final-head.js';
 import { predictCached, type EpochStats, type LabeledKey } from './head.js';
 import type { HeadRecord } from './head-record.js';
 import { splitMetrics, uncertainty } from './metrics.js';
@@ -29,7 +29,6 @@ import { disposeTop } from '../finetune/mobilenet-top.js';
 import { saveTunedTop } from '../finetune/tuned-files.js';
 import { fineTuneStart, type FineTuneStart } from '../finetune/start-head.js';
 import { configuredHead, type HeadChoice } from './head-selection.js';
-import { memberEpochs } from './refit-ensemble.js';
 import { labelBookmark } from '../../project/label-history.js';
 import { headSignature, loadWarmStart, trainingSetDigest, type WarmStart } from './warm-start.js';
 
@@ -111,9 +110,9 @@ export function readRunConfig(db: Db, runId: number): RunRecordConfig {
   return JSON.parse(raw) as RunRecordConfig;
 }
 
-/** What a run records about its refit: photos, seeded members and each member's epochs. */
-function refitRecord(images: number, chosenEpochs: number, members: number): Pick<HeadRecord, 'refitImages' | 'refitMembers' | 'refitEpochs'> {
-  return { refitImages: images, refitMembers: members, refitEpochs: memberEpochs(chosenEpochs, members) };
+/** What a run records about its refit (as the final head reports it): photos, seeded members and each member's epochs. */
+function refitRecord(refit: RefitDone | null): Pick<HeadRecord, 'refitImages' | 'refitMembers' | 'refitEpochs'> {
+  return refit ? { refitImages: refit.images, refitMembers: refit.members, refitEpochs: refit.epochs } : { refitImages: null, refitMembers: null, refitEpochs: null };
 }
 
 /** The selection's own fields of a stored head record (not what the run that stored it did with it). */
@@ -312,12 +311,11 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         ? {
             ...choiceOf(plan.reused.choice),
             valStage,
-            ...refitRecord(plan.refitOn!.length, plan.reused.choice.epochs, config.refitMembers),
-            ...(warmRecord ? { refitEpochs: warmRecord.epochs } : {}),
+            ...refitRecord(final.refit),
             reusedFrom: plan.reused.runId,
             ...fitRecord,
           }
-        : choice && { ...choice, valStage, ...(plan.refitOn ? refitRecord(plan.refitOn.length, choice.epochs, config.refitMembers) : { refitImages: null, refitMembers: null, refitEpochs: null }), reusedFrom: null, ...fitRecord };
+        : choice && { ...choice, valStage, ...refitRecord(final.refit), reusedFrom: null, ...fitRecord };
       const testMetrics = await evaluate(test);
       const evaluateMs = Date.now() - tEval;
 
