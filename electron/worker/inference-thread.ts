@@ -5,9 +5,9 @@
 // the caller sends a batch and goes on preparing the next while this thread runs the model.
 //
 // A batch is copied once when it is sent (the caller may refill its buffer at once) and the
-// copy is transferred (a caller that hands its buffer over has it transferred instead); outputs come back transferred. Batches run in the order sent, one at a
-// time (each run already uses its intra-op threads). A thread that dies fails what it had and
-// every later call with the reason.
+// copy is transferred (a caller that hands its buffer over has it transferred instead); outputs
+// come back transferred. Batches run in the order sent, one at a time (each run already uses its
+// intra-op threads). A thread that dies fails what it had and every later call with the reason.
 import type { Worker } from 'node:worker_threads';
 import type { InferenceReply, InferenceRequest, InferenceWorkerData } from './inference-protocol.js';
 import { spawnWorkerEntry } from './spawn.js';

@@ -11,7 +11,7 @@ import type { Embedder } from '../embedder.js';
 import { IDENTITY, type AugmentParams } from '../images/augment.js';
 import { scalePixels } from '../images/decode.js';
 import type { EmbeddingCache } from './cache.js';
-import { embedItems, type EmbedItem, type EmbedResult } from './pipeline.js';
+import { embedItems, RUN_VIEWS, type EmbedItem, type EmbedResult } from './pipeline.js';
 import { viewAugment, viewKey, type TrainViews } from './train-keys.js';
 
 export interface PixelItem {
@@ -44,13 +44,6 @@ export function importViews(plan: TrainViews, mode = process.env.STUDIO_IMPORT_V
   return mode === 'view-0' ? { ...plan, views: 0 } : plan;
 }
 
-/**
- * Views per model run. An import hands over 32 photos with every view at once (the worker round
- * trip pays per call), but a run of 64 views cost more per view than runs of 16 on 2 cores
- * (activations outgrow the caches); training's pipeline runs 16 too (pipeline.ts).
- */
-const RUN_VIEWS = 16;
-
 /** Embeds the items not cached yet; returns how many it computed. */
 export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, plan: TrainViews, items: readonly PixelItem[]): Promise<number> {
   const { preprocessing } = plan;
@@ -62,8 +55,9 @@ export async function embedPixels(embedder: Embedder, cache: EmbeddingCache, pla
   for (const { item } of todo) {
     if (item.pixels.length !== size) throw new Error(`model input of ${item.hash.slice(0, 12)} has ${item.pixels.length} values, expected ${size}`);
   }
-  // Every run is sent before the first is awaited: on its own thread the backbone runs one while
-  // this thread scales the next.
+  // An import hands over 32 photos with every view at once (the worker round trip pays per call);
+  // the model runs them RUN_VIEWS at a time. Every run is sent before the first is awaited: on its
+  // own thread the backbone runs one while this thread scales the next.
   const runs: Array<Promise<void>> = [];
   for (let start = 0; start < todo.length; start += RUN_VIEWS) {
     const part = todo.slice(start, start + RUN_VIEWS);

@@ -203,13 +203,14 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
         hidden: chosen.kind === 'mlp' ? chosen.param * config.refitMembers : 0,
       });
     }
-    const warmRecord = warm && 'record' in warm ? warm.record : null;
+    const warmHead = warm && 'weights' in warm ? warm : null;
+    const warmRecord = warmHead?.record ?? null;
     // Every epoch reads the training rows and the validation photos again: from memory, not SQLite.
     // Exactly the rows the head stage reads: every view of the photos heads train on, view 0 of
     // the rest (a hold-out's augmented views were never embedded, and asking for them threw).
     cache.keepInMemory([...trainedOn.flatMap(rows), ...[...train, ...val].flatMap((e) => row0(e) ?? [])].map((r) => r.key));
     const final = await trainFinalHead({
-      warm: warm && 'weights' in warm ? { weights: warm.weights, epochs: warm.record.epochs } : null,
+      warm: warmHead && { weights: warmHead.weights, epochs: warmHead.record.epochs },
       plan,
       rows,
       row0,
@@ -225,7 +226,7 @@ export async function runTraining(input: TrainInput): Promise<TrainResult> {
       },
       onBatch: (epoch, batch, _batches, loss) => hooks.batch?.(runId, epoch, batch, loss),
     }).finally(() => {
-      if (warm && 'weights' in warm) warm.weights.forEach((w) => w.dispose());
+      warmHead?.weights.forEach((w) => w.dispose());
     });
     const { choice, heldOutProbs } = final;
     let head = final.head;
