@@ -136,6 +136,8 @@ async function main(): Promise<void> {
         one_pass_s: syntheticOnePass?.one_pass_s ?? null,
         first_train_after_import_s: syntheticOnePass?.first_train_after_import_s ?? null,
         one_pass_speedup: syntheticOnePass?.one_pass_speedup ?? null,
+        one_pass_cpu_ratio: syntheticOnePass?.one_pass_cpu_ratio ?? null,
+        one_pass_speedup_ceiling: syntheticOnePass?.one_pass_speedup_ceiling ?? null,
         fixture_separate_s: fixtureOnePass?.separate_s ?? null,
         fixture_one_pass_s: fixtureOnePass?.one_pass_s ?? null,
         fixture_first_train_after_import_s: fixtureOnePass?.first_train_after_import_s ?? null,

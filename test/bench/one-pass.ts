@@ -4,6 +4,7 @@
 // studio's import job that embeds as it decodes, then the same Train click (one pass; the label
 // check follows as its own job and is reported, not counted). Used by bench:import.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runImport } from '../../electron/dataset/import-job.js';
 import { EngineHost } from '../../electron/worker/engine-host.js';
@@ -29,6 +30,18 @@ export interface OnePassFigures {
   one_pass_speedup: number;
   /** separate_s without its label check, against one_pass_s: the import's share alone. */
   one_pass_speedup_same_train: number;
+  /** CPU seconds of the whole process (every thread: libvips, onnxruntime, workers) over separate_s. */
+  separate_cpu_s: number;
+  /** The same over one_pass_s. */
+  one_pass_cpu_s: number;
+  /** separate_cpu_s / one_pass_cpu_s: the work the fused import saves, whatever the machine's load. */
+  one_pass_cpu_ratio: number;
+  /**
+   * The most one_pass_speedup can be for this run: the fused path cannot end before its CPU time
+   * spread over every core (separate_s × cores / one_pass_cpu_s).
+   */
+  one_pass_speedup_ceiling: number;
+  cores: number;
   /** Where the first Train after the fused import spent its time (ms, the run's own timings). */
   first_train_timings: Record<string, number> | null;
   /** Its head: epochs trained, their mean duration, and the choice (what trainMs is made of). */
@@ -44,6 +57,11 @@ interface HeadFigures {
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
+/** CPU seconds of this process (all its threads) since a process.cpuUsage() reading. */
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
 const JOB_MS = 3_600_000;
 
 export class OnePassBench {
@@ -62,16 +80,19 @@ export class OnePassBench {
   }
 
   /** The Train click until the run is done, then its follow-up label check. */
-  private async train(): Promise<{ trainS: number; checkS: number; timings: Record<string, number> | null; head: HeadFigures }> {
+  /** `cpu`: the reading the caller's CPU figures start from (read at the run's end and the check's). */
+  private async train(cpu: NodeJS.CpuUsage): Promise<{ trainS: number; checkS: number; cpuToTrainS: number; cpuToCheckS: number; timings: Record<string, number> | null; head: HeadFigures }> {
     let started = performance.now();
     const { jobId } = await invoke<{ jobId: string }>(this.studio, 'train:start', {});
     const end = await this.jobs.finished(jobId, JOB_MS);
     if (end.status !== 'done') throw new Error(`train ${end.status}: ${end.error}`);
     const trainS = seconds(started);
+    const cpuToTrainS = cpuSeconds(cpu);
     started = performance.now();
     const check = await this.jobs.finishedKind('evaluate', JOB_MS);
     if (check.status !== 'done') throw new Error(`label check ${check.status}: ${check.error}`);
     const checkS = seconds(started);
+    const cpuToCheckS = cpuSeconds(cpu);
     const [run] = await invoke<Array<{ id: number }>>(this.studio, 'runs:list', { limit: 1 });
     const detail = await invoke<RunDetail>(this.studio, 'runs:get', { runId: run!.id });
     const durations = detail.history.flatMap((h) => (h.durationMs === null ? [] : [h.durationMs]));
@@ -82,38 +103,41 @@ export class OnePassBench {
       head: detail.head ? `${detail.head.chosen.kind} ${detail.head.chosen.param}` : `${detail.config.hiddenUnits > 0 ? 'mlp' : 'linear'} (configured)`,
       method: detail.head?.method ?? null,
     };
-    return { trainS, checkS, timings: detail.timings, head };
+    return { trainS, checkS, cpuToTrainS, cpuToCheckS, timings: detail.timings, head };
   }
 
   /** Today's import (no embedding), then Train and its label check. */
-  async separate(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; images: number }> {
+  async separate(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; cpuS: number; images: number }> {
     const project = this.studio.session.create(path.join(this.work, `${name}-separate`), name);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const summary = await runImport(project, { kind: 'folder', root });
     const importS = seconds(started);
-    const train = await this.train();
-    return { importS, trainS: train.trainS, checkS: train.checkS, images: summary.counts!.added };
+    const train = await this.train(cpu);
+    return { importS, trainS: train.trainS, checkS: train.checkS, cpuS: train.cpuToCheckS, images: summary.counts!.added };
   }
 
   /** The studio's import job (embedding as it decodes, ending when both are done), then Train. */
-  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; timings: Record<string, number> | null; head: HeadFigures }> {
+  async onePass(root: string, name: string): Promise<{ importS: number; trainS: number; checkS: number; cpuS: number; timings: Record<string, number> | null; head: HeadFigures }> {
     this.studio.session.create(path.join(this.work, `${name}-one-pass`), name);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const { jobId } = await invoke<{ jobId: string }>(this.studio, 'import:folder', { path: root });
     const end = await this.jobs.finished(jobId, JOB_MS);
     if (end.status !== 'done') throw new Error(`import ${end.status}: ${end.error}`);
     const importS = seconds(started);
-    const train = await this.train();
-    return { importS, trainS: train.trainS, checkS: train.checkS, timings: train.timings, head: train.head };
+    const train = await this.train(cpu);
+    return { importS, trainS: train.trainS, checkS: train.checkS, cpuS: train.cpuToTrainS, timings: train.timings, head: train.head };
   }
 
   async compare(root: string, name: string, log: (m: string) => void): Promise<OnePassFigures> {
     const a = await this.separate(root, name);
-    log(`${name} separate: import ${a.importS.toFixed(1)} s + train ${a.trainS.toFixed(1)} s + label check ${a.checkS.toFixed(1)} s`);
+    log(`${name} separate: import ${a.importS.toFixed(1)} s + train ${a.trainS.toFixed(1)} s + label check ${a.checkS.toFixed(1)} s, ${a.cpuS.toFixed(1)} s of CPU`);
     const b = await this.onePass(root, name);
-    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s (label check after it: ${b.checkS.toFixed(1)} s); run timings ${JSON.stringify(b.timings)}, head ${JSON.stringify(b.head)}`);
+    log(`${name} one pass: import+embed ${b.importS.toFixed(1)} s + train ${b.trainS.toFixed(1)} s (label check after it: ${b.checkS.toFixed(1)} s), ${b.cpuS.toFixed(1)} s of CPU; run timings ${JSON.stringify(b.timings)}, head ${JSON.stringify(b.head)}`);
     const r = (n: number) => Math.round(n * 100) / 100;
     const separate = a.importS + a.trainS + a.checkS;
+    const cores = os.availableParallelism();
     const onePass = b.importS + b.trainS;
     return {
       images: a.images,
@@ -127,6 +151,11 @@ export class OnePassBench {
       one_pass_s: r(onePass),
       one_pass_speedup: r(separate / onePass),
       one_pass_speedup_same_train: r((a.importS + a.trainS) / onePass),
+      separate_cpu_s: r(a.cpuS),
+      one_pass_cpu_s: r(b.cpuS),
+      one_pass_cpu_ratio: r(a.cpuS / b.cpuS),
+      one_pass_speedup_ceiling: r((separate * cores) / b.cpuS),
+      cores,
       first_train_timings: b.timings,
       first_train_head: b.head,
     };
