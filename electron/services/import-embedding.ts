@@ -79,9 +79,9 @@ export class ImportEmbedding implements EmbedAhead {
   };
 
   /**
-   * After the import committed: the queued inputs, then the catch-up pass, as the job's
-   * 'embedding' phase. A cancel stops it (what is cached stays); a failing backbone does not
-   * fail the import — Train embeds what is missing, as before.
+   * After the import committed: the queued inputs (the job's 'embedding' phase, in photos),
+   * then the catch-up pass (CATCH_UP_PHASE, in views). A cancel stops it (what is cached
+   * stays); a failing backbone does not fail the import — Train embeds what is missing, as before.
    */
   async finish(): Promise<void> {
     const { stage, job } = this;
@@ -89,11 +89,15 @@ export class ImportEmbedding implements EmbedAhead {
     try {
       job.progress('embedding', stage.embedded, stage.accepted);
       await stage.finish();
+      // The stage's count is final: its ticks would now interleave with the catch-up's phase.
+      clearInterval(tick);
+      job.progress('embedding', stage.embedded, stage.accepted);
       job.throwIfCancelled();
       await this.engine.call(
         'embedMissing',
         { projectDir: this.project.dir, ...this.model },
-        { signal: job.signal, onProgress: (p) => job.progress('embedding', p.done, p.total) },
+        // Its own phase: it counts views (cached ones included), where 'embedding' counted photos.
+        { signal: job.signal, onProgress: (p) => job.progress(CATCH_UP_PHASE, p.done, p.total) },
       );
     } catch (error) {
       if (job.signal.aborted || (error instanceof StudioError && error.code === 'cancelled')) throw error;
@@ -104,6 +108,9 @@ export class ImportEmbedding implements EmbedAhead {
     if (stage.error) console.warn(`[import] embedding stage stopped: ${stage.error instanceof Error ? stage.error.message : String(stage.error)}`);
   }
 }
+
+/** The import job's last phase: what its embedding stage left, embedded from the files. */
+export const CATCH_UP_PHASE = 'embedding the rest';
 
 /** The import job's embedding, or null when the project's backbone is not installed (import as before). */
 export function importEmbeddingFor(project: Project, engine: EngineHost, job: JobHandle): ImportEmbedding | null {

@@ -13,6 +13,7 @@ import { importBackboneFolder } from '../../electron/engine/backbones/install.js
 import { EngineHost } from '../../electron/worker/engine-host.js';
 import type { EventPayload } from '../../electron/ipc/contract.js';
 import { startServer, type RunningServer } from '../../electron/server/serve.js';
+import { CATCH_UP_PHASE } from '../../electron/services/import-embedding.js';
 import { createStudio, type Studio } from '../../electron/services/studio.js';
 import { chromiumUnavailable } from '../helpers/chromium.js';
 import { closeE2eStudio, E2E_OUTPUT, openStudioPage, startE2eStudio } from '../helpers/e2e-studio.js';
@@ -67,6 +68,29 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     await cdp.detach();
   }
 
+  /**
+   * Records every state the tray's progress lines go through (phase|count|message), however
+   * briefly shown: a small import's phases can come and go between two polls.
+   */
+  async function recordJobProgress() {
+    await page.evaluate(() => {
+      const shown: string[] = [];
+      (window as unknown as { progressShown: string[] }).progressShown = shown;
+      const record = (line: Element) => {
+        const text = (id: string) => line.querySelector(`[data-testid=${id}]`)?.textContent?.trim() ?? '';
+        shown.push(`${line.getAttribute('data-phase')}|${text('progress-count')}|${line.querySelector('.message')?.textContent?.trim() ?? ''}`);
+      };
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const at = r.target instanceof Element ? r.target : r.target.parentElement;
+          const line = at?.closest('[data-testid=progress]');
+          if (line) record(line);
+          for (const node of r.addedNodes) if (node instanceof Element) for (const l of node.querySelectorAll('[data-testid=progress]')) record(l);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'], characterData: true });
+    });
+  }
+
   beforeAll(async () => {
     fs.rmSync(FIGURES, { force: true });
     await importBackboneFolder(fixture('models', 'tm-mobilenet_v2_0.35_224-backbone'), { cache, spec: findBackbone(DEFAULT_BACKBONE_ID)! });
@@ -112,7 +136,7 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('desk project');
   });
 
-  it('imports a folder chosen with the browser; a double click on Import runs one import', async () => {
+  it('imports a folder chosen with the browser; a double click on Import runs one import, which the tray follows as it embeds', { timeout: 120_000 }, async () => {
     const source = path.join(tmp.dir, 'flowers');
     photoFolder(source, ['daisy', 'roses', 'tulips'], 'train');
     await page.getByTestId('open-import').click();
@@ -124,9 +148,22 @@ describe.skipIf(skipReason !== null)('the studio as a desktop app, in Chromium',
     await page.getByTestId('browser-choose').click();
     await expect.poll(() => page.getByTestId('import-folder').inputValue()).toBe(source);
     const before = jobsOf('import');
+    await recordJobProgress();
     await page.getByRole('button', { name: 'Import folder' }).dblclick();
     await expect.poll(() => db().prepare("SELECT count(*) FROM imports WHERE status = 'done'").pluck().get(), { timeout: 60_000 }).toBe(1);
     figures.double_click_jobs = jobsOf('import') - before;
+    // The tray said what the import's embedding stage was doing (issue 21): its count beside the
+    // import's own progress, then the 'embedding' phase once the photos were committed.
+    await expect.poll(() => studio.jobs.list().filter((job) => job.kind === 'import').length, { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=job][data-kind=import]').getAttribute('data-status'), { timeout: 10_000 }).toBe('done');
+    const shown = await page.evaluate(() => (window as unknown as { progressShown: string[] }).progressShown);
+    expect(shown.some((line) => /^importing\|.*\|embedding \d+\/\d+$/.test(line)), shown.join('\n')).toBe(true);
+    expect(shown.some((line) => line.startsWith('embedding|')), shown.join('\n')).toBe(true);
+    // The stage's count in photos ends at every photo; the catch-up then counts views, under its
+    // own phase; a phase whose events carry no message shows none (not the import phase's).
+    expect(shown.filter((line) => line.startsWith('embedding|')).at(-1)).toBe(`embedding|${3 * PER_CLASS} / ${3 * PER_CLASS}|`);
+    expect(shown.some((line) => line.startsWith(`${CATCH_UP_PHASE}|`)), shown.join('\n')).toBe(true);
+    expect(shown.filter((line) => line.startsWith('embedding') && !line.endsWith('|')), shown.join('\n')).toEqual([]);
     expect(db().prepare('SELECT count(*) FROM imports').pluck().get()).toBe(1);
     expect(db().prepare('SELECT count(*) FROM images').pluck().get()).toBe(3 * PER_CLASS);
     await page.getByRole('button', { name: 'Close import' }).click();

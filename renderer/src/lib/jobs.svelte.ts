@@ -42,7 +42,9 @@ export class JobTracker {
 
   /** Subscribes to job events and picks up jobs already running; returns the unsubscribe. */
   start(): () => void {
-    const offProgress = this.studio.on('job:progress', (p) => this.upsert({ ...p, status: 'running' }));
+    // Each progress event carries the job's whole state: an event without a message clears the
+    // last one (an import's "embedding 0/36" must not stay under its next phase).
+    const offProgress = this.studio.on('job:progress', (p) => this.upsert({ ...p, message: p.message, status: 'running' }));
     const offFinished = this.studio.on('job:finished', (f) => this.finish(f));
     void this.studio
       .invoke('jobs:list', {})
