@@ -104,7 +104,8 @@ export const LabelSummary = z.object({
   labeled: z.int(),
   unlabeled: z.int(),
   perClass: z.array(z.object({ classId: Id, count: z.int() })),
-  perSplit: z.array(z.object({ split: Split, count: z.int() })),
+  /** Images per split, and how many of them are labeled. */
+  perSplit: z.array(z.object({ split: Split, count: z.int(), labeled: z.int() })),
 });
 export type LabelSummary = z.infer<typeof LabelSummary>;
 

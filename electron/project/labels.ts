@@ -169,7 +169,10 @@ export function labelSummary(db: Db): LabelSummary {
     count: number;
   }>);
   const labeled = perClass.reduce((sum, c) => sum + c.count, 0);
-  const perSplit = db.prepare('SELECT split, count(*) AS count FROM images GROUP BY split ORDER BY split').all() as LabelSummary['perSplit'];
+  // `labeled` per split: what a training uses (the Train screen's "train N, validation M").
+  const perSplit = db
+    .prepare('SELECT i.split AS split, count(*) AS count, count(l.image_id) AS labeled FROM images i LEFT JOIN labels l ON l.image_id = i.id GROUP BY i.split ORDER BY i.split')
+    .all() as LabelSummary['perSplit'];
   return { total, labeled, unlabeled: total - labeled, perClass, perSplit };
 }
 

@@ -334,6 +334,16 @@ describe.skipIf(skipReason !== null)('from photos to an exported model in Chromi
     const before = (await invoke<RunSummary[]>(studio, 'runs:list', {})).length;
     await nav('Train').click();
     await expect.poll(() => page.getByTestId('train-button').isEnabled()).toBe(true);
+    // The split counts are of labeled photos (what a training uses): they add up to the labeled
+    // count, the ten unlabeled photos left out.
+    await expect.poll(() => text('train-summary')).toContain('190 labeled images');
+    const summary = (await text('train-summary')).replace(/\s+/g, ' ');
+    const counts = summary.match(/([\d,]+) labeled images .*\(train ([\d,]+), validation ([\d,]+)(?:, test ([\d,]+))?(?:, not split yet ([\d,]+))?\)/);
+    expect(counts, summary).not.toBeNull();
+    const [labeled, train, val, test, unsplit] = counts!.slice(1).map((c) => Number((c ?? '0').replace(/,/g, '')));
+    expect(train! + val! + test! + unsplit!).toBe(labeled);
+    expect(labeled).toBeLessThan(db().prepare('SELECT count(*) FROM images').pluck().get() as number);
+    expect(train).toBe(db().prepare("SELECT count(*) FROM images i JOIN labels l ON l.image_id = i.id WHERE i.split = 'train'").pluck().get());
     await page.getByTestId('train-button').click();
     await expect.poll(() => text('train-outcome'), { timeout: TRAIN_TIMEOUT_MS, interval: 1000 }).toMatch(/Training finished\./);
     const runs = await invoke<RunSummary[]>(studio, 'runs:list', {});
