@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { Preprocessing } from '../domain/schemas.js';
 import type { AugmentParams } from '../engine/images/augment.js';
 import { colourProfileOf, decodeForModel, decodeOptions, resamplingOf, toRawRgb, type RawRgb } from '../engine/images/decode.js';
+import { asWholeBuffer } from '../engine/whole-buffer.js';
 import type { PixelStats } from './pixel-stats.js';
 import { decodeProblem } from './problems.js';
 import { makeThumbnail, makeThumbnailFromPixels } from './thumbnails.js';
@@ -36,7 +37,7 @@ async function modelInputs(input: string | Buffer, spec: Preprocessing, views: r
     views.map(({ view, augment }) =>
       decodeForModel(input, spec, augment, full).then(
         // Sent to the engine worker: a view of a larger buffer would carry all of it along.
-        (d): ModelInput => ({ view, pixels: d.pixels.byteOffset === 0 && d.pixels.byteLength === d.pixels.buffer.byteLength ? d.pixels : d.pixels.slice() }),
+        (d): ModelInput => ({ view, pixels: asWholeBuffer(d.pixels) }),
         (): ModelInput | null => null,
       ),
     ),

@@ -9,6 +9,7 @@
 // come back transferred. Batches run in the order sent, one at a time (each run already uses its
 // intra-op threads). A thread that dies fails what it had and every later call with the reason.
 import type { Worker } from 'node:worker_threads';
+import { spansWholeBuffer } from '../engine/whole-buffer.js';
 import type { InferenceReply, InferenceRequest, InferenceWorkerData } from './inference-protocol.js';
 import { spawnWorkerEntry } from './spawn.js';
 
@@ -84,8 +85,7 @@ export class InferenceThread {
       return Promise.reject(new Error(`Expected ${count} x ${this.exampleShape.join('x')} values, got ${pixels.length}.`));
     }
     const id = this.nextId++;
-    const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength;
-    const copy = options.handOver && whole && pixels.buffer instanceof ArrayBuffer ? pixels : pixels.slice();
+    const copy = options.handOver && spansWholeBuffer(pixels) && pixels.buffer instanceof ArrayBuffer ? pixels : pixels.slice();
     if (this.pending.size === 0) this.worker.ref();
     const result = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     const request: InferenceRequest = { type: 'run', id, pixels: copy, count };

@@ -5,6 +5,7 @@
 // Here it blocks nothing else: the engine worker prepares the next batch meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxRunner } from '../engine/onnx-runner.js';
+import { asWholeBuffer } from '../engine/whole-buffer.js';
 import type { InferenceReply, InferenceRequest, InferenceWorkerData } from './inference-protocol.js';
 
 const port = parentPort;
@@ -23,7 +24,7 @@ try {
     runner.run(request.pixels, request.count).then(
       (output) => {
         // The output may view a larger native buffer: copy exactly its values, then hand them over.
-        const owned = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength ? output : output.slice();
+        const owned = asWholeBuffer(output);
         send({ type: 'output', id: request.id, output: owned }, [owned.buffer as ArrayBuffer]);
       },
       (error: unknown) => send({ type: 'error', id: request.id, message: messageOf(error) }),
